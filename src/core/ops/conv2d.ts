@@ -1,0 +1,100 @@
+import { defineOp, type LayerSpec } from '../op';
+import { activationLayers, activationParam, alphaParam, pair, paddingLabel, shape, windowOut } from './common';
+
+export const conv2d = defineOp({
+  type: 'conv2d',
+  label: 'Conv 2D',
+  category: 'conv',
+  description: '2-D convolution (cross-correlation) with optional bias and fused activation.',
+  params: {
+    filters: { type: 'int', min: 1, max: 65536, default: 64, help: 'Output channels' },
+    kernel: { type: 'int', min: 1, max: 31, default: 3, help: 'Square kernel size' },
+    stride: { type: 'int', min: 1, max: 16, default: 1, help: 'Step between windows' },
+    padding: { type: 'padding', max: 64, default: 'valid', help: 'valid (no padding), same, or zeros on each side' },
+    dilation: { type: 'int', min: 1, max: 16, default: 1, help: 'Spacing between kernel taps' },
+    bias: { type: 'bool', default: true, help: 'Add a learned bias per output channel' },
+    activation: activationParam,
+    alpha: alphaParam,
+  },
+  inputs: () => ({ names: ['x'] }),
+  summary: (p) =>
+    `${p.kernel}×${p.kernel} conv · ${p.filters} · ${paddingLabel(p.padding as string | number)}` +
+    (p.stride !== 1 ? ` · s${p.stride}` : '') +
+    (p.dilation !== 1 ? ` · d${p.dilation}` : '') +
+    (p.activation !== 'none' ? ` · ${p.activation}` : ''),
+  infer: (p, { inputs: [x] }) => {
+    const k = p.kernel as number;
+    const s = p.stride as number;
+    const d = p.dilation as number;
+    const pad = p.padding as string | number;
+    const h = windowOut(x!.h, k, s, pad, d);
+    const w = windowOut(x!.w, k, s, pad, d);
+    if (h < 1 || w < 1) {
+      const span = (k - 1) * d + 1;
+      return {
+        issues: [
+          {
+            severity: 'error',
+            code: 'non-positive-size',
+            port: 0,
+            message: `conv2d: a ${span}×${span} window with padding ${JSON.stringify(pad)} does not fit the ${x!.h}×${x!.w} input`,
+          },
+        ],
+      };
+    }
+    if (pad === 'same' && s === 1 && k % 2 === 0)
+      return {
+        shape: shape(p.filters as number, h, w),
+        issues: [
+          {
+            severity: 'warning',
+            code: 'asymmetric-same',
+            field: 'padding',
+            message: `conv2d: "same" padding with an even ${k}×${k} kernel pads bottom/right one more than top/left`,
+          },
+        ],
+      };
+    return { shape: shape(p.filters as number, h, w) };
+  },
+  paramCount: (p, [x]) => ({
+    trainable: (p.filters as number) * x!.c * (p.kernel as number) ** 2 + (p.bias ? (p.filters as number) : 0),
+    nonTrainable: 0,
+  }),
+  macs: (p, [x], out) => out.c * out.h * out.w * x!.c * (p.kernel as number) ** 2,
+  geometry: (p) => ({ kernel: p.kernel as number, stride: p.stride as number, dilation: p.dilation as number }),
+  tfjs: (p, { name }) => {
+    const explicit = typeof p.padding === 'number' && p.padding > 0;
+    const layers: LayerSpec[] = [];
+    if (explicit) layers.push({ className: 'ZeroPadding2D', config: { name: `${name}_pad`, padding: [pair(p.padding as number), pair(p.padding as number)] } });
+    layers.push({
+      className: 'Conv2D',
+      config: {
+        name,
+        filters: p.filters,
+        kernelSize: pair(p.kernel as number),
+        strides: pair(p.stride as number),
+        padding: p.padding === 'same' ? 'same' : 'valid',
+        dilationRate: pair(p.dilation as number),
+        useBias: p.bias,
+      },
+    });
+    return [...layers, ...activationLayers(p, `${name}_act`)];
+  },
+  weights: (p) => {
+    const layer = typeof p.padding === 'number' && p.padding > 0 ? 1 : 0;
+    return [
+      { layer, tfjs: 'kernel', torch: 'weight', layout: 'OIHW>HWIO' as const },
+      ...(p.bias ? [{ layer, tfjs: 'bias', torch: 'bias', layout: 'vector' as const }] : []),
+    ];
+  },
+  examples: [
+    { title: 'paper first conv', params: { filters: 64, padding: 'valid', activation: 'relu' }, inputs: [[1, 572, 572]], output: [64, 570, 570], params_count: 640, macs: 64 * 570 * 570 * 9 },
+    { title: 'same keeps size', params: { filters: 64, padding: 'same', bias: false }, inputs: [[3, 256, 256]], output: [64, 256, 256], params_count: 1728 },
+    { title: 'explicit pad 1, stride 2 (PyTorch Conv2d(c, c, 3, 2, 1))', params: { filters: 64, padding: 1, stride: 2 }, inputs: [[64, 256, 256]], output: [64, 128, 128], params_count: 36928 },
+    { title: 'same, stride 2, odd input rounds up', params: { filters: 8, padding: 'same', stride: 2 }, inputs: [[4, 7, 7]], output: [8, 4, 4] },
+    { title: 'dilation 2 widens the window to 5', params: { filters: 8, dilation: 2 }, inputs: [[1, 10, 10]], output: [8, 6, 6] },
+    { title: '1×1 head', params: { filters: 2, kernel: 1 }, inputs: [[64, 388, 388]], output: [2, 388, 388], params_count: 130 },
+    { title: 'window larger than input', params: { filters: 8 }, inputs: [[1, 2, 2]], output: null, error: 'non-positive-size' },
+    { title: 'even kernel with same', params: { filters: 8, kernel: 2, padding: 'same' }, inputs: [[1, 8, 8]], output: [8, 8, 8], warning: 'asymmetric-same' },
+  ],
+});

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import type { ParamValue, Params } from './types';
+
+interface SpecBase<T> {
+  default: T;
+  /** One line shown in the inspector and the CLI. */
+  help: string;
+  /** The param only applies when this holds (e.g. `alpha` only for leakyRelu); hidden otherwise. */
+  when?: (params: Params) => boolean;
+}
+
+export type ParamSpec =
+  | (SpecBase<number> & { type: 'int'; min?: number; max?: number })
+  | (SpecBase<number> & { type: 'float'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean })
+  | (SpecBase<boolean> & { type: 'bool' })
+  | (SpecBase<string> & { type: 'choice'; choices: readonly string[] })
+  /** Convolution padding: 'valid', 'same', or an explicit number of zero rows/columns on every side. */
+  | (SpecBase<string | number> & { type: 'padding'; max?: number });
+
+export type ParamSpecs = Record<string, ParamSpec>;
+
+const show = (v: unknown): string => {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === undefined) return 'nothing';
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+};
+
+/** Human description of what a spec accepts, used in every error message about it. */
+export function describeSpec(spec: ParamSpec): string {
+  switch (spec.type) {
+    case 'int': {
+      const parts = [spec.min !== undefined ? `≥ ${spec.min}` : '', spec.max !== undefined ? `≤ ${spec.max}` : ''];
+      return `an integer ${parts.filter(Boolean).join(' and ')}`.trim();
+    }
+    case 'float': {
+      const lo = spec.min !== undefined ? `${spec.exclusiveMin ? '>' : '≥'} ${spec.min}` : '';
+      const hi = spec.max !== undefined ? `${spec.exclusiveMax ? '<' : '≤'} ${spec.max}` : '';
+      return `a number ${[lo, hi].filter(Boolean).join(' and ')}`.trim();
+    }
+    case 'bool':
+      return 'true or false';
+    case 'choice':
+      return `one of ${spec.choices.map((c) => JSON.stringify(c)).join(', ')}`;
+    case 'padding':
+      return `"valid", "same" or an integer ≥ 0${spec.max !== undefined ? ` and ≤ ${spec.max}` : ''}`;
+  }
+}
+
+const cache = new WeakMap<ParamSpec, z.ZodType<ParamValue>>();
+
+/** The zod schema for one param; its message always reads `expected <describeSpec>, got <value>`. */
+export function paramSchema(spec: ParamSpec): z.ZodType<ParamValue> {
+  const hit = cache.get(spec);
+  if (hit) return hit;
+  const error = (iss: { input?: unknown }) => `expected ${describeSpec(spec)}, got ${show(iss.input)}`;
+  const o = { error };
+  let schema: z.ZodType<ParamValue>;
+  switch (spec.type) {
+    case 'int': {
+      let s = z.number(o).int(o);
+      if (spec.min !== undefined) s = s.min(spec.min, o);
+      if (spec.max !== undefined) s = s.max(spec.max, o);
+      schema = s;
+      break;
+    }
+    case 'float': {
+      let s = z.number(o).finite(o);
+      if (spec.min !== undefined) s = spec.exclusiveMin ? s.gt(spec.min, o) : s.min(spec.min, o);
+      if (spec.max !== undefined) s = spec.exclusiveMax ? s.lt(spec.max, o) : s.max(spec.max, o);
+      schema = s;
+      break;
+    }
+    case 'bool':
+      schema = z.boolean(o);
+      break;
+    case 'choice':
+      schema = z.enum(spec.choices as [string, ...string[]], o);
+      break;
+    case 'padding': {
+      let n = z.number(o).int(o).min(0, o);
+      if (spec.max !== undefined) n = n.max(spec.max, o);
+      schema = z.union([z.enum(['valid', 'same']), n], o);
+      break;
+    }
+  }
+  cache.set(spec, schema);
+  return schema;
+}
+
+/** Why `value` is not acceptable for `spec`, or null when it is. */
+export function checkParam(spec: ParamSpec, value: unknown): string | null {
+  const r = paramSchema(spec).safeParse(value);
+  return r.success ? null : (r.error.issues[0]?.message ?? `expected ${describeSpec(spec)}`);
+}
+
+export function defaultParams(specs: ParamSpecs): Params {
+  const out: Params = {};
+  for (const [k, s] of Object.entries(specs)) out[k] = s.default;
+  return out;
+}
+
+/** Defaults overlaid with the given values (unknown keys dropped). */
+export function withDefaults(specs: ParamSpecs, given: Params | undefined): Params {
+  const out = defaultParams(specs);
+  if (given) for (const k of Object.keys(specs)) if (Object.hasOwn(given, k)) out[k] = given[k]!;
+  return out;
+}
