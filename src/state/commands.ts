@@ -1,0 +1,164 @@
+import type { Fix } from '../core/diagnostics';
+import { applyActionTo, FixError } from '../core/fixes';
+import { getOp, opTypes } from '../core/ops';
+import { withDefaults } from '../core/params';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc, type GraphNode, type Params, type XY } from '../core/types';
+import { isValidConnection, type Connection } from './connections';
+import { describeElements, removeFromDoc } from './edits';
+import { IdAllocator } from './ids';
+import type { EditorStore } from './store';
+
+// Every edit the UI makes goes through one of these; each is one history step (drags and typing merge).
+export { isValidConnection, inputPortsOf, type Connection, type ConnectionCheck } from './connections';
+export {
+  CLIPBOARD_FORMAT,
+  copySelection,
+  cutSelection,
+  duplicateSelection,
+  paste,
+  parseClipboard,
+  type Clipboard,
+  type ClipboardParse,
+} from './clipboard';
+
+/** Adds a node with the op's default params overlaid by `params`, selects it and returns its id (`conv2d_3`). */
+export function addNode(store: EditorStore, op: string, position: XY, params?: Params): string {
+  const def = getOp(op);
+  if (!def) throw new Error(`addNode: unknown op "${op}" (known ops: ${opTypes().join(', ')})`);
+  const id = new IdAllocator(store.getState().doc).node(op);
+  const node: GraphNode = { id, op, params: withDefaults(def.params, params), position: { x: position.x, y: position.y } };
+  store.apply(`Add ${def.label}`, (draft) => {
+    draft.nodes.push(node);
+  });
+  store.setSelection({ nodes: [id], edges: [] });
+  return id;
+}
+
+/** Removing a node removes its edges; variadic nodes that lose an input keep their ports 0..N−1 in order. */
+export function removeElements(store: EditorStore, elements: { nodes?: string[]; edges?: string[] }): void {
+  const nodes = elements.nodes ?? [];
+  const edges = elements.edges ?? [];
+  store.apply(`Delete ${describeElements(nodes, edges)}`, (draft) => removeFromDoc(draft, nodes, edges));
+}
+
+export function deleteSelection(store: EditorStore): void {
+  removeElements(store, store.getState().selection);
+}
+
+export type ConnectResult = { ok: true; edgeId: string } | { ok: false; reason: string };
+
+/** Adds an edge if `isValidConnection` allows it (a variadic drop past the last input appends). */
+export function connect(store: EditorStore, conn: Connection): ConnectResult {
+  const { doc } = store.getState();
+  const check = isValidConnection(doc, conn);
+  if (!check.ok) return check;
+  const edgeId = new IdAllocator(doc).edge(conn.source, conn.target);
+  store.apply(`Connect ${conn.source} → ${conn.target}`, (draft) => {
+    draft.edges.push({ id: edgeId, source: conn.source, target: conn.target, targetPort: check.targetPort });
+  });
+  return { ok: true, edgeId };
+}
+
+/**
+ * Sets params as given (invalid values are kept and reported by inference, so a half-typed number is not lost).
+ * Consecutive edits of the same fields of one node merge into one step.
+ */
+export function setParams(store: EditorStore, nodeId: string, patch: Params): void {
+  const fields = Object.keys(patch).sort();
+  if (fields.length === 0) return;
+  const label = fields.length === 1 ? `Set ${nodeId}.${fields[0]}` : `Set ${fields.length} params of ${nodeId}`;
+  store.apply(
+    label,
+    (draft) => {
+      const node = draft.nodes.find((n) => n.id === nodeId);
+      if (!node) return;
+      for (const f of fields) if (node.params[f] !== patch[f]) node.params[f] = patch[f]!;
+    },
+    { mergeKey: `params:${nodeId}:${fields.join(',')}` },
+  );
+}
+
+/** An empty or blank label removes it (the node then shows its id). */
+export function setLabel(store: EditorStore, nodeId: string, label: string): void {
+  const text = label.trim();
+  store.apply(
+    `Rename ${nodeId}`,
+    (draft) => {
+      const node = draft.nodes.find((n) => n.id === nodeId);
+      if (!node) return;
+      if (text) {
+        if (node.label !== text) node.label = text;
+      } else if (node.label !== undefined) delete node.label;
+    },
+    { mergeKey: `label:${nodeId}` },
+  );
+}
+
+/** Called on every drag frame; all frames of one drag merge into one step, and `final` closes it. */
+export function moveNodes(store: EditorStore, positions: Record<string, XY>, opts: { final?: boolean } = {}): void {
+  const moves = Object.entries(positions).filter(([, p]) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  if (moves.length) {
+    const ids = moves.map(([id]) => id).sort();
+    store.apply(
+      `Move ${describeElements(ids, [])}`,
+      (draft) => {
+        const byId = new Map(draft.nodes.map((n) => [n.id, n]));
+        for (const [id, p] of moves) {
+          const node = byId.get(id);
+          if (node && (node.position.x !== p.x || node.position.y !== p.y)) node.position = { x: p.x, y: p.y };
+        }
+      },
+      { mergeKey: `move:${ids.join(',')}` },
+    );
+  }
+  if (opts.final) store.endMerge();
+}
+
+export type FixResult = { ok: true; addedNodes: string[] } | { ok: false; reason: string };
+
+/** Applies a diagnostic's fix as one step and selects any node it inserted. A stale fix is reported, not thrown. */
+export function applyDiagnosticFix(store: EditorStore, fix: Fix): FixResult {
+  const before = new Set(store.getState().doc.nodes.map((n) => n.id));
+  try {
+    // The draft form records fine-grained patches; a throwing action aborts the whole fix, leaving the doc as it was.
+    store.apply(fix.label, (draft) => {
+      for (const action of fix.actions) applyActionTo(draft, action);
+    });
+  } catch (err) {
+    if (!(err instanceof FixError)) throw err;
+    return { ok: false, reason: `could not apply "${fix.label}": ${err.message}` };
+  }
+  const addedNodes = store.getState().doc.nodes.filter((n) => !before.has(n.id)).map((n) => n.id);
+  if (addedNodes.length) store.setSelection({ nodes: addedNodes, edges: [] });
+  return { ok: true, addedNodes };
+}
+
+export function selectAll(store: EditorStore): void {
+  const { doc } = store.getState();
+  store.setSelection({ nodes: doc.nodes.map((n) => n.id), edges: doc.edges.map((e) => e.id) });
+}
+
+export function clearSelection(store: EditorStore): void {
+  store.setSelection({ nodes: [], edges: [] });
+}
+
+/** A fresh document: just an input node with default params, ready to build on. */
+export function emptyDocument(name = 'Untitled'): GraphDoc {
+  const input = getOp('input')!;
+  return {
+    format: GRAPH_FORMAT,
+    version: GRAPH_VERSION,
+    name,
+    nodes: [{ id: 'input', op: 'input', params: withDefaults(input.params, {}), position: { x: 0, y: 0 } }],
+    edges: [],
+  };
+}
+
+export function newDocument(store: EditorStore, name?: string): void {
+  store.replaceDocument(emptyDocument(name), 'New document');
+}
+
+/** Loads a template or an imported document as one undoable step. */
+export function loadDocument(store: EditorStore, doc: GraphDoc, label = `Load “${doc.name}”`): void {
+  store.replaceDocument(doc, label);
+}

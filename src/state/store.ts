@@ -1,0 +1,201 @@
+import { applyPatches, enablePatches, freeze, produceWithPatches, type Patch } from 'immer';
+import type { GraphDoc } from '../core/types';
+
+enablePatches();
+
+export interface Selection {
+  nodes: string[];
+  edges: string[];
+}
+
+export interface EditorState {
+  /** The document; history applies to this only. */
+  doc: GraphDoc;
+  /** Not part of history. Always pruned to elements that exist in `doc`. */
+  selection: Selection;
+  canUndo: boolean;
+  canRedo: boolean;
+  undoLabel?: string;
+  redoLabel?: string;
+  /** Increments on every document change (apply, undo, redo, replace), for memoisation and autosave. */
+  revision: number;
+}
+
+export interface ApplyOptions {
+  /**
+   * Consecutive applies with the same key within `mergeWindowMs` of each other (or until `endMerge()`) become one
+   * history step: a drag, a number being typed.
+   */
+  mergeKey?: string;
+}
+
+export interface EditorStore {
+  /** The same object until something changes (safe for `useSyncExternalStore`). */
+  getState(): EditorState;
+  subscribe(listener: () => void): () => void;
+  /** One undoable step. Recipes that change nothing record nothing. */
+  apply(label: string, recipe: (draft: GraphDoc) => void, opts?: ApplyOptions): void;
+  /** Closes the current merge group, so the next apply starts a new history step. */
+  endMerge(): void;
+  undo(): void;
+  redo(): void;
+  /** Swaps in a whole document (template, import, new) as one undoable step; clears the selection. */
+  replaceDocument(doc: GraphDoc, label: string): void;
+  setSelection(sel: Partial<Selection>): void;
+}
+
+export interface EditorStoreOptions {
+  /** Most undo steps kept; older ones are dropped. Default 200. */
+  historyLimit?: number;
+  /** How long after the last merged apply a new apply with the same key still merges. Default 1000 ms. */
+  mergeWindowMs?: number;
+  /** Clock for the merge window (tests inject one). */
+  now?: () => number;
+}
+
+interface HistoryStep {
+  label: string;
+  patches: Patch[];
+  inversePatches: Patch[];
+}
+
+interface OpenMerge {
+  key: string;
+  at: number;
+  step: HistoryStep;
+}
+
+export const DEFAULT_HISTORY_LIMIT = 200;
+export const DEFAULT_MERGE_WINDOW_MS = 1000;
+
+const EMPTY_SELECTION: Selection = freeze({ nodes: [], edges: [] });
+
+/** A private, frozen copy: the store's documents are immutable and never alias the caller's object. */
+const own = (doc: GraphDoc): GraphDoc => freeze(structuredClone(doc), true);
+
+export function createEditorStore(initial: GraphDoc, opts: EditorStoreOptions = {}): EditorStore {
+  const historyLimit = Math.max(0, Math.floor(opts.historyLimit ?? DEFAULT_HISTORY_LIMIT));
+  const mergeWindowMs = opts.mergeWindowMs ?? DEFAULT_MERGE_WINDOW_MS;
+  const now = opts.now ?? Date.now;
+
+  const past: HistoryStep[] = [];
+  const future: HistoryStep[] = [];
+  let merge: OpenMerge | undefined;
+  const listeners = new Set<() => void>();
+
+  let state: EditorState = snapshot(own(initial), EMPTY_SELECTION, 0);
+
+  function snapshot(doc: GraphDoc, selection: Selection, revision: number): EditorState {
+    const top = past[past.length - 1];
+    const next = future[future.length - 1];
+    return freeze({
+      doc,
+      selection,
+      canUndo: top !== undefined,
+      canRedo: next !== undefined,
+      undoLabel: top?.label,
+      redoLabel: next?.label,
+      revision,
+    });
+  }
+
+  function publish(doc: GraphDoc, selection: Selection, docChanged: boolean) {
+    const revision = docChanged ? state.revision + 1 : state.revision;
+    state = snapshot(doc, pruneSelection(selection, doc), revision);
+    // Copy: a listener may unsubscribe (or subscribe) while we notify.
+    for (const listener of [...listeners]) listener();
+  }
+
+  function pushStep(step: HistoryStep) {
+    past.push(step);
+    if (past.length > historyLimit) past.splice(0, past.length - historyLimit);
+    future.length = 0;
+  }
+
+  function commit(label: string, next: GraphDoc, patches: Patch[], inversePatches: Patch[], mergeKey?: string) {
+    const t = now();
+    const open = merge;
+    const top = past[past.length - 1];
+    if (mergeKey !== undefined && open && open.key === mergeKey && t - open.at <= mergeWindowMs && open.step === top) {
+      // Forward patches replay in order; inverse patches undo the newest change first.
+      open.step.patches = [...open.step.patches, ...patches];
+      open.step.inversePatches = [...inversePatches, ...open.step.inversePatches];
+      open.at = t;
+    } else {
+      const step: HistoryStep = { label, patches, inversePatches };
+      pushStep(step);
+      merge = mergeKey !== undefined && past[past.length - 1] === step ? { key: mergeKey, at: t, step } : undefined;
+    }
+    publish(next, state.selection, true);
+  }
+
+  return {
+    getState: () => state,
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+
+    apply(label, recipe, applyOpts = {}) {
+      const [next, patches, inversePatches] = produceWithPatches(state.doc, (draft: GraphDoc) => {
+        recipe(draft);
+      });
+      if (patches.length === 0) return;
+      commit(label, next, patches, inversePatches, applyOpts.mergeKey);
+    },
+
+    endMerge() {
+      merge = undefined;
+    },
+
+    undo() {
+      const step = past.pop();
+      if (!step) return;
+      merge = undefined;
+      future.push(step);
+      publish(applyPatches(state.doc, step.inversePatches), state.selection, true);
+    },
+
+    redo() {
+      const step = future.pop();
+      if (!step) return;
+      merge = undefined;
+      past.push(step);
+      publish(applyPatches(state.doc, step.patches), state.selection, true);
+    },
+
+    replaceDocument(doc, label) {
+      const replacement = own(doc);
+      const [next, patches, inversePatches] = produceWithPatches(state.doc, () => replacement);
+      merge = undefined;
+      pushStep({ label, patches, inversePatches });
+      publish(next, EMPTY_SELECTION, true);
+    },
+
+    setSelection(sel) {
+      const nodes = sel.nodes ? dedupe(sel.nodes) : state.selection.nodes;
+      const edges = sel.edges ? dedupe(sel.edges) : state.selection.edges;
+      const pruned = pruneSelection(freeze({ nodes, edges }), state.doc);
+      if (sameIds(pruned.nodes, state.selection.nodes) && sameIds(pruned.edges, state.selection.edges)) return;
+      publish(state.doc, pruned, false);
+    },
+  };
+}
+
+const dedupe = (ids: readonly string[]): string[] => [...new Set(ids)];
+
+const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+
+/** Drops selected ids that no longer exist; returns the same object when nothing was dropped. */
+function pruneSelection(sel: Selection, doc: GraphDoc): Selection {
+  if (sel.nodes.length === 0 && sel.edges.length === 0) return sel === EMPTY_SELECTION ? sel : EMPTY_SELECTION;
+  const nodeIds = new Set(doc.nodes.map((n) => n.id));
+  const edgeIds = new Set(doc.edges.map((e) => e.id));
+  const nodes = sel.nodes.filter((id) => nodeIds.has(id));
+  const edges = sel.edges.filter((id) => edgeIds.has(id));
+  if (nodes.length === sel.nodes.length && edges.length === sel.edges.length) return sel;
+  return freeze({ nodes, edges });
+}
