@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { analyzeGraph, type Analysis } from '../core/analysis';
+import { formatShape } from '../core/types';
+import { parseShapeArg } from './args';
+import { EXIT, onePositional, type CliCommand } from './command';
+import { loadGraph } from './load';
+import { formatBytes, formatCount, formatDiagnostic, formatInt, plural, renderTable, sizeTrace } from './text';
+
+const usage = 'summary <graph.json> [--input CxHxW] [--json]';
+
+export const summaryCommand: CliCommand = {
+  name: 'summary',
+  usage,
+  description: 'Layer table (output shape, params, mult-adds, memory), totals and every diagnostic. Exit 1 on errors.',
+  options: [
+    ['--input CxHxW', 'analyze at another input size (HxW keeps the channels), e.g. 1x188x188'],
+    ['--json', 'print the analysis as JSON instead of a table'],
+  ],
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { input: { type: 'string' }, json: { type: 'boolean' } },
+      allowPositionals: true,
+    });
+    const file = onePositional(positionals, 'graph file', usage);
+    const input = values.input === undefined ? undefined : parseShapeArg(values.input);
+    const { doc, warnings } = await loadGraph(file);
+    for (const w of warnings) io.err(`warning: ${w}`);
+    const analysis = analyzeGraph(doc, { input });
+    io.out(values.json ? JSON.stringify(toJson(doc.name, analysis), null, 2) : renderSummary(doc.name, analysis).join('\n'));
+    return analysis.errorCount > 0 ? EXIT.problems : EXIT.ok;
+  },
+};
+
+/** The analysis without its Maps and op objects, for `--json`. */
+export function toJson(name: string, a: Analysis) {
+  return {
+    name,
+    input: a.input,
+    rows: a.rows,
+    totals: a.totals,
+    mainPath: a.mainPath,
+    errorCount: a.errorCount,
+    warningCount: a.warningCount,
+    diagnostics: a.diagnostics,
+  };
+}
+
+export function renderSummary(name: string, a: Analysis): string[] {
+  const title = a.input
+    ? `${name || 'graph'} — input ${formatShape(a.input.shape)}${a.input.batch !== 1 ? `, batch ${a.input.batch}` : ''}`
+    : name || 'graph';
+  const table = renderTable(
+    ['Node', 'Op', 'Output shape', 'Params', 'Mult-adds', 'Memory'],
+    a.rows.map((r) => [r.id, r.op, formatShape(r.output), formatInt(r.params.total), formatInt(r.macs), formatBytes(r.bytes)]),
+    ['left', 'left', 'left', 'right', 'right', 'right'],
+  );
+  const t = a.totals;
+  const facts: [string, string][] = [
+    ['Total params', formatInt(t.params.total)],
+    ['Trainable params', formatInt(t.params.trainable)],
+    ['Non-trainable params', formatInt(t.params.nonTrainable)],
+    ['Total mult-adds', `${formatCount(t.macs)} (${formatInt(t.macs)})`],
+    ['Params size', formatBytes(t.paramBytes)],
+    ['Activation memory (all outputs)', formatBytes(t.activationBytes)],
+    ['Peak memory (one inference)', formatBytes(t.peakBytes)],
+  ];
+  const labelWidth = Math.max(...facts.map(([k]) => k.length)) + 1;
+  const lines = [title, ...table, ...facts.map(([k, v]) => `${`${k}:`.padEnd(labelWidth)} ${v}`)];
+  if (a.mainPath.length > 1) lines.push(`Size trace: ${sizeTrace(a.mainPath.map((p) => p.output))}`);
+  lines.push('');
+  if (a.diagnostics.length === 0) lines.push('No problems.');
+  else {
+    lines.push(`${plural(a.errorCount, 'error')}, ${plural(a.warningCount, 'warning')}:`);
+    for (const d of a.diagnostics) lines.push(...formatDiagnostic(d));
+  }
+  return lines;
+}

@@ -1,0 +1,232 @@
+import type { Diagnostic, Fix } from './diagnostics';
+import { indexGraph, type GraphIndex } from './graph';
+import { BYTES_PER_VALUE, inferShapes, type Inference, type NodeInfo } from './infer';
+import type { ParamCount } from './op';
+import { DEFAULT_MAX_DISTANCE, isSizeDiagnostic, nearestValid, sizeIndependentErrors } from './solver';
+import type { GraphDoc, Shape } from './types';
+
+/** One line of the summary table / layer list, in execution order. */
+export interface NodeRow {
+  id: string;
+  op: string;
+  /** The node's own label, else the op's label (else the raw op name when the op is unknown). */
+  label: string;
+  /** The op's one-line reading of the params; empty when the params are invalid. */
+  summary: string;
+  output?: Shape;
+  params: ParamCount & { total: number };
+  macs: number;
+  /** Output bytes for the whole batch (0 for output nodes, which alias their input). */
+  bytes: number;
+  receptiveField?: number;
+  /** Cumulative stride: the grid step of this node's output in input pixels. */
+  jump?: number;
+}
+
+export interface Totals {
+  params: ParamCount & { total: number };
+  /** Weight memory at fp32. */
+  paramBytes: number;
+  macs: number;
+  /** Sum of every node's output (what a training step keeps for backprop). */
+  activationBytes: number;
+  /**
+   * Most memory held at once during one inference, when each tensor is freed after its last consumer runs.
+   * The input counts; graph outputs stay until the end. Nodes with unknown shapes count as zero.
+   */
+  peakBytes: number;
+}
+
+export interface Analysis {
+  inference: Inference;
+  rows: NodeRow[];
+  totals: Totals;
+  /** Errors first, then warnings; within each, in execution order of their node. */
+  diagnostics: Diagnostic[];
+  errorCount: number;
+  warningCount: number;
+  /** The input node and the C×H×W it feeds (after any override). */
+  input?: { id: string; shape: Shape; batch: number };
+  /** The longest input→output path, for the "572→570→…→388" size trace. */
+  mainPath: { id: string; output?: Shape }[];
+}
+
+export interface AnalysisOptions {
+  /** Overrides the input node's C×H×W, as in `inferShapes`. */
+  input?: Partial<Shape>;
+  /** Search for valid input sizes when the graph has size problems (default true). */
+  solve?: boolean;
+  /** How far (pixels) the size search looks each way. */
+  maxDistance?: number;
+}
+
+type Graph = Pick<GraphDoc, 'nodes' | 'edges'>;
+
+const total = (p: ParamCount) => ({ ...p, total: p.trainable + p.nonTrainable });
+
+/** Everything the UI and the CLI show about a graph, computed in one pass plus (when needed) a size search. */
+export function analyzeGraph(doc: Graph, options: AnalysisOptions = {}): Analysis {
+  const inference = inferShapes(doc, { input: options.input });
+  const index = indexGraph(doc);
+  const inOrder = new Set(inference.order);
+  // Nodes on a cycle never run; they are listed last so the UI can still show them.
+  const ids = [...inference.order, ...[...index.nodes.keys()].filter((id) => !inOrder.has(id))];
+  const rows = ids.map((id) => toRow(index.nodes.get(id)!, inference.nodes.get(id)!));
+
+  const input = inputOf(inference);
+  const diagnostics = [...inference.diagnostics];
+  if (input && options.solve !== false) {
+    const sizeProblem = addSizeSuggestions(doc, inference, diagnostics, input, options);
+    if (sizeProblem) diagnostics.push(sizeProblem);
+  }
+  const position = new Map(ids.map((id, i) => [id, i]));
+  const rank = (d: Diagnostic) => (d.nodeId === undefined ? -1 : (position.get(d.nodeId) ?? ids.length));
+  diagnostics.sort((a, b) => (a.severity === b.severity ? rank(a) - rank(b) : a.severity === 'error' ? -1 : 1));
+  const errorCount = diagnostics.filter((d) => d.severity === 'error').length;
+
+  return {
+    inference,
+    rows,
+    totals: totals(rows, inference, index),
+    diagnostics,
+    errorCount,
+    warningCount: diagnostics.length - errorCount,
+    input,
+    mainPath: longestPath(inference, index).map((id) => ({ id, output: inference.nodes.get(id)!.output })),
+  };
+}
+
+function toRow(node: GraphDoc['nodes'][number], info: NodeInfo): NodeRow {
+  let summary = '';
+  if (info.op && info.params) {
+    try {
+      summary = info.op.summary(info.params);
+    } catch {
+      summary = '';
+    }
+  }
+  return {
+    id: node.id,
+    op: node.op,
+    label: node.label ?? info.op?.label ?? node.op,
+    summary,
+    output: info.output,
+    params: total(info.paramCount),
+    macs: info.macs,
+    bytes: info.bytes,
+    receptiveField: info.receptiveField,
+    jump: info.jump,
+  };
+}
+
+function inputOf(inference: Inference): Analysis['input'] {
+  const id = inference.inputId;
+  const shape = id ? inference.nodes.get(id)?.output : undefined;
+  return id && shape ? { id, shape, batch: inference.batch } : undefined;
+}
+
+function totals(rows: NodeRow[], inference: Inference, index: GraphIndex): Totals {
+  const params = { trainable: 0, nonTrainable: 0 };
+  let macs = 0;
+  let activationBytes = 0;
+  for (const r of rows) {
+    params.trainable += r.params.trainable;
+    params.nonTrainable += r.params.nonTrainable;
+    macs += r.macs;
+    activationBytes += r.bytes;
+  }
+  const all = total(params);
+  return { params: all, paramBytes: all.total * BYTES_PER_VALUE, macs, activationBytes, peakBytes: peakMemory(inference, index) };
+}
+
+/** Simulates one inference in execution order, freeing each tensor after its last consumer has run. */
+export function peakMemory(inference: Inference, index: GraphIndex): number {
+  const consumersLeft = new Map<string, number>();
+  const kept = new Set<string>(); // tensors an output node returns: they live to the end
+  for (const id of inference.order) {
+    for (const e of index.incoming.get(id)!) consumersLeft.set(e.source, (consumersLeft.get(e.source) ?? 0) + 1);
+    if (inference.nodes.get(id)!.op?.type === 'output')
+      for (const e of index.incoming.get(id)!) kept.add(e.source);
+  }
+  const bytesOf = (id: string) => inference.nodes.get(id)!.bytes;
+  let live = 0;
+  let peak = 0;
+  for (const id of inference.order) {
+    live += bytesOf(id);
+    peak = Math.max(peak, live);
+    for (const e of index.incoming.get(id)!) {
+      const left = consumersLeft.get(e.source)! - 1;
+      consumersLeft.set(e.source, left);
+      if (left === 0 && !kept.has(e.source)) live -= bytesOf(e.source);
+    }
+    if (!consumersLeft.has(id) && !kept.has(id)) live -= bytesOf(id); // nobody reads it
+  }
+  return peak;
+}
+
+/** Longest path (in nodes) ending at an output node (or any sink when there is none), ties to the lowest port. */
+function longestPath(inference: Inference, index: GraphIndex): string[] {
+  const depth = new Map<string, number>();
+  const via = new Map<string, string>();
+  for (const id of inference.order) {
+    let best = 0;
+    const incoming = [...index.incoming.get(id)!].sort((a, b) => a.targetPort - b.targetPort);
+    for (const e of incoming) {
+      const d = depth.get(e.source)! + 1;
+      if (d > best) (best = d), via.set(id, e.source);
+    }
+    depth.set(id, best);
+  }
+  const sinks = inference.order.filter((id) => index.outgoing.get(id)!.length === 0);
+  const outputs = sinks.filter((id) => inference.nodes.get(id)!.op?.type === 'output');
+  const ends = outputs.length ? outputs : sinks;
+  let end: string | undefined;
+  for (const id of ends) if (end === undefined || depth.get(id)! > depth.get(end)!) end = id;
+  const path: string[] = [];
+  for (let id = end; id !== undefined; id = via.get(id)) path.push(id);
+  return path.reverse();
+}
+
+const sizeText = (s: { h: number; w: number }) => (s.h === s.w ? `${s.h}` : `${s.h}×${s.w}`);
+
+/**
+ * When some layers see a size they cannot handle, finds the nearest input sizes that work, offers the
+ * nearest on each size diagnostic, and returns a warning on the input node listing them all.
+ */
+function addSizeSuggestions(
+  doc: Graph,
+  inference: Inference,
+  diagnostics: Diagnostic[],
+  input: NonNullable<Analysis['input']>,
+  options: AnalysisOptions,
+): Diagnostic | undefined {
+  const sized = diagnostics.filter(isSizeDiagnostic);
+  if (sized.length === 0) return undefined;
+  const { h, w, c } = input.shape;
+  const blocked = sizeIndependentErrors(inference).length > 0;
+  const found = blocked
+    ? { suggestions: [] }
+    : nearestValid(doc, { h, w }, { channels: c, maxDistance: options.maxDistance });
+  const fixes: Fix[] = found.suggestions.map((s) => ({
+    label: `Set input to ${s.h}×${s.w}`,
+    actions: [{ kind: 'setParams', nodeId: input.id, params: { height: s.h, width: s.w } }],
+  }));
+  if (fixes[0]) {
+    for (let i = 0; i < diagnostics.length; i++)
+      if (isSizeDiagnostic(diagnostics[i]!))
+        diagnostics[i] = { ...diagnostics[i]!, fixes: [...(diagnostics[i]!.fixes ?? []), fixes[0]] };
+  }
+  const layers = new Set(sized.map((d) => d.nodeId)).size;
+  const nearest = found.suggestions.length
+    ? `nearest valid sizes: ${found.suggestions.map(sizeText).join(', ')}`
+    : blocked
+      ? 'fix the other errors first, then valid sizes can be searched'
+      : `no valid size within ${options.maxDistance ?? DEFAULT_MAX_DISTANCE} px`;
+  return {
+    severity: 'warning',
+    code: 'input-size',
+    nodeId: input.id,
+    message: `input ${h}×${w}: ${layers} ${layers === 1 ? 'layer sees' : 'layers see'} an odd size or mismatch — ${nearest}`,
+    fixes,
+  };
+}
