@@ -1,0 +1,70 @@
+import type { XY } from '../types';
+import type { Slot, SlottedNode } from './writer';
+
+/** Grid of the U layout, in canvas pixels (all multiples of 10). */
+export const UNET_GRID = {
+  /** Vertical distance between consecutive nodes of a column. */
+  row: 100,
+  /** Horizontal distance between neighbours in a row (crop ↔ concat, bottleneck nodes). */
+  column: 280,
+  /** How far each level down moves the two columns towards each other, so the graph reads as a U. */
+  indent: 140,
+  /** Extra space between the row bands of two levels. */
+  bandGap: 60,
+} as const;
+
+const snap = (v: number) => Math.round(v / 10) * 10;
+
+/**
+ * Places a generated U-Net as a U: the encoder goes down the left column (each level's double conv, then
+ * its down step), the bottleneck runs along the bottom, the decoder goes up the right column (up step,
+ * concat, double conv). Every level owns a row band shared by both columns, and the concat sits on the
+ * same row as the skip's source, so skips run straight across. Input and head cap the two columns.
+ */
+export function layoutUNet(nodes: SlottedNode[], depth: number): Map<string, XY> {
+  const { row, column, indent, bandGap } = UNET_GRID;
+  const group = (match: (s: Slot) => boolean) => nodes.filter((n) => match(n.slot)).map((n) => n.id);
+  const at = (level: number, region: 'encoder' | 'decoder' | 'skip', stage?: string) =>
+    group((s) => s.region === region && s.level === level && (stage === undefined || ('stage' in s && s.stage === stage)));
+
+  const bottleneck = group((s) => s.region === 'bottleneck');
+  const width = Math.max(2 * column + 2 * (depth - 1) * indent, Math.max(bottleneck.length - 1, 1) * column + 2 * depth * indent);
+  const encX = (level: number) => level * indent;
+  const decX = (level: number) => width - level * indent;
+
+  const pos = new Map<string, XY>();
+  const place = (ids: string[], x: number, rowOf: (k: number) => number, top: number) =>
+    ids.forEach((id, k) => pos.set(id, { x, y: top + rowOf(k) * row }));
+
+  let top = 0;
+  for (let level = 0; level < depth; level++) {
+    const encBlock = at(level, 'encoder', 'block');
+    const down = at(level, 'encoder', 'down');
+    const up = at(level, 'decoder', 'up');
+    const join = at(level, 'decoder', 'join');
+    const decBlock = at(level, 'decoder', 'block');
+    const crop = at(level, 'skip');
+    // Rows counted from the band's top; the skip row holds the skip source, the crop and the concat.
+    const skipRow = Math.max(encBlock.length - 1, decBlock.length);
+    place(encBlock, encX(level), (k) => skipRow - (encBlock.length - 1) + k, top);
+    place(down, encX(level), (k) => skipRow + 1 + k, top);
+    place(crop, decX(level) - column, () => skipRow, top);
+    place(join, decX(level), () => skipRow, top);
+    place(decBlock, decX(level), (k) => skipRow - 1 - k, top);
+    place(up, decX(level), (k) => skipRow + up.length - k, top);
+    if (level === 0) {
+      place(group((s) => s.region === 'input'), encX(0), () => skipRow - encBlock.length, top);
+      place(group((s) => s.region === 'head'), decX(0), (k) => skipRow - decBlock.length - 1 - k, top);
+    }
+    top += (skipRow + Math.max(down.length, up.length) + 1) * row + bandGap;
+  }
+  const span = decX(depth) - encX(depth);
+  bottleneck.forEach((id, k) =>
+    pos.set(id, { x: snap(encX(depth) + (bottleneck.length > 1 ? (k * span) / (bottleneck.length - 1) : span / 2)), y: top }),
+  );
+
+  const minX = Math.min(...[...pos.values()].map((p) => p.x));
+  const minY = Math.min(...[...pos.values()].map((p) => p.y));
+  for (const [id, p] of pos) pos.set(id, { x: p.x - minX, y: p.y - minY });
+  return pos;
+}
