@@ -1,3 +1,4 @@
+import type { OpIssue } from '../diagnostics';
 import type { LayerSpec } from '../op';
 import type { ParamSpec } from '../params';
 import type { Params, Shape } from '../types';
@@ -42,3 +43,42 @@ export function windowOut(n: number, kernel: number, stride: number, padding: st
 
 export const paddingLabel = (padding: string | number): string =>
   typeof padding === 'number' ? `pad ${padding}` : padding;
+
+/** Splits `total` rows between the two sides the way center crop and milesial's F.pad do: the extra one goes last. */
+export const splitCenter = (total: number): [number, number] => {
+  const first = Math.floor(total / 2);
+  return [first, total - first];
+};
+
+/** The H×W a crop/pad aims for: its `like` input's (port 1) or its own height/width params. */
+export const targetSize = (p: Params, inputs: Shape[]): { h: number; w: number } =>
+  p.mode === 'like' ? { h: inputs[1]!.h, w: inputs[1]!.w } : { h: p.height as number, w: p.width as number };
+
+/** Crop/pad take a reference tensor on port `like` only in 'like' mode. */
+export const likePorts = (p: Params) => ({ names: p.mode === 'like' ? ['x', 'like'] : ['x'] });
+
+/** The param trio shared by crop and pad. */
+export const targetParams = (verb: string): Record<'mode' | 'height' | 'width', ParamSpec> => ({
+  mode: {
+    type: 'choice',
+    choices: ['like', 'size'],
+    default: 'like',
+    help: `like: ${verb} to the H×W of the tensor on port "like"; size: ${verb} to height×width`,
+  },
+  height: { type: 'int', min: 1, max: 16384, default: 64, help: 'Target height (mode size)', when: (p) => p.mode === 'size' },
+  width: { type: 'int', min: 1, max: 16384, default: 64, help: 'Target width (mode size)', when: (p) => p.mode === 'size' },
+});
+
+/** Softmax runs over channels; over a single channel it is the constant 1, a classic two-class/one-class mix-up. */
+export function activationIssues(p: Params, channels: number, nodeId: string, op: string): OpIssue[] {
+  if (p.activation !== 'softmax' || channels !== 1) return [];
+  return [
+    {
+      severity: 'warning',
+      code: 'softmax-one-channel',
+      field: 'activation',
+      message: `${op}: softmax over 1 channel always outputs 1 — use sigmoid for a one-channel probability`,
+      fixes: [{ label: 'Use sigmoid', actions: [{ kind: 'setParams', nodeId, params: { activation: 'sigmoid' } }] }],
+    },
+  ];
+}

@@ -1,5 +1,6 @@
+import type { OpIssue } from '../diagnostics';
 import { defineOp, type LayerSpec } from '../op';
-import { activationLayers, activationParam, alphaParam, pair, paddingLabel, shape, windowOut } from './common';
+import { activationIssues, activationLayers, activationParam, alphaParam, pair, paddingLabel, shape, windowOut } from './common';
 
 export const conv2d = defineOp({
   type: 'conv2d',
@@ -22,11 +23,27 @@ export const conv2d = defineOp({
     (p.stride !== 1 ? ` · s${p.stride}` : '') +
     (p.dilation !== 1 ? ` · d${p.dilation}` : '') +
     (p.activation !== 'none' ? ` · ${p.activation}` : ''),
-  infer: (p, { inputs: [x] }) => {
+  infer: (p, { nodeId, inputs: [x] }) => {
     const k = p.kernel as number;
     const s = p.stride as number;
     const d = p.dilation as number;
     const pad = p.padding as string | number;
+    // tf.conv2d rejects this pair outright ("Either strides or dilations must be 1"), though PyTorch allows it.
+    if (s > 1 && d > 1)
+      return {
+        issues: [
+          {
+            severity: 'error',
+            code: 'stride-with-dilation',
+            field: 'dilation',
+            message: `conv2d: stride ${s} with dilation ${d} cannot run in TensorFlow.js — one of them must be 1`,
+            fixes: [
+              { label: 'Set dilation to 1', actions: [{ kind: 'setParams', nodeId, params: { dilation: 1 } }] },
+              { label: 'Set stride to 1', actions: [{ kind: 'setParams', nodeId, params: { stride: 1 } }] },
+            ],
+          },
+        ],
+      };
     const h = windowOut(x!.h, k, s, pad, d);
     const w = windowOut(x!.w, k, s, pad, d);
     if (h < 1 || w < 1) {
@@ -42,19 +59,15 @@ export const conv2d = defineOp({
         ],
       };
     }
+    const issues: OpIssue[] = activationIssues(p, p.filters as number, nodeId, 'conv2d');
     if (pad === 'same' && s === 1 && k % 2 === 0)
-      return {
-        shape: shape(p.filters as number, h, w),
-        issues: [
-          {
-            severity: 'warning',
-            code: 'asymmetric-same',
-            field: 'padding',
-            message: `conv2d: "same" padding with an even ${k}×${k} kernel pads bottom/right one more than top/left`,
-          },
-        ],
-      };
-    return { shape: shape(p.filters as number, h, w) };
+      issues.push({
+        severity: 'warning',
+        code: 'asymmetric-same',
+        field: 'padding',
+        message: `conv2d: "same" padding with an even ${k}×${k} kernel pads bottom/right one more than top/left`,
+      });
+    return { shape: shape(p.filters as number, h, w), issues };
   },
   paramCount: (p, [x]) => ({
     trainable: (p.filters as number) * x!.c * (p.kernel as number) ** 2 + (p.bias ? (p.filters as number) : 0),
@@ -95,6 +108,8 @@ export const conv2d = defineOp({
     { title: 'dilation 2 widens the window to 5', params: { filters: 8, dilation: 2 }, inputs: [[1, 10, 10]], output: [8, 6, 6] },
     { title: '1×1 head', params: { filters: 2, kernel: 1 }, inputs: [[64, 388, 388]], output: [2, 388, 388], params_count: 130 },
     { title: 'window larger than input', params: { filters: 8 }, inputs: [[1, 2, 2]], output: null, error: 'non-positive-size' },
+    { title: 'stride and dilation together (tfjs cannot)', params: { filters: 8, stride: 2, dilation: 2 }, inputs: [[1, 16, 16]], output: null, error: 'stride-with-dilation' },
+    { title: 'softmax over one channel', params: { filters: 1, kernel: 1, activation: 'softmax' }, inputs: [[32, 96, 96]], output: [1, 96, 96], warning: 'softmax-one-channel' },
     { title: 'even kernel with same', params: { filters: 8, kernel: 2, padding: 'same' }, inputs: [[1, 8, 8]], output: [8, 8, 8], warning: 'asymmetric-same' },
   ],
 });
