@@ -72,7 +72,7 @@ export const conv2dTranspose = defineOp({
         severity: 'warning',
         code: 'stride-exceeds-kernel',
         field: 'kernel',
-        message: `conv2dTranspose: stride ${s} > kernel ${k} — ${s - k} of every ${s} output rows and columns get no input (bias only)`,
+        message: `conv2dTranspose: stride ${s} > kernel ${k} — ${s - k} of every ${s} output rows and columns receive no input (bias only)`,
         fixes: [{ label: `Set kernel to ${s}`, actions: [{ kind: 'setParams', nodeId, params: { kernel: s } }] }],
       });
     return { shape: shape(p.filters as number, h, w), issues };
