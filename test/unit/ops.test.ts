@@ -183,16 +183,17 @@ describe('tfjs mapping', () => {
 
   // Hand-computed PyTorch conv_transpose2d results (weights and input all ones / 1..4), run through the chain.
   it.each([
-    { params: { filters: 1, kernel: 1, bias: false }, x: [1, 2, 3, 4], want: [[1, 0, 2], [0, 0, 0], [3, 0, 4]] },
-    { params: { filters: 1, kernel: 3, padding: 1, bias: false }, x: [1, 1, 1, 1], want: [[1, 2, 1], [2, 4, 2], [1, 2, 1]] },
-  ])('transposed conv chain matches PyTorch values (k=$params.kernel)', async ({ params, x, want }) => {
+    { kernel: 1, padding: 'valid', x: [1, 2, 3, 4], want: [[1, 0, 2], [0, 0, 0], [3, 0, 4]] },
+    { kernel: 3, padding: 1, x: [1, 1, 1, 1], want: [[1, 2, 1], [2, 4, 2], [1, 2, 1]] },
+  ])('transposed conv chain matches PyTorch values (k=$kernel)', ({ kernel, padding, x, want }) => {
+    const params = { filters: 1, kernel, padding, bias: false };
     const { specs } = tfjsOf(getOp('conv2dTranspose')!, { params, inputs: [[1, 2, 2]], output: null });
     const classes = tf.serialization.SerializationMap.getMap().classNameMap;
     let y = tf.tensor4d(x, [1, 2, 2, 1]);
     for (const spec of specs) {
       const layer = new (classes[spec.className]![0] as unknown as new (c: unknown) => tf.layers.Layer)(spec.config);
       layer.apply(y);
-      if (spec.className === 'Conv2DTranspose') layer.setWeights([tf.ones([params.kernel, params.kernel, 1, 1])]);
+      if (spec.className === 'Conv2DTranspose') layer.setWeights([tf.ones([kernel, kernel, 1, 1])]);
       y = layer.apply(y) as tf.Tensor4D;
     }
     expect(y.squeeze().arraySync()).toEqual(want);
