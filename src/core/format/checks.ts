@@ -1,0 +1,98 @@
+import type { InputPorts } from '../op';
+import { getOp } from '../ops';
+import { checkParam, withDefaults } from '../params';
+import type { Params } from '../types';
+import type { Problem } from './errors';
+import { FORBIDDEN_KEYS } from './limits';
+
+type Rec = Record<string, unknown>;
+const record = (v: unknown): Rec | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : undefined);
+const q = (s: string) => JSON.stringify(s);
+
+/** The ports a node offers, or undefined when its op or params are not valid enough to tell. */
+function portsOf(node: Rec): { op: string; ports: InputPorts } | undefined {
+  const op = typeof node.op === 'string' ? getOp(node.op) : undefined;
+  if (!op) return undefined;
+  const given = node.params === undefined ? {} : record(node.params);
+  if (!given || Object.keys(given).some((k) => !Object.hasOwn(op.params, k))) return undefined;
+  const params = withDefaults(op.params, given as Params);
+  if (Object.entries(op.params).some(([k, spec]) => checkParam(spec, params[k]) !== null)) return undefined;
+  try {
+    return { op: op.type, ports: op.inputs(params) };
+  } catch {
+    return undefined;
+  }
+}
+
+function portLimit(op: string, ports: InputPorts): { count: number; says: string } {
+  if ('variadic' in ports) {
+    const { max } = ports.variadic;
+    return { count: max, says: `${op} takes at most ${max} inputs (ports 0–${max - 1})` };
+  }
+  const { names } = ports;
+  if (names.length === 0) return { count: 0, says: `${op} takes no inputs` };
+  const list = names.map((n) => q(n)).join(', ');
+  return {
+    count: names.length,
+    says: names.length === 1 ? `${op} takes 1 input (port 0: ${list})` : `${op} takes ${names.length} inputs (ports 0–${names.length - 1}: ${list})`,
+  };
+}
+
+/**
+ * Checks that need the whole graph: unique ids, edges that land on nodes, and ports that exist and are fed
+ * once. Runs on the raw document (whatever zod thought of it) so one bad node does not hide graph errors.
+ */
+export function checkGraph(nodes: readonly unknown[], edges: readonly unknown[]): Problem[] {
+  const problems: Problem[] = [];
+  const nodeIndex = new Map<string, number>();
+  nodes.forEach((raw, i) => {
+    const id = record(raw)?.id;
+    if (typeof id !== 'string') return;
+    if (FORBIDDEN_KEYS.has(id)) problems.push({ code: 'reserved-id', at: ['nodes', i, 'id'], message: `${q(id)} is reserved and cannot be a node id` });
+    const first = nodeIndex.get(id);
+    if (first !== undefined) problems.push({ code: 'duplicate-node-id', at: ['nodes', i, 'id'], message: `duplicate node id ${q(id)} (also used by nodes[${first}])` });
+    else nodeIndex.set(id, i);
+  });
+
+  const portCache = new Map<number, ReturnType<typeof portsOf>>();
+  const portsAt = (i: number) => {
+    if (!portCache.has(i)) portCache.set(i, portsOf(record(nodes[i])!));
+    return portCache.get(i);
+  };
+  const edgeIndex = new Map<string, number>();
+  const feeding = new Map<string, string>(); // `${target}\0${port}` → how to name the edge that feeds it
+  edges.forEach((raw, i) => {
+    const edge = record(raw);
+    if (!edge) return;
+    const id = typeof edge.id === 'string' ? edge.id : undefined;
+    const shortName = id !== undefined ? q(id) : `edges[${i}]`;
+    const name = id !== undefined ? `edge ${q(id)}` : `edges[${i}]`;
+    if (id !== undefined) {
+      if (FORBIDDEN_KEYS.has(id)) problems.push({ code: 'reserved-id', at: ['edges', i, 'id'], message: `${q(id)} is reserved and cannot be an edge id` });
+      const first = edgeIndex.get(id);
+      if (first !== undefined) problems.push({ code: 'duplicate-edge-id', at: ['edges', i, 'id'], message: `duplicate edge id ${q(id)} (also used by edges[${first}])` });
+      else edgeIndex.set(id, i);
+    }
+    for (const end of ['source', 'target'] as const) {
+      const ref = edge[end];
+      if (typeof ref === 'string' && ref !== '' && !nodeIndex.has(ref))
+        problems.push({ code: 'dangling-edge', at: ['edges', i, end], message: `${name}: its ${end} ${q(ref)} is not a node` });
+    }
+    const target = typeof edge.target === 'string' ? nodeIndex.get(edge.target) : undefined;
+    const port = edge.targetPort;
+    if (target === undefined || typeof port !== 'number' || !Number.isInteger(port) || port < 0) return;
+    const ports = portsAt(target);
+    if (!ports) return;
+    const limit = portLimit(ports.op, ports.ports);
+    if (port >= limit.count) {
+      problems.push({ code: 'bad-port', at: ['edges', i, 'targetPort'], message: `${name} feeds port ${port} of ${q(edge.target as string)}, but ${limit.says}` });
+      return;
+    }
+    const key = `${edge.target as string}\u0000${port}`;
+    const taken = feeding.get(key);
+    if (taken !== undefined)
+      problems.push({ code: 'port-taken', at: ['edges', i, 'targetPort'], message: `edges ${taken} and ${shortName} both feed port ${port} of ${q(edge.target as string)}` });
+    else feeding.set(key, shortName);
+  });
+  return problems;
+}

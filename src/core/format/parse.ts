@@ -1,0 +1,135 @@
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc, type GraphEdge, type GraphNode, type Params } from '../types';
+import { checkGraph } from './checks';
+import { finishProblems, renderFormatError, showValue, type FormatError, type Problem } from './errors';
+import { checkJsonValue, readJsonText } from './json';
+import { FORMAT_LIMITS } from './limits';
+import { DOC_FIELDS, EDGE_FIELDS, NODE_FIELDS, getGraphSchema } from './schema';
+import { fromZodIssue } from './zodIssues';
+
+export type ParseResult = { ok: true; doc: GraphDoc; warnings: string[] } | { ok: false; errors: FormatError[] };
+
+type Rec = Record<string, unknown>;
+const record = (v: unknown): Rec | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : undefined);
+const fail = (problems: Problem[]): ParseResult => ({ ok: false, errors: finishProblems(problems) });
+
+function safeString(err: unknown): string {
+  try {
+    return err instanceof Error ? err.message : String(err);
+  } catch {
+    return 'unknown error';
+  }
+}
+
+/**
+ * Reads a UNet Studio graph from JSON text or an already-parsed value. Never throws: every problem becomes a
+ * FormatError with a path (`nodes[3].params.kernel`) and a message, most specific first, at most ~20 of them.
+ * On success params are complete (missing ones take defaults) and informational fields are gone.
+ */
+export function parseGraph(input: unknown): ParseResult {
+  try {
+    return parseOrFail(input);
+  } catch (err) {
+    return { ok: false, errors: [{ code: 'internal', path: '', message: `could not read the document (${safeString(err)})` }] };
+  }
+}
+
+function parseOrFail(input: unknown): ParseResult {
+  let value = input;
+  const fromText = typeof input === 'string';
+  if (fromText) {
+    const json = readJsonText(input);
+    if (!json.ok) return fail(json.problems);
+    value = json.value;
+  }
+  // JSON.parse output is already plain data; anything else is copied so it cannot change under us.
+  const copied = checkJsonValue(value, { copy: !fromText });
+  if (!copied.ok) return fail(copied.problems);
+  const envelope = checkEnvelope(copied.value);
+  if (!envelope.ok) return fail(envelope.problems);
+  const { doc, nodes, edges } = envelope;
+
+  const warnings = unknownFields(doc, nodes, edges);
+  const bare = withoutInfo(doc, nodes, edges);
+  const parsed = getGraphSchema().safeParse(bare, { reportInput: true });
+  const problems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => fromZodIssue(issue, bare));
+  problems.push(...checkGraph(nodes, edges));
+  if (!parsed.success || problems.length > 0) return fail(problems);
+  return { ok: true, doc: toGraphDoc(parsed.data), warnings: finishProblems(warnings, 'warning').map(renderFormatError) };
+}
+
+type Envelope = { ok: true; doc: Rec; nodes: unknown[]; edges: unknown[] } | { ok: false; problems: Problem[] };
+
+/** What must hold before it is worth validating nodes: it is our format, a version we read, of a sane size. */
+function checkEnvelope(value: unknown): Envelope {
+  const doc = record(value);
+  const notOurs = `this is not a UNet Studio graph (expected "format": ${JSON.stringify(GRAPH_FORMAT)})`;
+  if (!doc) return { ok: false, problems: [{ code: 'not-a-graph', at: [], message: `expected a JSON object, got ${showValue(value)}: ${notOurs}` }] };
+  if (doc.format !== GRAPH_FORMAT) {
+    const message = doc.format === undefined ? `missing: ${notOurs}` : `expected ${JSON.stringify(GRAPH_FORMAT)}, got ${showValue(doc.format)}: ${notOurs}`;
+    return { ok: false, problems: [{ code: 'wrong-format', at: ['format'], message }] };
+  }
+  const version = doc.version;
+  if (typeof version === 'number' && Number.isInteger(version) && version > GRAPH_VERSION)
+    return {
+      ok: false,
+      problems: [{ code: 'newer-version', at: ['version'], message: `made by a newer UNet Studio (version ${version}); this one reads version ${GRAPH_VERSION}` }],
+    };
+  if (version !== GRAPH_VERSION)
+    return { ok: false, problems: [{ code: 'bad-version', at: ['version'], message: version === undefined ? `missing (expected ${GRAPH_VERSION})` : `expected ${GRAPH_VERSION}, got ${showValue(version)}` }] };
+  const problems: Problem[] = [];
+  const nodes = Array.isArray(doc.nodes) ? doc.nodes : [];
+  const edges = Array.isArray(doc.edges) ? doc.edges : [];
+  const count = (n: number) => n.toLocaleString('en-US');
+  if (nodes.length > FORMAT_LIMITS.maxNodes)
+    problems.push({ code: 'too-many-nodes', at: ['nodes'], message: `${count(nodes.length)} nodes; the limit is ${count(FORMAT_LIMITS.maxNodes)}` });
+  if (edges.length > FORMAT_LIMITS.maxEdges)
+    problems.push({ code: 'too-many-edges', at: ['edges'], message: `${count(edges.length)} edges; the limit is ${count(FORMAT_LIMITS.maxEdges)}` });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, doc, nodes, edges };
+}
+
+/** Fields we do not know are dropped with a warning, so a typo like `lable` is noticed but does not block a load. */
+function unknownFields(doc: Rec, nodes: unknown[], edges: unknown[]): Problem[] {
+  const warnings: Problem[] = [];
+  const scan = (obj: unknown, known: readonly string[], at: (string | number)[]) => {
+    const r = record(obj);
+    if (r) for (const key of Object.keys(r)) if (!known.includes(key)) warnings.push({ code: 'invalid', at: [...at, key], message: 'unknown field, ignored' });
+  };
+  scan(doc, DOC_FIELDS, []);
+  nodes.forEach((n, i) => scan(n, NODE_FIELDS, ['nodes', i]));
+  edges.forEach((e, i) => scan(e, EDGE_FIELDS, ['edges', i]));
+  return warnings;
+}
+
+/** Informational fields (`info`, `$schema`) are ignored whatever they hold, so they are removed before validation. */
+function withoutInfo(doc: Rec, nodes: unknown[], edges: unknown[]): Rec {
+  const strip = (v: unknown) => {
+    const r = record(v);
+    if (!r || !Object.hasOwn(r, 'info')) return v;
+    const { info: _info, ...rest } = r;
+    return rest;
+  };
+  const { $schema: _schema, info: _info, ...rest } = doc;
+  return { ...rest, ...(Array.isArray(doc.nodes) ? { nodes: nodes.map(strip) } : {}), ...(Array.isArray(doc.edges) ? { edges: edges.map(strip) } : {}) };
+}
+
+type Parsed = ReturnType<ReturnType<typeof getGraphSchema>['parse']>;
+
+/** The validated document in canonical field order, with no undefined-valued fields. */
+function toGraphDoc(data: Parsed): GraphDoc {
+  const nodes: GraphNode[] = data.nodes.map((n) => ({
+    id: n.id,
+    op: n.op,
+    ...(n.label !== undefined ? { label: n.label } : {}),
+    params: { ...(n.params as Params) },
+    position: { x: n.position.x, y: n.position.y },
+  }));
+  const edges: GraphEdge[] = data.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, targetPort: e.targetPort }));
+  return {
+    format: GRAPH_FORMAT,
+    version: GRAPH_VERSION,
+    name: data.name,
+    ...(data.description !== undefined ? { description: data.description } : {}),
+    nodes,
+    edges,
+  };
+}
