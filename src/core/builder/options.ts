@@ -162,7 +162,7 @@ export function checkUNetOptions(input: UNetOptionsInput = {}): { options: UNetO
     if (problem) problems.push({ field: key, message: problem });
   }
   const options = unflatten(flat);
-  if (problems.length === 0) problems.push(...channelProblems(options));
+  if (problems.length === 0) problems.push(...combinationProblems(options));
   return { options, problems };
 }
 
@@ -173,9 +173,14 @@ export function resolveUNetOptions(input: UNetOptionsInput = {}): UNetOptions {
   return options;
 }
 
-/** Channel counts that would not be whole numbers. */
-function channelProblems(o: UNetOptions): OptionProblem[] {
+/** Combinations that cannot form a network: channel counts that are not whole, sizes that can never match. */
+function combinationProblems(o: UNetOptions): OptionProblem[] {
   const out: OptionProblem[] = [];
+  if (o.concatMode === 'none' && o.padding === 'valid')
+    out.push({
+      field: 'concatMode',
+      message: `"none" needs padding "same": unpadded convs leave the decoder tensor smaller than the skip, so use "crop" or "pad"`,
+    });
   const deepest = o.base * 2 ** o.depth;
   if (deepest % o.bottleneckFactor !== 0 || (o.depth > 1 && (o.base * 2) % o.bottleneckFactor !== 0))
     out.push({
