@@ -1,0 +1,68 @@
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { activateFirst, candidatesFor, isSoftwareRenderer, type BackendChoice, type BackendName, type BackendSelection } from './backends';
+
+/** Fastest first; `auto` skips a GPU backend that would run on a software device. */
+export const BROWSER_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+interface GpuAdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { isFallbackAdapter?: boolean };
+}
+type NavigatorWithGpu = Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } };
+
+async function prepareWebgpu(): Promise<string | undefined> {
+  const gpu = (globalThis.navigator as NavigatorWithGpu | undefined)?.gpu;
+  if (!gpu) return 'this browser has no WebGPU';
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return 'no WebGPU adapter';
+  if (adapter.isFallbackAdapter || adapter.info?.isFallbackAdapter) return 'the WebGPU adapter is a software fallback';
+  await import('@tensorflow/tfjs-backend-webgpu');
+  return undefined;
+}
+
+/** The unmasked WebGL renderer string, or undefined when there is no WebGL at all. */
+export function webglRenderer(): string | undefined {
+  const canvas = document.createElement('canvas');
+  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+  if (!gl) return undefined;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return renderer;
+}
+
+async function prepareWebgl(): Promise<string | undefined> {
+  const renderer = webglRenderer();
+  if (renderer === undefined) return 'this browser has no WebGL';
+  if (isSoftwareRenderer(renderer)) return `WebGL runs in software (${renderer})`;
+  return undefined;
+}
+
+let wasmConfigured = false;
+
+async function prepareWasm(): Promise<string | undefined> {
+  if (wasmConfigured) return undefined;
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  // Vite serves the binaries under hashed names; tell tfjs where each one is.
+  wasm.setWasmPaths({
+    'tfjs-backend-wasm.wasm': wasmPlainUrl,
+    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+  });
+  wasmConfigured = true;
+  return undefined;
+}
+
+/** Picks the browser backend: `auto` = WebGPU on a real adapter, else hardware WebGL, else wasm, else cpu. */
+export function useBrowserBackend(choice: BackendChoice = 'auto'): Promise<BackendSelection> {
+  return activateFirst(
+    candidatesFor(choice, BROWSER_BACKENDS, {
+      webgpu: prepareWebgpu,
+      webgl: prepareWebgl,
+      wasm: prepareWasm,
+      cpu: async () => undefined,
+    }),
+  );
+}

@@ -1,0 +1,148 @@
+import * as tf from '@tensorflow/tfjs';
+import { inferShapes, type Inference } from '../core/infer';
+import type { LayerSpec, OpDef } from '../core/op';
+import type { GraphDoc, Params, Shape } from '../core/types';
+import { CompileError, type CompileProblem } from './errors';
+import { rewriteForInference, type FoldedBatchNorm, type InferenceOptions } from './inference';
+import { registerCustomLayers } from './layers';
+import { NameRegistry, layerSafeName } from './names';
+
+export interface CompileOptions {
+  /** Inference-only rewrites (BatchNorm folding, dropout removal); the model then cannot train the same way. */
+  inference?: InferenceOptions;
+  /** Overrides the input node's C×H×W, as in `inferShapes`. */
+  input?: Partial<Shape>;
+}
+
+export interface CompiledGraph {
+  model: tf.LayersModel;
+  /** The graph the model was built from (after any inference rewrite). */
+  doc: GraphDoc;
+  /** Core shape inference of `doc`; per-node params here are validated and defaulted. */
+  shapes: Inference;
+  /** Each node's tfjs layers, in chain order (empty for nodes that only name a tensor, like `output`). */
+  layerNames: Map<string, string[]>;
+  inputIds: string[];
+  /** Output nodes in the order of `model.outputs`. */
+  outputIds: string[];
+  folded: FoldedBatchNorm[];
+  droppedDropout: string[];
+}
+
+type Sym = tf.SymbolicTensor;
+
+/** The tfjs class registered under `className` (built-in or ours), instantiated from its config. */
+function instantiate(spec: LayerSpec): tf.layers.Layer {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[spec.className];
+  if (!entry) throw new Error(`no tfjs layer class "${spec.className}" is registered`);
+  const [cls, fromConfig] = entry;
+  // tfjs constructors may keep or normalise the config in place; give each layer its own copy.
+  return fromConfig(cls, structuredClone(spec.config) as tf.serialization.ConfigDict) as tf.layers.Layer;
+}
+
+const nhwc = (s: Shape) => [null, s.h, s.w, s.c];
+const sameShape = (got: (number | null)[], want: (number | null)[]) =>
+  got.length === want.length && got.every((v, i) => v === want[i]);
+
+/** Ports without edges (inputs) become model inputs; layer-less nodes with one port alias their input. */
+function applyNode(
+  id: string,
+  op: OpDef,
+  params: Params,
+  ins: Sym[],
+  inputShapes: Shape[],
+  output: Shape,
+  names: NameRegistry,
+): { tensor: Sym; layers: string[] } {
+  const base = layerSafeName(id);
+  const specs = op.tfjs(params, { name: base, inputs: inputShapes, output });
+  if (specs.length === 0) {
+    if (ins.length === 0) {
+      const name = names.claim(base);
+      return { tensor: tf.input({ shape: [output.h, output.w, output.c], name }), layers: [name] };
+    }
+    if (ins.length === 1) return { tensor: ins[0]!, layers: [] };
+    throw new Error(`op "${op.type}" maps to no layer but has ${ins.length} inputs`);
+  }
+  const layers: string[] = [];
+  let tensor: Sym | undefined;
+  specs.forEach((spec, k) => {
+    const wanted = typeof spec.config.name === 'string' ? spec.config.name : `${base}_${k}`;
+    const name = names.claim(wanted);
+    const layer = instantiate({ ...spec, config: { ...spec.config, name } });
+    layers.push(name);
+    let args: Sym | Sym[];
+    if (k > 0) args = tensor!;
+    else {
+      const picked = (spec.inputs ?? ins.map((_, i) => i)).map((i) => {
+        if (!ins[i]) throw new Error(`layer ${name} asks for input port ${i}, which the node does not have`);
+        return ins[i]!;
+      });
+      args = picked.length === 1 ? picked[0]! : picked;
+    }
+    tensor = layer.apply(args) as Sym;
+  });
+  return { tensor: tensor!, layers };
+}
+
+/**
+ * Builds a tfjs LayersModel from a graph with the functional API: nodes in dependency order, each op's
+ * `tfjs()` layer chain instantiated by class name. Layer names are the node ids. Throws CompileError when the
+ * graph has errors, an op's layers fail to build, or a layer's shape disagrees with the core's inference.
+ */
+export function compileGraph(source: GraphDoc, options: CompileOptions = {}): CompiledGraph {
+  registerCustomLayers();
+  const { doc, folded, droppedDropout } = rewriteForInference(source, options.inference);
+  const shapes = inferShapes(doc, { input: options.input });
+  if (shapes.diagnostics.some((d) => d.severity === 'error')) throw CompileError.fromDiagnostics(shapes.diagnostics);
+
+  const names = new NameRegistry();
+  const tensors = new Map<string, Sym>();
+  const layerNames = new Map<string, string[]>();
+  const inputIds: string[] = [];
+  const problems: CompileProblem[] = [];
+  const incoming = new Map<string, { source: string; port: number }[]>();
+  for (const e of doc.edges) incoming.set(e.target, [...(incoming.get(e.target) ?? []), { source: e.source, port: e.targetPort }]);
+
+  for (const id of shapes.order) {
+    const info = shapes.nodes.get(id)!;
+    const ins = (incoming.get(id) ?? []).sort((a, b) => a.port - b.port).map((e) => tensors.get(e.source));
+    if (ins.some((t) => !t)) continue; // an upstream node already failed and was reported
+    try {
+      const built = applyNode(id, info.op!, info.params!, ins as Sym[], info.inputs as Shape[], info.output!, names);
+      if (ins.length === 0) inputIds.push(id);
+      const want = nhwc(info.output!);
+      if (!sameShape(built.tensor.shape, want)) {
+        problems.push({
+          nodeId: id,
+          code: 'shape-mismatch',
+          message: `tfjs layers give [${built.tensor.shape.slice(1).join(', ')}] (H, W, C), the graph expects ` +
+            `${info.output!.c}×${info.output!.h}×${info.output!.w} (C×H×W) — the op's tfjs mapping disagrees with its shape rule`,
+        });
+        continue;
+      }
+      tensors.set(id, built.tensor);
+      layerNames.set(id, built.layers);
+    } catch (err) {
+      problems.push({ nodeId: id, code: 'layer-build', message: `${info.op!.type}: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+  if (problems.length) throw new CompileError(problems);
+
+  const outputIds = outputNodes(doc, shapes).filter((id) => !inputIds.includes(id));
+  if (outputIds.length === 0) throw new CompileError([{ code: 'no-output', message: 'the graph has no output node' }]);
+  const model = tf.model({
+    inputs: inputIds.map((id) => tensors.get(id)!),
+    outputs: outputIds.map((id) => tensors.get(id)!),
+    name: layerSafeName(doc.name || 'unet'),
+  });
+  return { model, doc, shapes, layerNames, inputIds, outputIds, folded, droppedDropout };
+}
+
+/** Output nodes (ports but no consumers, category io) in document order; else every sink of the graph. */
+function outputNodes(doc: GraphDoc, shapes: Inference): string[] {
+  const consumed = new Set(doc.edges.map((e) => e.source));
+  const sinks = doc.nodes.filter((n) => !consumed.has(n.id) && shapes.nodes.get(n.id)?.output);
+  const marked = sinks.filter((n) => shapes.nodes.get(n.id)?.op?.category === 'io');
+  return (marked.length ? marked : sinks).map((n) => n.id);
+}

@@ -1,0 +1,41 @@
+import type { Diagnostic } from '../core/diagnostics';
+
+export interface CompileProblem {
+  nodeId?: string;
+  code: string;
+  message: string;
+}
+
+/** A graph that cannot become a tfjs model; `problems` names each node and why. */
+export class CompileError extends Error {
+  readonly problems: CompileProblem[];
+
+  constructor(problems: CompileProblem[], headline = 'the graph cannot be compiled') {
+    super(`${headline}:\n${problems.map((p) => `  - ${p.nodeId ? `${p.nodeId}: ` : ''}${stripId(p)}`).join('\n')}`);
+    this.name = 'CompileError';
+    this.problems = problems;
+  }
+
+  static fromDiagnostics(diagnostics: Diagnostic[]): CompileError {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    return new CompileError(
+      errors.map((d) => ({ nodeId: d.nodeId, code: d.code, message: d.message })),
+      `the graph has ${errors.length} error${errors.length === 1 ? '' : 's'}`,
+    );
+  }
+}
+
+/** Core messages often start with the node id already; do not print it twice. */
+const stripId = (p: CompileProblem): string =>
+  p.nodeId && p.message.startsWith(`${p.nodeId}: `) ? p.message.slice(p.nodeId.length + 2) : p.message;
+
+/** Weights that do not fit the model: missing, misshaped or unknown entries, each named. */
+export class WeightsError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[], headline = 'the weights do not fit the model') {
+    super(`${headline}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'WeightsError';
+    this.problems = problems;
+  }
+}

@@ -1,0 +1,52 @@
+import { WeightsError } from './errors';
+import type { FoldedBatchNorm } from './inference';
+import type { StateDict, TorchTensor } from './stateDict';
+
+/**
+ * The conv's PyTorch-layout weight and bias with its BatchNorm folded in (eval statistics):
+ *   s = γ / √(var + ε),  W' = W·s (per output channel),  b' = (b − mean)·s + β.
+ * Output channels are axis 0 of a conv weight (OIHW) and axis 1 of a transposed conv's (IOHW).
+ */
+export function foldedConvEntries(dict: StateDict, fold: FoldedBatchNorm): Record<string, TorchTensor> {
+  const conv = dict[fold.conv] ?? {};
+  const bn = dict[fold.batchNorm] ?? {};
+  const problems: string[] = [];
+  const need = (owner: Record<string, TorchTensor>, id: string, name: string) => {
+    const t = owner[name];
+    if (!t) problems.push(`${id}.${name}: missing (needed to fold ${fold.batchNorm} into ${fold.conv})`);
+    return t;
+  };
+  const weight = need(conv, fold.conv, 'weight');
+  const bias = fold.convBias ? need(conv, fold.conv, 'bias') : undefined;
+  const gamma = need(bn, fold.batchNorm, 'weight');
+  const beta = need(bn, fold.batchNorm, 'bias');
+  const mean = need(bn, fold.batchNorm, 'running_mean');
+  const variance = need(bn, fold.batchNorm, 'running_var');
+  if (problems.length || !weight || !gamma || !beta || !mean || !variance) throw new WeightsError(problems);
+
+  const outAxis = fold.convOp === 'conv2dTranspose' ? 1 : 0;
+  if (weight.shape.length !== 4) throw new WeightsError([`${fold.conv}.weight: expected 4 dimensions, got [${weight.shape.join(', ')}]`]);
+  const channels = weight.shape[outAxis]!;
+  for (const [name, t] of [['weight', gamma], ['bias', beta], ['running_mean', mean], ['running_var', variance]] as const)
+    if (t.data.length !== channels)
+      problems.push(`${fold.batchNorm}.${name}: expected ${channels} values (the conv's output channels), got ${t.data.length}`);
+  if (bias && bias.data.length !== channels) problems.push(`${fold.conv}.bias: expected ${channels} values, got ${bias.data.length}`);
+  if (problems.length) throw new WeightsError(problems);
+
+  const scale = new Float64Array(channels);
+  const shift = new Float32Array(channels);
+  for (let o = 0; o < channels; o++) {
+    scale[o] = gamma.data[o]! / Math.sqrt(variance.data[o]! + fold.epsilon);
+    shift[o] = ((bias?.data[o] ?? 0) - mean.data[o]!) * scale[o]! + beta.data[o]!;
+  }
+  const [d0, d1, d2, d3] = weight.shape as [number, number, number, number];
+  const inner = d2 * d3;
+  const folded = new Float32Array(weight.data.length);
+  for (let a = 0; a < d0; a++)
+    for (let b = 0; b < d1; b++) {
+      const s = scale[outAxis === 0 ? a : b]!;
+      const base = (a * d1 + b) * inner;
+      for (let k = 0; k < inner; k++) folded[base + k] = weight.data[base + k]! * s;
+    }
+  return { weight: { shape: [...weight.shape], data: folded }, bias: { shape: [channels], data: shift } };
+}

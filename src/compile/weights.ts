@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+import type { WeightSpec } from '../core/op';
+import type { CompiledGraph } from './compile';
+import { WeightsError } from './errors';
+import { foldedConvEntries } from './fold';
+import type { StateDict, TorchTensor } from './stateDict';
+
+type Layout = WeightSpec['layout'];
+
+/**
+ * tfjs axis j holds torch axis PERM[j]. Conv: OIHW → HWIO; transposed conv: IOHW → HW·O·I (tfjs keeps
+ * Conv2DTranspose kernels as [kH, kW, out, in]), which is the same axis move.
+ */
+const TO_TFJS: Record<Layout, number[] | null> = { 'OIHW>HWIO': [2, 3, 1, 0], 'IOHW>HWOI': [2, 3, 1, 0], vector: null };
+const TO_TORCH: Record<Layout, number[] | null> = { 'OIHW>HWIO': [3, 2, 0, 1], 'IOHW>HWOI': [3, 2, 0, 1], vector: null };
+const TORCH_LAYOUT: Record<Layout, string> = { 'OIHW>HWIO': 'OIHW', 'IOHW>HWOI': 'IOHW', vector: 'a vector' };
+
+/** PyTorch's bookkeeping entries that carry no weights. */
+const IGNORED_TORCH_NAMES = new Set(['num_batches_tracked']);
+
+export interface BoundWeight {
+  nodeId: string;
+  spec: WeightSpec;
+  variable: tf.LayerVariable;
+  /** The shape the PyTorch tensor must have. */
+  torchShape: number[];
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Every weight of the compiled model with the op's WeightSpec that fills it. */
+export function boundWeights(compiled: CompiledGraph): BoundWeight[] {
+  const out: BoundWeight[] = [];
+  for (const [nodeId, layers] of compiled.layerNames) {
+    const info = compiled.shapes.nodes.get(nodeId)!;
+    for (const spec of info.op!.weights?.(info.params!) ?? []) {
+      const layerName = layers[spec.layer];
+      if (!layerName) throw new Error(`${nodeId}: weight "${spec.torch}" points at layer ${spec.layer} of a ${layers.length}-layer chain`);
+      const layer = compiled.model.getLayer(layerName);
+      const variable = layer.weights.find((w) => w.originalName === `${layerName}/${spec.tfjs}`);
+      if (!variable) throw new Error(`${nodeId}: layer ${layerName} has no weight "${spec.tfjs}"`);
+      const perm = TO_TORCH[spec.layout];
+      const torchShape = perm ? perm.map((axis) => variable.shape[axis]!) : [...variable.shape];
+      out.push({ nodeId, spec, variable: variable as tf.LayerVariable, torchShape: torchShape as number[] });
+    }
+  }
+  return out;
+}
+
+export interface LoadReport {
+  loaded: number;
+  /** `node.param` entries of the state dict that the model did not use. */
+  unused: string[];
+}
+
+export interface LoadOptions {
+  /** Also fail on entries the model has no place for (default: report them in `unused`). */
+  strict?: boolean;
+}
+
+/**
+ * Loads PyTorch-layout tensors into the model, converting layouts. For BatchNorms folded at compile time the
+ * conv's and BN's tensors are combined here. All problems are collected and thrown together as a WeightsError.
+ */
+export function loadWeights(compiled: CompiledGraph, dict: StateDict, options: LoadOptions = {}): LoadReport {
+  const bound = boundWeights(compiled);
+  const folds = new Map(compiled.folded.map((f) => [f.conv, f]));
+  const used = new Set<string>();
+  const problems: string[] = [];
+  const writes: { bound: BoundWeight; tensor: TorchTensor }[] = [];
+
+  for (const b of bound) {
+    const fold = folds.get(b.nodeId);
+    let entries: Record<string, TorchTensor> | undefined;
+    if (fold) {
+      try {
+        entries = foldedConvEntries(dict, fold);
+      } catch (err) {
+        problems.push(...(err instanceof WeightsError ? err.problems : [String(err)]));
+        continue;
+      }
+      for (const id of [fold.conv, fold.batchNorm]) for (const name of Object.keys(dict[id] ?? {})) used.add(`${id}.${name}`);
+    } else entries = dict[b.nodeId];
+    const where = `${b.nodeId}.${b.spec.torch}`;
+    const tensor = entries?.[b.spec.torch];
+    used.add(where);
+    if (!tensor) {
+      problems.push(`${where}: missing (expected ${TORCH_LAYOUT[b.spec.layout]} [${b.torchShape.join(', ')}])`);
+      continue;
+    }
+    if (!sameShape(tensor.shape, b.torchShape)) {
+      problems.push(`${where}: expected ${TORCH_LAYOUT[b.spec.layout]} [${b.torchShape.join(', ')}], got [${tensor.shape.join(', ')}]`);
+      continue;
+    }
+    writes.push({ bound: b, tensor });
+  }
+  const unused = Object.entries(dict)
+    .flatMap(([id, params]) => Object.keys(params).map((name) => `${id}.${name}`))
+    .filter((key) => !used.has(key) && !IGNORED_TORCH_NAMES.has(key.slice(key.lastIndexOf('.') + 1)));
+  if (options.strict) for (const key of unused) problems.push(`${key}: the model has no such weight`);
+  if (problems.length) throw new WeightsError(problems);
+
+  tf.tidy(() => {
+    for (const { bound: b, tensor } of writes) {
+      const perm = TO_TFJS[b.spec.layout];
+      const t = tf.tensor(tensor.data, tensor.shape, 'float32');
+      b.variable.write(perm ? tf.transpose(t, perm) : t);
+    }
+  });
+  return { loaded: writes.length, unused };
+}
+
+/** The model's weights back in PyTorch layout (folded convs come out folded, with a bias). */
+export async function exportWeights(compiled: CompiledGraph): Promise<StateDict> {
+  const out: StateDict = {};
+  for (const b of boundWeights(compiled)) {
+    const perm = TO_TORCH[b.spec.layout];
+    const t = tf.tidy(() => (perm ? tf.transpose(b.variable.read(), perm) : b.variable.read().clone()));
+    const data = (await t.data()) as Float32Array;
+    t.dispose();
+    (out[b.nodeId] ??= {})[b.spec.torch] = { shape: b.torchShape, data: new Float32Array(data) };
+  }
+  return out;
+}
