@@ -1,5 +1,5 @@
-import { parseGraph } from '../core/format';
 import type { GraphDoc } from '../core/types';
+import { recoverGraph } from './recover';
 import type { EditorStore } from './store';
 
 export const AUTOSAVE_KEY = 'unet-studio:autosave:v1';
@@ -38,6 +38,11 @@ export interface SavedDocument {
   doc: GraphDoc;
   /** ms since the epoch. */
   savedAt: number;
+  /**
+   * Work-in-progress problems the format refuses (a half-typed param, an edge on a port that is gone) that were
+   * reset or dropped to restore the rest; one line each, for the UI to tell the user. Usually empty.
+   */
+  repaired: string[];
 }
 
 class StorageUnavailableError extends Error {
@@ -141,8 +146,8 @@ export function createAutosave(
 }
 
 /**
- * The last autosaved document, validated by the format parser; null when there is none or it cannot be read
- * (corrupt, from an incompatible version). Never throws.
+ * The last autosaved document, validated by the format parser (see `recoverGraph` for the few editing leftovers it
+ * repairs); null when there is none or it cannot be read (corrupt, from an incompatible version). Never throws.
  */
 export function loadAutosave(storage: KeyValueStorage = browserStorage(), key = AUTOSAVE_KEY): SavedDocument | null {
   let text: string | null;
@@ -161,12 +166,8 @@ export function loadAutosave(storage: KeyValueStorage = browserStorage(), key = 
   if (typeof value !== 'object' || value === null) return null;
   const { savedAt, doc } = value as { savedAt?: unknown; doc?: unknown };
   if (typeof savedAt !== 'number' || !Number.isFinite(savedAt)) return null;
-  try {
-    const parsed = parseGraph(doc);
-    return parsed.ok ? { doc: parsed.doc, savedAt } : null;
-  } catch {
-    return null;
-  }
+  const recovered = recoverGraph(doc);
+  return recovered && { doc: recovered.doc, savedAt, repaired: recovered.repaired };
 }
 
 export function clearAutosave(storage: KeyValueStorage = browserStorage(), key = AUTOSAVE_KEY): void {

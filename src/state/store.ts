@@ -117,9 +117,15 @@ export function createEditorStore(initial: GraphDoc, opts: EditorStoreOptions = 
     const open = merge;
     const top = past[past.length - 1];
     if (mergeKey !== undefined && open && open.key === mergeKey && t - open.at <= mergeWindowMs && open.step === top) {
-      // Forward patches replay in order; inverse patches undo the newest change first.
-      open.step.patches = [...open.step.patches, ...patches];
-      open.step.inversePatches = [...inversePatches, ...open.step.inversePatches];
+      if (supersedes({ patches, inversePatches }, open.step)) {
+        // Same fields set again (a drag frame, a typed digit): the new values replace the old, and undo still
+        // restores the values from before the first change. Keeps a long drag one patch per node.
+        open.step.patches = patches;
+      } else {
+        // Forward patches replay in order; inverse patches undo the newest change first.
+        open.step.patches = [...open.step.patches, ...patches];
+        open.step.inversePatches = [...inversePatches, ...open.step.inversePatches];
+      }
       open.at = t;
     } else {
       const step: HistoryStep = { label, patches, inversePatches };
@@ -183,6 +189,19 @@ export function createEditorStore(initial: GraphDoc, opts: EditorStoreOptions = 
       publish(state.doc, pruned, false);
     },
   };
+}
+
+const pathKey = (p: Patch) => JSON.stringify(p.path);
+
+/**
+ * Whether `next` only replaces exactly the values `prev` replaced (both ways), so that applying `next` alone gives
+ * the same document and `prev`'s inverse still restores the one before it.
+ */
+function supersedes(next: { patches: Patch[]; inversePatches: Patch[] }, prev: HistoryStep): boolean {
+  const lists = [next.patches, next.inversePatches, prev.patches, prev.inversePatches];
+  if (!lists.every((list) => list.length === prev.patches.length && list.every((p) => p.op === 'replace'))) return false;
+  const paths = new Set(prev.patches.map(pathKey));
+  return paths.size === prev.patches.length && lists.every((list) => list.every((p) => paths.has(pathKey(p))));
 }
 
 const dedupe = (ids: readonly string[]): string[] => [...new Set(ids)];

@@ -238,6 +238,35 @@ describe('merging', () => {
     expect(history).toEqual([512, 512, 256, 128, 64]);
   });
 
+  it('merges steps that change the structure, undoing them newest first', () => {
+    const clock = manualClock();
+    const store = createEditorStore(chainDoc(), { now: clock.now });
+    store.apply('Add', (d) => void d.nodes.push(node('extra', 'conv2d')), { mergeKey: 'k' });
+    store.apply('Edit', (d) => void (d.nodes.at(-1)!.params.filters = 3), { mergeKey: 'k' });
+    store.apply('Remove', (d) => void d.nodes.splice(1, 1), { mergeKey: 'k' });
+    store.apply('Rename', (d) => void (d.nodes[1]!.id = 'renamed'), { mergeKey: 'k' });
+    const after = structuredClone(store.getState().doc);
+    expect(after.nodes.map((n) => n.id)).toEqual(['input', 'renamed', 'extra']);
+    store.undo();
+    expect(store.getState().doc).toEqual(chainDoc());
+    expect(store.getState().canUndo).toBe(false);
+    store.redo();
+    expect(store.getState().doc).toEqual(after);
+  });
+
+  it('stays exact over a long drag', () => {
+    const clock = manualClock();
+    const store = createEditorStore(chainDoc(), { now: clock.now });
+    for (let x = 0; x < 500; x++) {
+      moveConv(store, x + 101);
+      clock.advance(16);
+    }
+    store.undo();
+    expect(store.getState().doc).toEqual(chainDoc());
+    store.redo();
+    expect(store.getState().doc.nodes[1]!.position.x).toBe(600);
+  });
+
   it('does not merge into a step that undo has taken back', () => {
     const clock = manualClock();
     const store = createEditorStore(chainDoc(), { now: clock.now });

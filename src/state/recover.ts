@@ -1,0 +1,56 @@
+import { parseGraph, type FormatError } from '../core/format';
+import type { GraphDoc } from '../core/types';
+
+export interface RecoveredDocument {
+  doc: GraphDoc;
+  /** What had to be reset or dropped to make the document valid, one line each; empty when nothing was. */
+  repaired: string[];
+}
+
+/**
+ * Problems the editor itself can leave in a document while the user works (a half-typed param, an edge on a port
+ * that a param change removed). The file format refuses them, but they must not cost the user a whole autosave.
+ */
+const REPAIRABLE = new Set<FormatError['code']>(['bad-param', 'unknown-param', 'bad-port', 'port-taken']);
+const PARAM_PATH = /^nodes\[(\d+)\]\.params(?:\.([A-Za-z_$][\w$]*)|\[("(?:[^"\\]|\\.)*")\])$/;
+const EDGE_PATH = /^edges\[(\d+)\]\.targetPort$/;
+const MAX_ROUNDS = 3;
+
+type Raw = { nodes: { id?: unknown; params: Record<string, unknown> }[]; edges: unknown[] };
+
+/**
+ * Validates with the format parser; where the only problems are repairable ones, resets those params to their
+ * defaults and drops those edges (repeating, since a reset param can change a node's ports). Null when the document
+ * is not recoverable. Never throws.
+ */
+export function recoverGraph(input: unknown): RecoveredDocument | null {
+  const repaired: string[] = [];
+  let current = input;
+  try {
+    for (let round = 0; round <= MAX_ROUNDS; round++) {
+      const parsed = parseGraph(current);
+      if (parsed.ok) return { doc: parsed.doc, repaired };
+      if (round === MAX_ROUNDS || !parsed.errors.every((e) => REPAIRABLE.has(e.code))) return null;
+      const next = structuredClone(typeof current === 'string' ? JSON.parse(current) : current) as Raw;
+      const dropEdges = new Set<number>();
+      for (const error of parsed.errors) {
+        const param = PARAM_PATH.exec(error.path);
+        const edge = EDGE_PATH.exec(error.path);
+        if (param) {
+          const node = next.nodes[Number(param[1])]!;
+          const field = param[2] ?? (JSON.parse(param[3]!) as string);
+          delete node.params[field];
+          repaired.push(`${String(node.id)}.${field}: ${error.message} — reset to its default`);
+        } else if (edge) {
+          dropEdges.add(Number(edge[1]));
+          repaired.push(`${error.message} — edge removed`);
+        } else return null;
+      }
+      next.edges = next.edges.filter((_, i) => !dropEdges.has(i));
+      current = next;
+    }
+  } catch {
+    // A shape the parser let through but the repair did not expect: treat as unrecoverable.
+  }
+  return null;
+}
