@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildUNet, getVariant, UNET_VARIANTS, unetRole } from '../../src/core/builder';
 import { templateText } from '../../src/core/builder/template-text';
+import { parseGraph } from '../../src/core/format/parse';
 import { inferShapes } from '../../src/core/infer';
 import { formatShape, type GraphDoc } from '../../src/core/types';
 import { expectULayout } from './unet-layout';
@@ -51,6 +52,11 @@ describe.each(files)('templates/%s', (file) => {
       expect(Object.keys(e).sort()).toEqual(['id', 'source', 'target', 'targetPort']);
       expect(e.id).toBe(`e_${e.source}_${e.target}`);
     }
+  });
+
+  it('reads back through the format reader without errors or warnings', () => {
+    const parsed = parseGraph(text);
+    expect(parsed.ok ? parsed.warnings : parsed.errors).toEqual([]);
   });
 
   it('infers with no errors and no warnings', () => {

@@ -1,7 +1,8 @@
+import { serializeGraph } from '../format/serialize';
 import type { GraphDoc } from '../types';
 
 /**
- * The checked-in text of a template: the document only (no inferred shapes), 2-space JSON, trailing newline,
- * so regenerating is byte-stable and diffs stay readable.
+ * The checked-in text of a template: the document exactly as the editor saves it (stable field order, no
+ * inferred shapes), so regenerating is byte-stable and opening then saving a template changes nothing.
  */
-export const templateText = (doc: GraphDoc): string => `${JSON.stringify(doc, null, 2)}\n`;
+export const templateText = (doc: GraphDoc): string => serializeGraph(doc);
