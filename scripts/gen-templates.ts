@@ -4,8 +4,7 @@
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildUNet, UNET_VARIANTS } from '../src/core/builder';
-import { templateText } from '../src/core/builder/template-text';
+import { buildUNet, templateText, UNET_VARIANTS } from '../src/core/builder';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'templates');

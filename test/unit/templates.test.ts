@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildUNet, getVariant, UNET_VARIANTS, unetRole } from '../../src/core/builder';
-import { templateText } from '../../src/core/builder/template-text';
+import { buildUNet, getVariant, templateText, UNET_VARIANTS, unetRole } from '../../src/core/builder';
 import { parseGraph } from '../../src/core/format/parse';
 import { inferShapes } from '../../src/core/infer';
 import { formatShape, type GraphDoc } from '../../src/core/types';

@@ -14,3 +14,4 @@ export {
   type UNetOptionsInput,
 } from './options';
 export { buildVariant, getVariant, UNET_VARIANTS, type UNetVariant } from './variants';
+export { templateText } from './template-text';
