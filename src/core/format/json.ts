@@ -68,7 +68,10 @@ function describeSyntaxError(text: string): string {
   parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (!first) return 'invalid JSON';
-  const what = SYNTAX_WORDS[printParseErrorCode(first.error as ParseErrorCode)] ?? 'syntax error';
+  const what =
+    text[first.offset] === "'"
+      ? 'JSON needs double quotes (") around strings and names'
+      : (SYNTAX_WORDS[printParseErrorCode(first.error as ParseErrorCode)] ?? 'syntax error');
   if (first.offset >= text.length) return `invalid JSON: the text ends too early (${what}) at ${at(text, text.length)}`;
   return `invalid JSON at ${at(text, first.offset)}: ${what}`;
 }

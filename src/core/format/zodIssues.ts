@@ -49,7 +49,7 @@ function unknownParams(at: PathSegment[], keys: readonly string[], node: Record<
   }));
 }
 
-function sizeMessage(iss: Extract<Issue, { code: 'too_big' | 'too_small' }>): string {
+function sizeMessage(iss: Extract<Issue, { code: 'too_big' | 'too_small' }>, field: PathSegment | undefined): string {
   const input = iss.input;
   const big = iss.code === 'too_big';
   const limit = Number(big ? iss.maximum : iss.minimum);
@@ -59,7 +59,8 @@ function sizeMessage(iss: Extract<Issue, { code: 'too_big' | 'too_small' }>): st
   }
   if (iss.origin === 'array' && Array.isArray(input)) return `${input.length} items; ${big ? 'the limit is' : 'expected at least'} ${limit}`;
   const bound = big ? (iss.inclusive ? '≤' : '<') : iss.inclusive ? '≥' : '>';
-  return `expected ${iss.origin === 'int' ? 'an integer' : 'a number'} ${bound} ${limit}, got ${showValue(input)}`;
+  const integer = iss.origin === 'int' || field === 'targetPort';
+  return `expected ${integer ? 'an integer' : 'a number'} ${bound} ${limit}, got ${showValue(input)}`;
 }
 
 /** One zod issue, worded for someone who wrote the file by hand. */
@@ -83,7 +84,7 @@ export function fromZodIssue(iss: Issue, doc: unknown): Problem[] {
     }
     case 'too_big':
     case 'too_small':
-      return [{ code: inParams ? 'bad-param' : 'invalid', at, message: inParams ? iss.message : sizeMessage(iss) }];
+      return [{ code: inParams ? 'bad-param' : 'invalid', at, message: inParams ? iss.message : sizeMessage(iss, at[at.length - 1]) }];
     case 'invalid_value':
       if (inParams) return [{ code: 'bad-param', at, message: iss.message }];
       return [{ code: 'invalid', at, message: `expected ${iss.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${showValue(iss.input)}` }];
