@@ -11,7 +11,7 @@ export class CompileError extends Error {
   readonly problems: CompileProblem[];
 
   constructor(problems: CompileProblem[], headline = 'the graph cannot be compiled') {
-    super(`${headline}:\n${problems.map((p) => `  - ${p.nodeId ? `${p.nodeId}: ` : ''}${stripId(p)}`).join('\n')}`);
+    super(`${headline}:\n${problems.map((p) => `  - ${line(p)}`).join('\n')}`);
     this.name = 'CompileError';
     this.problems = problems;
   }
@@ -25,9 +25,12 @@ export class CompileError extends Error {
   }
 }
 
-/** Core messages often start with the node id already; do not print it twice. */
-const stripId = (p: CompileProblem): string =>
-  p.nodeId && p.message.startsWith(`${p.nodeId}: `) ? p.message.slice(p.nodeId.length + 2) : p.message;
+/** Core messages often start with the node id already ("enc0_conv1.filters: …"); do not print it twice. */
+function line(p: CompileProblem): string {
+  if (!p.nodeId) return p.message;
+  const named = p.message.startsWith(`${p.nodeId}:`) || p.message.startsWith(`${p.nodeId}.`);
+  return named ? p.message : `${p.nodeId}: ${p.message}`;
+}
 
 /** Weights that do not fit the model: missing, misshaped or unknown entries, each named. */
 export class WeightsError extends Error {

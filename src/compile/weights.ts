@@ -60,7 +60,8 @@ export interface LoadOptions {
 
 /**
  * Loads PyTorch-layout tensors into the model, converting layouts. For BatchNorms folded at compile time the
- * conv's and BN's tensors are combined here. All problems are collected and thrown together as a WeightsError.
+ * conv's and BN's tensors are combined here (or, with no BN entry, the conv's are taken as already folded).
+ * All problems are collected and thrown together as a WeightsError; nothing is written unless all fit.
  */
 export function loadWeights(compiled: CompiledGraph, dict: StateDict, options: LoadOptions = {}): LoadReport {
   const bound = boundWeights(compiled);
@@ -69,23 +70,32 @@ export function loadWeights(compiled: CompiledGraph, dict: StateDict, options: L
   const problems: string[] = [];
   const writes: { bound: BoundWeight; tensor: TorchTensor }[] = [];
 
+  const foldedEntries = new Map<string, Record<string, TorchTensor> | null>();
   for (const b of bound) {
     const fold = folds.get(b.nodeId);
-    let entries: Record<string, TorchTensor> | undefined;
-    if (fold) {
-      try {
-        entries = foldedConvEntries(dict, fold);
-      } catch (err) {
-        problems.push(...(err instanceof WeightsError ? err.problems : [String(err)]));
-        continue;
+    let entries: Record<string, TorchTensor> | undefined = dict[b.nodeId];
+    // A folded conv takes the conv's and its BatchNorm's tensors; without any BN entry the conv's own tensors
+    // are taken as already folded (what exportWeights writes for a folded model).
+    if (fold && dict[fold.batchNorm]) {
+      if (!foldedEntries.has(b.nodeId)) {
+        try {
+          foldedEntries.set(b.nodeId, foldedConvEntries(dict, fold));
+        } catch (err) {
+          problems.push(...(err instanceof WeightsError ? err.problems : [String(err)]));
+          foldedEntries.set(b.nodeId, null);
+        }
+        for (const id of [fold.conv, fold.batchNorm]) for (const name of Object.keys(dict[id] ?? {})) used.add(`${id}.${name}`);
       }
-      for (const id of [fold.conv, fold.batchNorm]) for (const name of Object.keys(dict[id] ?? {})) used.add(`${id}.${name}`);
-    } else entries = dict[b.nodeId];
+      const folded = foldedEntries.get(b.nodeId);
+      if (!folded) continue;
+      entries = folded;
+    }
     const where = `${b.nodeId}.${b.spec.torch}`;
     const tensor = entries?.[b.spec.torch];
     used.add(where);
     if (!tensor) {
-      problems.push(`${where}: missing (expected ${TORCH_LAYOUT[b.spec.layout]} [${b.torchShape.join(', ')}])`);
+      const hint = fold && !dict[fold.batchNorm] ? ` — or give ${fold.batchNorm}'s tensors to fold it in` : '';
+      problems.push(`${where}: missing (expected ${TORCH_LAYOUT[b.spec.layout]} [${b.torchShape.join(', ')}])${hint}`);
       continue;
     }
     if (!sameShape(tensor.shape, b.torchShape)) {

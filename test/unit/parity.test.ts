@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useNodeBackend } from '../../src/compile/backends.node';
+import { useNodeBackend } from '../../src/compile/nodeBackends';
 import { compileGraph } from '../../src/compile/compile';
 import { nchwToNhwc, nhwcToNchw, predict } from '../../src/compile/runtime';
 import { loadWeights } from '../../src/compile/weights';
