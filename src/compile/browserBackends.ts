@@ -56,7 +56,7 @@ async function prepareWasm(): Promise<string | undefined> {
 }
 
 /** Picks the browser backend: `auto` = WebGPU on a real adapter, else hardware WebGL, else wasm, else cpu. */
-export function useBrowserBackend(choice: BackendChoice = 'auto'): Promise<BackendSelection> {
+export async function useBrowserBackend(choice: BackendChoice = 'auto'): Promise<BackendSelection> {
   return activateFirst(
     candidatesFor(choice, BROWSER_BACKENDS, {
       webgpu: prepareWebgpu,

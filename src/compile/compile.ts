@@ -27,6 +27,8 @@ export interface CompiledGraph {
   outputIds: string[];
   folded: FoldedBatchNorm[];
   droppedDropout: string[];
+  /** What it was compiled with, so it can be recompiled (e.g. for inference) the same way. */
+  options: CompileOptions;
 }
 
 type Sym = tf.SymbolicTensor;
@@ -136,7 +138,7 @@ export function compileGraph(source: GraphDoc, options: CompileOptions = {}): Co
     outputs: outputIds.map((id) => tensors.get(id)!),
     name: layerSafeName(doc.name || 'unet'),
   });
-  return { model, doc, shapes, layerNames, inputIds, outputIds, folded, droppedDropout };
+  return { model, doc, shapes, layerNames, inputIds, outputIds, folded, droppedDropout, options };
 }
 
 /** Output nodes (ports but no consumers, category io) in document order; else every sink of the graph. */

@@ -28,7 +28,7 @@ async function prepareCpu(): Promise<string | undefined> {
 const unavailable = async () => 'not available in Node';
 
 /** Picks the Node backend: `auto` tries wasm, then cpu. */
-export function useNodeBackend(choice: BackendChoice = 'auto'): Promise<BackendSelection> {
+export async function useNodeBackend(choice: BackendChoice = 'auto'): Promise<BackendSelection> {
   return activateFirst(
     candidatesFor(choice, NODE_BACKENDS, { wasm: prepareWasm, cpu: prepareCpu, webgl: unavailable, webgpu: unavailable }),
   );
