@@ -17,9 +17,11 @@ export function indexGraph(doc: Pick<GraphDoc, 'nodes' | 'edges'>): GraphIndex {
     outgoing.set(id, []);
   }
   for (const e of doc.edges) {
-    if (!nodes.has(e.source) || !nodes.has(e.target)) continue;
-    incoming.get(e.target)!.push(e);
-    outgoing.get(e.source)!.push(e);
+    const ins = incoming.get(e.target);
+    const outs = outgoing.get(e.source);
+    if (!ins || !outs) continue;
+    ins.push(e);
+    outs.push(e);
   }
   return { nodes, incoming, outgoing };
 }

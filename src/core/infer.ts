@@ -1,6 +1,6 @@
 import type { Diagnostic, OpIssue } from './diagnostics';
 import { indexGraph, topoOrder } from './graph';
-import { portNames, type OpDef, type ParamCount } from './op';
+import type { OpDef, ParamCount } from './op';
 import { getOp } from './ops';
 import { checkParam, withDefaults } from './params';
 import type { GraphDoc, GraphEdge, Params, Shape } from './types';
@@ -39,27 +39,34 @@ export interface Inference {
   inputId?: string;
 }
 
-const shapeOk = (s: Shape) =>
-  [s.c, s.h, s.w].every((v) => Number.isInteger(v) && v >= 1 && v <= 2 ** 31);
+const sizeOk = (v: number) => Number.isInteger(v) && v >= 1 && v <= 2 ** 31;
+const shapeOk = (s: Shape) => sizeOk(s.c) && sizeOk(s.h) && sizeOk(s.w);
 
 /** Infers every node's output shape. Never throws: problems become diagnostics and downstream shapes unknown. */
 export function inferShapes(doc: Pick<GraphDoc, 'nodes' | 'edges'>, options: ShapeOptions = {}): Inference {
   const diagnostics: Diagnostic[] = [];
   const report = (nodeId: string | undefined, i: OpIssue) => diagnostics.push({ ...i, nodeId });
   const index = indexGraph(doc);
-  const seen = new Set<string>();
-  for (const n of doc.nodes) {
-    if (seen.has(n.id)) report(n.id, { severity: 'error', code: 'duplicate-id', message: `two nodes have the id "${n.id}"` });
-    seen.add(n.id);
+  // The index drops duplicate nodes and dangling edges; only when it did is there anything to report.
+  if (index.nodes.size !== doc.nodes.length) {
+    const seen = new Set<string>();
+    for (const n of doc.nodes) {
+      if (seen.has(n.id)) report(n.id, { severity: 'error', code: 'duplicate-id', message: `two nodes have the id "${n.id}"` });
+      seen.add(n.id);
+    }
   }
-  for (const e of doc.edges) {
-    for (const end of ['source', 'target'] as const)
-      if (!index.nodes.has(e[end]))
-        report(index.nodes.has(e.target) ? e.target : undefined, {
-          severity: 'error',
-          code: 'dangling-edge',
-          message: `edge ${e.id}: its ${end} "${e[end]}" is not a node`,
-        });
+  let indexedEdges = 0;
+  for (const ins of index.incoming.values()) indexedEdges += ins.length;
+  if (indexedEdges !== doc.edges.length) {
+    for (const e of doc.edges) {
+      for (const end of ['source', 'target'] as const)
+        if (!index.nodes.has(e[end]))
+          report(index.nodes.has(e.target) ? e.target : undefined, {
+            severity: 'error',
+            code: 'dangling-edge',
+            message: `edge ${e.id}: its ${end} "${e[end]}" is not a node`,
+          });
+    }
   }
 
   const inputNodes = doc.nodes.filter((n) => n.op === 'input');
@@ -69,7 +76,19 @@ export function inferShapes(doc: Pick<GraphDoc, 'nodes' | 'edges'>, options: Sha
 
   const nodes = new Map<string, NodeInfo>();
   for (const n of index.nodes.values()) {
-    const info: NodeInfo = { id: n.id, inputs: [], paramCount: { trainable: 0, nonTrainable: 0 }, macs: 0, bytes: 0 };
+    // Every field up front, so later assignments do not reshape 10k objects one property at a time.
+    const info: NodeInfo = {
+      id: n.id,
+      op: undefined,
+      params: undefined,
+      inputs: [],
+      output: undefined,
+      paramCount: { trainable: 0, nonTrainable: 0 },
+      macs: 0,
+      bytes: 0,
+      receptiveField: undefined,
+      jump: undefined,
+    };
     nodes.set(n.id, info);
     const op = getOp(n.op);
     if (!op) {
@@ -80,8 +99,8 @@ export function inferShapes(doc: Pick<GraphDoc, 'nodes' | 'edges'>, options: Sha
     let params = withDefaults(op.params, n.params);
     if (n.id === inputId && options.input) params = { ...params, channels: options.input.c ?? params.channels!, height: options.input.h ?? params.height!, width: options.input.w ?? params.width! };
     let valid = true;
-    for (const [field, spec] of Object.entries(op.params)) {
-      const problem = checkParam(spec, params[field]);
+    for (const field in op.params) {
+      const problem = checkParam(op.params[field]!, params[field]);
       if (problem) {
         valid = false;
         report(n.id, { severity: 'error', code: 'bad-param', field, message: `${n.id}.${field}: ${problem}` });
@@ -96,9 +115,10 @@ export function inferShapes(doc: Pick<GraphDoc, 'nodes' | 'edges'>, options: Sha
     report(id, { severity: 'error', code: 'cycle', message: `${id} is on a cycle (or fed by one): a network must flow one way` });
 
   const edges = new Map<string, Shape | undefined>();
+  const shapeOf = (src: string) => nodes.get(src)?.output;
   for (const id of order) {
     const info = nodes.get(id)!;
-    const ports = connectPorts(id, info, index.incoming.get(id)!, report, (src) => nodes.get(src)?.output);
+    const ports = connectPorts(id, info, index.incoming.get(id)!, report, shapeOf);
     if (!ports || !info.op || !info.params) continue;
     const known = ports.shapes.every((s): s is Shape => s !== undefined);
     info.inputs = ports.shapes;
@@ -142,34 +162,49 @@ function connectPorts(
 ): { shapes: (Shape | undefined)[]; sources: string[] } | undefined {
   if (!info.op || !info.params) return undefined;
   const spec = info.op.inputs(info.params);
-  const byPort = new Map<number, GraphEdge>();
+  const maxPorts = 'names' in spec ? spec.names.length : spec.variadic.max;
+  // Exact-size arrays, not a Map or pushes: this runs for every node on every edit, and the spare capacity
+  // of per-node Maps and grown arrays was most of the engine's garbage on large graphs.
+  const byPort = new Array<GraphEdge | undefined>(maxPorts);
   let ok = true;
   for (const e of incoming) {
-    const maxPorts = 'names' in spec ? spec.names.length : spec.variadic.max;
+    const taken = byPort[e.targetPort];
     if (!Number.isInteger(e.targetPort) || e.targetPort < 0 || e.targetPort >= maxPorts) {
       report(id, { severity: 'error', code: 'bad-port', port: e.targetPort, message: `${id}: ${info.op.type} has no input port ${e.targetPort} (it takes ${maxPorts})` });
       ok = false;
-    } else if (byPort.has(e.targetPort)) {
-      report(id, { severity: 'error', code: 'port-taken', port: e.targetPort, message: `${id}: port ${e.targetPort} has two incoming edges (${byPort.get(e.targetPort)!.source}, ${e.source})` });
+    } else if (taken) {
+      report(id, { severity: 'error', code: 'port-taken', port: e.targetPort, message: `${id}: port ${e.targetPort} has two incoming edges (${taken.source}, ${e.source})` });
       ok = false;
-    } else byPort.set(e.targetPort, e);
+    } else byPort[e.targetPort] = e;
   }
-  const count = 'names' in spec ? spec.names.length : Math.max(spec.variadic.min, ...[...byPort.keys()].map((p) => p + 1));
-  const names = portNames(spec, count);
-  for (let p = 0; p < count; p++)
-    if (!byPort.has(p)) {
-      report(id, { severity: 'error', code: 'unconnected-input', port: p, message: `${id}: input ${'names' in spec ? `"${names[p]}"` : p} is not connected` });
+  let count = 'names' in spec ? spec.names.length : spec.variadic.min;
+  for (let p = count; p < byPort.length; p++) if (byPort[p]) count = p + 1;
+  const shapes = new Array<Shape | undefined>(count);
+  const sources = new Array<string>(count);
+  for (let p = 0; p < count; p++) {
+    const e = byPort[p];
+    if (!e) {
+      const name = 'names' in spec ? `"${spec.names[p]}"` : p;
+      report(id, { severity: 'error', code: 'unconnected-input', port: p, message: `${id}: input ${name} is not connected` });
       ok = false;
+    } else {
+      shapes[p] = shapeOf(e.source);
+      sources[p] = e.source;
     }
-  if (!ok) return undefined;
-  const edges = Array.from({ length: count }, (_, p) => byPort.get(p)!);
-  return { shapes: edges.map((e) => shapeOf(e.source)), sources: edges.map((e) => e.source) };
+  }
+  return ok ? { shapes, sources } : undefined;
 }
 
 function trackGeometry(info: NodeInfo, incoming: GraphEdge[], nodes: Map<string, NodeInfo>) {
-  const ins = incoming.map((e) => nodes.get(e.source)!).filter((n) => n.receptiveField !== undefined);
-  const rf = ins.length ? Math.max(...ins.map((n) => n.receptiveField!)) : 1;
-  const jump = ins.length ? Math.min(...ins.map((n) => n.jump!)) : 1;
+  let rf = 0;
+  let jump = Infinity;
+  for (const e of incoming) {
+    const source = nodes.get(e.source)!;
+    if (source.receptiveField === undefined) continue;
+    rf = Math.max(rf, source.receptiveField);
+    jump = Math.min(jump, source.jump!);
+  }
+  if (jump === Infinity) (rf = 1), (jump = 1);
   const g = info.op!.geometry?.(info.params!) ?? { kernel: 1, stride: 1 };
   const span = (g.kernel - 1) * (g.dilation ?? 1) + 1;
   info.receptiveField = rf + (span - 1) * jump;

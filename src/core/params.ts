@@ -91,21 +91,52 @@ export function paramSchema(spec: ParamSpec): z.ZodType<ParamValue> {
   return schema;
 }
 
+/**
+ * The schema's rules written out, for the common case of a valid value: the engine checks every param of
+ * every node on each edit, and zod's safeParse dominated that. Anything not plainly valid goes to zod,
+ * which also writes the message.
+ */
+function plainlyValid(spec: ParamSpec, v: unknown): boolean {
+  switch (spec.type) {
+    case 'int':
+      return Number.isSafeInteger(v) && !((v as number) < (spec.min ?? -Infinity)) && !((v as number) > (spec.max ?? Infinity));
+    case 'float':
+      return (
+        Number.isFinite(v) &&
+        (spec.min === undefined || (spec.exclusiveMin ? (v as number) > spec.min : (v as number) >= spec.min)) &&
+        (spec.max === undefined || (spec.exclusiveMax ? (v as number) < spec.max : (v as number) <= spec.max))
+      );
+    case 'bool':
+      return typeof v === 'boolean';
+    case 'choice':
+      return typeof v === 'string' && spec.choices.includes(v);
+    case 'padding':
+      return v === 'valid' || v === 'same' || (Number.isSafeInteger(v) && (v as number) >= 0 && !((v as number) > (spec.max ?? Infinity)));
+  }
+}
+
 /** Why `value` is not acceptable for `spec`, or null when it is. */
 export function checkParam(spec: ParamSpec, value: unknown): string | null {
+  if (plainlyValid(spec, value)) return null;
   const r = paramSchema(spec).safeParse(value);
   return r.success ? null : (r.error.issues[0]?.message ?? `expected ${describeSpec(spec)}`);
 }
 
+const defaultsCache = new WeakMap<ParamSpecs, Params>();
+
 export function defaultParams(specs: ParamSpecs): Params {
-  const out: Params = {};
-  for (const [k, s] of Object.entries(specs)) out[k] = s.default;
-  return out;
+  let defaults = defaultsCache.get(specs);
+  if (!defaults) {
+    defaults = {};
+    for (const [k, s] of Object.entries(specs)) defaults[k] = s.default;
+    defaultsCache.set(specs, defaults);
+  }
+  return { ...defaults };
 }
 
 /** Defaults overlaid with the given values (unknown keys dropped). */
 export function withDefaults(specs: ParamSpecs, given: Params | undefined): Params {
   const out = defaultParams(specs);
-  if (given) for (const k of Object.keys(specs)) if (Object.hasOwn(given, k)) out[k] = given[k]!;
+  if (given) for (const k in out) if (Object.hasOwn(given, k)) out[k] = given[k]!;
   return out;
 }
