@@ -9,7 +9,10 @@ export class FixError extends Error {
   override name = 'FixError';
 }
 
-/** Applies every action of a fix, in order, to a copy of the document. */
+/**
+ * Applies every action of a fix, in order, to a copy of the document. Unchanged nodes and edges are shared
+ * with the original and, as immer does, the result is frozen.
+ */
 export function applyFix(doc: GraphDoc, fix: Fix): GraphDoc {
   return produce(doc, (draft) => {
     for (const action of fix.actions) applyActionTo(draft, action);

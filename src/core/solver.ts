@@ -139,10 +139,8 @@ export function nearestValid(doc: Graph, size: { h: number; w: number }, options
   const byH = (s: number) => test(s, wRef);
   const byW = (s: number) => test(hRef, s);
   const hNear: NearestSizes = { below: scan(byH, h, -1, maxDistance), above: scan(byH, h, 1, maxDistance) };
-  const wNear: NearestSizes =
-    h === w && hRef === wRef
-      ? { ...hNear }
-      : { below: scan(byW, w, -1, maxDistance), above: scan(byW, w, 1, maxDistance) };
+  // Searched even when h = w: a fixed-size crop or pad can want different heights and widths.
+  const wNear: NearestSizes = { below: scan(byW, w, -1, maxDistance), above: scan(byW, w, 1, maxDistance) };
 
   const [hFirst, hSecond] = nearer(h, hNear);
   const [wFirst, wSecond] = nearer(w, wNear);
