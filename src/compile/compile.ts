@@ -6,6 +6,7 @@ import { CompileError, type CompileProblem } from './errors';
 import { rewriteForInference, type FoldedBatchNorm, type InferenceOptions } from './inference';
 import { registerCustomLayers } from './layers';
 import { NameRegistry, layerSafeName } from './names';
+import { fuseActivations } from './peephole';
 
 export interface CompileOptions {
   /** Inference-only rewrites (BatchNorm folding, dropout removal); the model then cannot train the same way. */
@@ -27,6 +28,7 @@ export interface CompiledGraph {
   outputIds: string[];
   folded: FoldedBatchNorm[];
   droppedDropout: string[];
+  fusedActivations: string[];
   /** What it was compiled with, so it can be recompiled (e.g. for inference) the same way. */
   options: CompileOptions;
 }
@@ -57,7 +59,7 @@ function applyNode(
   names: NameRegistry,
 ): { tensor: Sym; layers: string[] } {
   const base = layerSafeName(id);
-  const specs = op.tfjs(params, { name: base, inputs: inputShapes, output });
+  const specs = fuseActivations(op.tfjs(params, { name: base, inputs: inputShapes, output }));
   if (specs.length === 0) {
     if (ins.length === 0) {
       const name = names.claim(base);
@@ -94,7 +96,7 @@ function applyNode(
  */
 export function compileGraph(source: GraphDoc, options: CompileOptions = {}): CompiledGraph {
   registerCustomLayers();
-  const { doc, folded, droppedDropout } = rewriteForInference(source, options.inference);
+  const { doc, folded, droppedDropout, fusedActivations } = rewriteForInference(source, options.inference);
   const shapes = inferShapes(doc, { input: options.input });
   if (shapes.diagnostics.some((d) => d.severity === 'error')) throw CompileError.fromDiagnostics(shapes.diagnostics);
 
@@ -138,7 +140,7 @@ export function compileGraph(source: GraphDoc, options: CompileOptions = {}): Co
     outputs: outputIds.map((id) => tensors.get(id)!),
     name: layerSafeName(doc.name || 'unet'),
   });
-  return { model, doc, shapes, layerNames, inputIds, outputIds, folded, droppedDropout, options };
+  return { model, doc, shapes, layerNames, inputIds, outputIds, folded, droppedDropout, fusedActivations, options };
 }
 
 /** Output nodes (ports but no consumers, category io) in document order; else every sink of the graph. */

@@ -8,6 +8,8 @@ export interface InferenceOptions {
   foldBatchNorm?: boolean;
   /** Remove dropout nodes (identity at inference) so no layer runs for them. */
   dropDropout?: boolean;
+  /** Move an activation node into the conv before it (conv feeding only it, no activation of its own). */
+  fuseActivations?: boolean;
 }
 
 /** A BatchNorm node merged into the conv before it; the weights loader computes the folded kernel and bias. */
@@ -24,6 +26,8 @@ export interface InferenceRewrite {
   doc: GraphDoc;
   folded: FoldedBatchNorm[];
   droppedDropout: string[];
+  /** Activation nodes merged into their conv. */
+  fusedActivations: string[];
 }
 
 const FOLDABLE_CONVS = new Set(['conv2d', 'conv2dTranspose']);
@@ -84,5 +88,26 @@ export function rewriteForInference(doc: GraphDoc, options: InferenceOptions = {
       out = bypass(out, bn.id, conv.id);
     }
   }
-  return { doc: out, folded, droppedDropout };
+  const fusedActivations = options.fuseActivations ? fuseActivationNodes(out) : [];
+  for (const id of fusedActivations) out = bypass(out, id, indexGraph(out).incoming.get(id)![0]!.source);
+  return { doc: out, folded, droppedDropout, fusedActivations };
+}
+
+/** Activation nodes whose input is a conv that feeds only them and has no activation: the conv takes it over. */
+function fuseActivationNodes(doc: GraphDoc): string[] {
+  const index = indexGraph(doc);
+  const fused: string[] = [];
+  for (const act of doc.nodes.filter((n) => n.op === 'activation')) {
+    const feeds = index.incoming.get(act.id) ?? [];
+    if (feeds.length !== 1) continue;
+    const conv = index.nodes.get(feeds[0]!.source)!;
+    if (!FOLDABLE_CONVS.has(conv.op) || index.outgoing.get(conv.id)!.length !== 1) continue;
+    if ((conv.params.activation ?? 'none') !== 'none') continue;
+    const op = getOp(act.op);
+    const params = op ? withDefaults(op.params, act.params) : act.params;
+    conv.params.activation = params.activation!;
+    if (params.activation === 'leakyRelu') conv.params.alpha = params.alpha!;
+    fused.push(act.id);
+  }
+  return fused;
 }

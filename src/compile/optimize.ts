@@ -2,11 +2,12 @@ import { compileGraph, type CompiledGraph } from './compile';
 import type { InferenceOptions } from './inference';
 import { exportWeights, loadWeights } from './weights';
 
-export const FAST_INFERENCE: InferenceOptions = { foldBatchNorm: true, dropDropout: true };
+export const FAST_INFERENCE: InferenceOptions = { foldBatchNorm: true, dropDropout: true, fuseActivations: true };
 
 /**
- * An inference-only copy of a compiled model: BatchNorm folded into the convs, dropout removed, weights carried
- * over through the PyTorch-layout state dict (where the folding happens). The original is left as it is.
+ * An inference-only copy of a compiled model: BatchNorm folded into the convs, dropout removed, activations
+ * merged into their convs; weights carried over through the PyTorch-layout state dict (where the folding
+ * happens). The original is left as it is.
  */
 export async function compileForInference(plain: CompiledGraph, inference: InferenceOptions = FAST_INFERENCE): Promise<CompiledGraph> {
   const weights = await exportWeights(plain);

@@ -135,7 +135,7 @@ describe('compileGraph', () => {
     const doc = handGraph(
       [
         ['input', 'input', { channels: 1, height: 8, width: 8 }],
-        ['my conv', 'conv2d', { filters: 2, padding: 'same', activation: 'relu' }],
+        ['my conv', 'conv2d', { filters: 2, padding: 'same', activation: 'leakyRelu', alpha: 0.2 }],
         ['my_conv_act', 'activation', { activation: 'sigmoid' }],
         ['output', 'output'],
       ],
@@ -144,6 +144,34 @@ describe('compileGraph', () => {
     const compiled = compileGraph(doc);
     expect(compiled.layerNames.get('my conv')).toEqual(['my_conv', 'my_conv_act']);
     expect(compiled.layerNames.get('my_conv_act')).toEqual(['my_conv_act_2']);
+    compiled.model.dispose();
+  });
+
+  it('merges an activation layer into its conv (one fused layer); other activations stay separate', () => {
+    const doc = handGraph(
+      [
+        ['input', 'input', { channels: 1, height: 8, width: 8 }],
+        ['a', 'conv2d', { filters: 2, padding: 1, activation: 'relu' }],
+        ['b', 'conv2dTranspose', { filters: 2, activation: 'sigmoid' }],
+        ['c', 'conv2d', { filters: 2, activation: 'leakyRelu', alpha: 0.2 }],
+        ['output', 'output'],
+      ],
+      [['input', 'a'], ['a', 'b'], ['b', 'c'], ['c', 'output']],
+    );
+    const compiled = compileGraph(doc);
+    expect(compiled.layerNames.get('a')).toEqual(['a_pad', 'a']);
+    expect(compiled.model.getLayer('a').getConfig().activation).toBe('relu');
+    expect(compiled.layerNames.get('b')).toEqual(['b']);
+    expect(compiled.model.getLayer('b').getConfig().activation).toBe('sigmoid');
+    expect(compiled.layerNames.get('c')).toEqual(['c', 'c_act']);
+    compiled.model.dispose();
+  });
+
+  it('for inference, an activation node moves into the conv that feeds only it', () => {
+    const compiled = compileGraph(small(), { inference: { foldBatchNorm: true, dropDropout: true, fuseActivations: true } });
+    expect(compiled.fusedActivations).toEqual(['act']);
+    expect(compiled.model.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Conv2D']);
+    expect(compiled.model.getLayer('conv').getConfig().activation).toBe('relu');
     compiled.model.dispose();
   });
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../src/compile/nodeBackends';
 import { compileGraph } from '../../src/compile/compile';
+import { FAST_INFERENCE } from '../../src/compile/optimize';
 import { nchwToNhwc, nhwcToNchw, predict } from '../../src/compile/runtime';
 import { loadWeights } from '../../src/compile/weights';
 import { fixtureGraph, maxAbsDiff, parityFixtureNames, readParityFixture } from './compile-helpers';
@@ -19,10 +20,10 @@ describe('numeric parity with PyTorch (fixtures from scripts/torch/make_fixtures
 
   for (const name of EXPECTED) {
     for (const mode of ['plain', 'inference'] as const) {
-      it(`${name} (${mode === 'plain' ? 'as built' : 'BatchNorm folded, dropout dropped'}) matches within ${TOLERANCE}`, async () => {
+      it(`${name} (${mode === 'plain' ? 'as built' : 'BN folded, dropout dropped, activations fused'}) matches within ${TOLERANCE}`, async () => {
         const fixture = readParityFixture(name);
         const compiled = compileGraph(fixtureGraph(fixture), {
-          inference: mode === 'inference' ? { foldBatchNorm: true, dropDropout: true } : undefined,
+          inference: mode === 'inference' ? FAST_INFERENCE : undefined,
         });
         try {
           // strict: every tensor of the PyTorch state dict has a place in the model, and every weight is filled
