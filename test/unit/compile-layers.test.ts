@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DepthToSpace, ReflectionPadding2D, UpsampleBilinear } from '../../src/compile/layers';
+import { PatchConv2DTranspose } from '../../src/compile/layers/patchConv2dTranspose';
 import { useNodeBackend } from '../../src/compile/nodeBackends';
 
 beforeAll(async () => {
@@ -89,4 +90,28 @@ describe('custom layers serialise', () => {
       expect(copy.getConfig()).toEqual(layer.getConfig());
     }
   });
+});
+
+describe('PatchConv2DTranspose (the compiler’s up-conv)', () => {
+  const cases: [string, Record<string, unknown>, boolean][] = [
+    ['2×2 stride 2 with bias and relu', { filters: 5, kernelSize: 2, strides: 2, activation: 'relu' }, true],
+    ['3×3 stride 3 without bias, same padding', { filters: 4, kernelSize: 3, strides: 3, useBias: false, padding: 'same' }, true],
+    ['3×3 stride 2 (overlapping: built-in code)', { filters: 4, kernelSize: 3, strides: 2 }, false],
+  ];
+  for (const [title, args, fast] of cases)
+    it(`${title}: same numbers as tfjs' Conv2DTranspose`, async () => {
+      const x = tf.randomUniform([2, 5, 7, 6], -1, 1, 'float32', 3);
+      const builtIn = tf.layers.conv2dTranspose({ ...args, name: 'ref', biasInitializer: 'glorotUniform' } as never);
+      const patch = new PatchConv2DTranspose({ ...args, name: 'patch' });
+      const want = builtIn.apply(x) as tf.Tensor;
+      patch.apply(x);
+      patch.setWeights(builtIn.getWeights());
+      const run = await tf.profile(() => patch.apply(x) as tf.Tensor);
+      const got = run.result as tf.Tensor;
+      expect(run.kernelNames.includes('Conv2DBackpropInput')).toBe(!fast);
+      expect(got.shape).toEqual(want.shape);
+      expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]).toBeLessThan(1e-5);
+      expect(patch.getClassName()).toBe('Conv2DTranspose');
+      tf.dispose([x, want, got]);
+    });
 });
