@@ -1,0 +1,172 @@
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { GraphDoc } from '../core/types';
+import { createAutosave } from '../state/autosave';
+import type { Clipboard } from '../state/commands';
+import type { Startup } from './bootstrap';
+import { Canvas } from './canvas/Canvas';
+import { ImportErrorsDialog, type ImportFailure } from './dialogs/ImportErrorsDialog';
+import { NewUNetDialog } from './dialogs/NewUNetDialog';
+import { ShortcutsDialog } from './dialogs/ShortcutsDialog';
+import { EditorProvider, useStoreState, type EditorServices } from './EditorContext';
+import { IconClose } from './icons';
+import { readGraphFile } from './model/files';
+import { formatTime } from './model/format';
+import { getTemplate } from './model/templates';
+import { useStableAnalysis } from './model/useStableAnalysis';
+import { Palette } from './panels/Palette';
+import { RightPanel } from './panels/RightPanel';
+import { SummaryPanel } from './panels/SummaryPanel';
+import { useShortcuts } from './shortcuts';
+import { Toasts, useToasts } from './Toasts';
+import { Toolbar } from './toolbar/Toolbar';
+import './app.css';
+
+export function App(props: Startup) {
+  return (
+    <ReactFlowProvider>
+      <Editor {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+type DialogName = 'shortcuts' | 'new-unet' | null;
+
+function Editor({ store, storage, restored, templateId }: Startup) {
+  const { doc } = useStoreState(store);
+  const analysis = useStableAnalysis(doc);
+  const { fitView } = useReactFlow();
+  const { toasts, notify, dismiss } = useToasts();
+  const [dialog, setDialog] = useState<DialogName>(null);
+  const [importFailure, setImportFailure] = useState<ImportFailure | null>(null);
+  const [restoreNotice, setRestoreNotice] = useState(restored);
+  const clipboard = useRef<Clipboard | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const autosave = createAutosave(store, storage, { delayMs: 400, onError: (e) => notify(e.message, 'error') });
+    const flush = () => autosave.flush();
+    window.addEventListener('pagehide', flush);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      autosave.dispose();
+    };
+  }, [store, storage, notify]);
+
+  const focusNodes = useCallback(
+    (ids: string[]) => {
+      void fitView(ids.length ? { nodes: ids.map((id) => ({ id })), duration: 250, maxZoom: 1, padding: 0.6 } : { duration: 250, padding: 0.08 });
+    },
+    [fitView],
+  );
+
+  const loadDocument = useCallback(
+    (next: GraphDoc, label: string) => {
+      store.replaceDocument(next, label);
+      setRestoreNotice(undefined);
+      // Queued by React Flow until the new nodes are measured.
+      void fitView({ padding: 0.08 });
+    },
+    [store, fitView],
+  );
+
+  const importFile = useCallback(
+    async (file: File) => {
+      const result = await readGraphFile(file);
+      if (!result.ok) {
+        setImportFailure({ fileName: file.name, errors: result.errors });
+        return;
+      }
+      loadDocument(result.doc, `Open “${file.name}”`);
+      notify(
+        result.warnings.length ? `Opened ${file.name} (${result.warnings.length} warnings: ${result.warnings[0]})` : `Opened ${file.name}`,
+        'success',
+      );
+    },
+    [loadDocument, notify],
+  );
+
+  const services = useMemo<EditorServices>(
+    () => ({
+      store,
+      notify,
+      clipboard,
+      openShortcuts: () => setDialog('shortcuts'),
+      openNewUNet: () => setDialog('new-unet'),
+      openImport: () => fileInput.current?.click(),
+      importFile,
+      loadDocument,
+      focusNodes,
+    }),
+    [store, notify, importFile, loadDocument, focusNodes],
+  );
+
+  useShortcuts({
+    store,
+    clipboard,
+    notify,
+    toggleHelp: () => setDialog((d) => (d === 'shortcuts' ? null : 'shortcuts')),
+    fitView: () => focusNodes([]),
+    enabled: dialog === null && importFailure === null,
+  });
+
+  const template = getTemplate(templateId);
+
+  return (
+    <EditorProvider services={services} analysis={analysis}>
+      <div className="app">
+        <Toolbar />
+        <div className="workspace">
+          <Palette />
+          <main className="center">
+            {restoreNotice && (
+              <div className="restore-notice" data-testid="restore-notice" role="status">
+                <span>
+                  Restored your last graph ({formatTime(restoreNotice.savedAt)})
+                  {template && (
+                    <>
+                      {' — '}
+                      <button type="button" className="link" data-testid="restore-load-template" onClick={() => loadDocument(template.doc, `Load template “${template.name}”`)}>
+                        Load the template instead
+                      </button>
+                    </>
+                  )}
+                </span>
+                <button type="button" className="icon-btn" aria-label="Dismiss" data-testid="restore-dismiss" onClick={() => setRestoreNotice(undefined)}>
+                  <IconClose size={12} />
+                </button>
+              </div>
+            )}
+            <Canvas />
+            <SummaryPanel />
+          </main>
+          <RightPanel />
+        </div>
+        <Toasts toasts={toasts} dismiss={dismiss} />
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          data-testid="import-file-input"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void importFile(file);
+          }}
+        />
+        {dialog === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
+        {dialog === 'new-unet' && (
+          <NewUNetDialog
+            onClose={() => setDialog(null)}
+            onCreate={(created) => {
+              setDialog(null);
+              loadDocument(created, `New U-Net “${created.name}”`);
+            }}
+          />
+        )}
+        {importFailure && <ImportErrorsDialog failure={importFailure} onClose={() => setImportFailure(null)} />}
+      </div>
+    </EditorProvider>
+  );
+}

@@ -1,0 +1,174 @@
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  SelectionMode,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type FinalConnectionState,
+  type InternalNode,
+  type Node,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useState, type DragEvent } from 'react';
+import { getOp } from '../../core/ops';
+import { addNode, connect, isValidConnection, moveNodes, type Connection as GraphConnection } from '../../state/commands';
+import { useEditor } from '../EditorContext';
+import ShapeEdge from '../edges/ShapeEdge';
+import { portFromHandle, type OpFlowNode, type ShapeFlowEdge } from '../model/flowModel';
+import { NODE_HEIGHT, NODE_WIDTH } from '../model/handleSides';
+import OpNode from '../nodes/OpNode';
+import './Canvas.css';
+import { useFlowElements } from './useFlowElements';
+
+/** The drag type the palette uses to carry an op name onto the canvas. */
+export const OP_DRAG_TYPE = 'application/x-unet-studio-op';
+
+const nodeTypes = { op: OpNode };
+const edgeTypes = { shape: ShapeEdge };
+const SNAP_GRID: [number, number] = [10, 10];
+
+const CATEGORY_COLOURS: Record<string, string> = {
+  io: '#6b7280',
+  conv: '#3461e0',
+  pool: '#0f8b8d',
+  resize: '#7c4dcc',
+  merge: '#c2410c',
+  norm: '#2f855a',
+  activation: '#b7791f',
+  regularize: '#9f3a7a',
+  reshape: '#4f6b8a',
+};
+
+function minimapColour(node: Node): string {
+  const data = (node as OpFlowNode).data;
+  if (data?.severity === 'error') return '#d1343d';
+  if (data?.severity === 'warning') return '#e0a030';
+  return CATEGORY_COLOURS[data?.category ?? ''] ?? '#9ca3af';
+}
+
+const toGraphConnection = (c: Connection | Edge): GraphConnection => ({
+  source: c.source,
+  target: c.target,
+  targetPort: portFromHandle(c.targetHandle),
+});
+
+const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
+
+export function Canvas() {
+  const { store, notify, importFile } = useEditor();
+  const { nodes, edges, onNodesChange, onEdgesChange, finishDrag } = useFlowElements(store);
+  const { screenToFlowPosition } = useReactFlow();
+  const [fileOver, setFileOver] = useState(false);
+
+  const onNodeDragStop = useCallback(
+    (_: unknown, __: Node, dragged: Node[]) =>
+      finishDrag(Object.fromEntries(dragged.map((n) => [n.id, n.position])), (positions) => moveNodes(store, positions, { final: true })),
+    [finishDrag, store],
+  );
+
+  const checkConnection = useCallback((c: Connection | Edge) => isValidConnection(store.getState().doc, toGraphConnection(c)).ok, [store]);
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const result = connect(store, toGraphConnection(c));
+      if (!result.ok) notify(result.reason, 'error');
+    },
+    [store, notify],
+  );
+
+  // React Flow only says "invalid"; tell the user why the drop was refused.
+  const onConnectEnd = useCallback(
+    (_: MouseEvent | TouchEvent, state: FinalConnectionState<InternalNode>) => {
+      if (state.isValid !== false || !state.toHandle || !state.fromNode || !state.toNode) return;
+      const fromSource = state.fromHandle?.type === 'source';
+      const conn: GraphConnection = fromSource
+        ? { source: state.fromNode.id, target: state.toNode.id, targetPort: portFromHandle(state.toHandle.id) }
+        : { source: state.toNode.id, target: state.fromNode.id, targetPort: portFromHandle(state.fromHandle?.id) };
+      const check = isValidConnection(store.getState().doc, conn);
+      if (!check.ok) notify(check.reason, 'error');
+    },
+    [store, notify],
+  );
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    const types = Array.from(e.dataTransfer.types);
+    if (!types.includes(OP_DRAG_TYPE) && !types.includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = types.includes('Files') ? 'copy' : 'move';
+    if (types.includes('Files')) setFileOver(true);
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      setFileOver(false);
+      const op = e.dataTransfer.getData(OP_DRAG_TYPE);
+      if (op && getOp(op)) {
+        e.preventDefault();
+        const at = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+        addNode(store, op, { x: Math.round(at.x - NODE_WIDTH / 2), y: Math.round(at.y - NODE_HEIGHT / 2) });
+        return;
+      }
+      const file = e.dataTransfer.files[0];
+      if (file) {
+        e.preventDefault();
+        void importFile(file);
+      }
+    },
+    [screenToFlowPosition, store, importFile],
+  );
+
+  return (
+    <div
+      className="canvas"
+      data-testid="canvas"
+      onDragOver={onDragOver}
+      onDragEnter={(e) => hasFiles(e) && setFileOver(true)}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as globalThis.Node | null)) setFileOver(false);
+      }}
+      onDrop={onDrop}
+    >
+      <ReactFlow<OpFlowNode, ShapeFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={onNodeDragStop}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={checkConnection}
+        deleteKeyCode={null}
+        selectionKeyCode={null}
+        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+        selectionOnDrag
+        selectionMode={SelectionMode.Partial}
+        panOnDrag={[1, 2]}
+        panOnScroll
+        zoomOnDoubleClick={false}
+        snapToGrid
+        snapGrid={SNAP_GRID}
+        minZoom={0.05}
+        maxZoom={2.5}
+        fitView
+        fitViewOptions={{ padding: 0.08 }}
+        proOptions={{ hideAttribution: true }}
+        elevateEdgesOnSelect
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cdd2da" />
+        <MiniMap pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} nodeBorderRadius={4} maskColor="rgba(240, 242, 245, 0.7)" />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+      {fileOver && (
+        <div className="canvas-drop-hint" data-testid="drop-hint">
+          Drop a UNet Studio <span className="mono">.json</span> graph to open it
+        </div>
+      )}
+    </div>
+  );
+}

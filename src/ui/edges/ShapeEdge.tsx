@@ -1,0 +1,31 @@
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { formatShape } from '../../core/types';
+import type { ShapeFlowEdge } from '../model/flowModel';
+import './ShapeEdge.css';
+
+/** The one edge: a bezier carrying its tensor's C×H×W as a label; red when it feeds an error. */
+function ShapeEdge(props: EdgeProps<ShapeFlowEdge>) {
+  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd } = props;
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const error = data?.error ?? false;
+  const known = !!data?.shape;
+  const classes = ['shape-edge', error ? 'error' : '', selected ? 'selected' : ''].filter(Boolean).join(' ');
+  return (
+    <>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={classes} interactionWidth={16} />
+      <EdgeLabelRenderer>
+        <div
+          className={`shape-edge-label nodrag nopan${error ? ' error' : ''}${known ? '' : ' unknown'}${selected ? ' selected' : ''}`}
+          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          data-testid={`edge-label-${id}`}
+          data-error={error ? 'true' : 'false'}
+        >
+          {formatShape(data?.shape)}
+        </div>
+      </EdgeLabelRenderer>
+    </>
+  );
+}
+
+export default memo(ShapeEdge);

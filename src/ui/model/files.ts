@@ -1,0 +1,86 @@
+import { getNodesBounds, getViewportForBounds, type Node } from '@xyflow/react';
+import { toPng, toSvg } from 'html-to-image';
+import { FORMAT_LIMITS, parseGraph, serializeGraph, type FormatError } from '../../core/format';
+import type { GraphDoc } from '../../core/types';
+
+/** A file name from the document's name: "U-Net (paper, 572×572)" → "u-net-paper-572x572". */
+export function fileStem(name: string): string {
+  const stem = name
+    .normalize('NFKD')
+    .replace(/×/g, 'x')
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
+  return stem || 'graph';
+}
+
+function downloadUrl(url: string, fileName: string) {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+export function downloadText(text: string, fileName: string, type = 'application/json') {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadUrl(url, fileName);
+  // Revoke after the click has been handled.
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Our JSON format, annotated with the inferred shapes (import ignores them). */
+export function exportGraphJson(doc: GraphDoc): string {
+  const text = serializeGraph(doc, { shapes: true });
+  downloadText(text, `${fileStem(doc.name)}.json`);
+  return text;
+}
+
+export type ImportResult = { ok: true; doc: GraphDoc; warnings: string[] } | { ok: false; errors: FormatError[] };
+
+/** Reads a picked or dropped file as a graph; never throws. */
+export async function readGraphFile(file: File): Promise<ImportResult> {
+  if (file.size > FORMAT_LIMITS.maxTextChars * 2)
+    return {
+      ok: false,
+      errors: [{ code: 'too-large', path: '', message: `the file is ${(file.size / 1e6).toFixed(0)} MB; a graph file is at most ${FORMAT_LIMITS.maxTextChars / 1024 / 1024} MB` } as FormatError],
+    };
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (err) {
+    return { ok: false, errors: [{ code: 'internal', path: '', message: `could not read the file (${err instanceof Error ? err.message : String(err)})` }] };
+  }
+  return parseGraph(text);
+}
+
+export type ImageKind = 'png' | 'svg';
+
+const IMAGE_PADDING = 40;
+const MAX_IMAGE_SIDE = 6000;
+
+/**
+ * A picture of the whole diagram (not just what is on screen), the way React Flow's "download image" example
+ * does it: render the viewport element with a transform that frames every node.
+ */
+export async function exportDiagramImage(kind: ImageKind, nodes: Node[], root: HTMLElement, name: string): Promise<void> {
+  const viewport = root.querySelector<HTMLElement>('.react-flow__viewport');
+  if (!viewport || nodes.length === 0) throw new Error('there is nothing on the canvas to export');
+  const bounds = getNodesBounds(nodes);
+  const scale = Math.min(1, MAX_IMAGE_SIDE / Math.max(bounds.width, bounds.height));
+  const width = Math.ceil(bounds.width * scale + 2 * IMAGE_PADDING);
+  const height = Math.ceil(bounds.height * scale + 2 * IMAGE_PADDING);
+  const transform = getViewportForBounds(bounds, width, height, scale, scale, `${IMAGE_PADDING}px`);
+  const options = {
+    backgroundColor: '#fbfbfc',
+    width,
+    height,
+    pixelRatio: kind === 'png' ? Math.min(2, 8000 / Math.max(width, height)) : 1,
+    style: { width: `${width}px`, height: `${height}px`, transform: `translate(${transform.x}px, ${transform.y}px) scale(${transform.zoom})` },
+  };
+  const url = kind === 'png' ? await toPng(viewport, options) : await toSvg(viewport, options);
+  downloadUrl(url, `${fileStem(name)}.${kind}`);
+}

@@ -1,0 +1,148 @@
+import type { Edge, Node } from '@xyflow/react';
+import type { Severity } from '../../core/diagnostics';
+import type { OpCategory } from '../../core/op';
+import { getOp } from '../../core/ops';
+import { withDefaults } from '../../core/params';
+import type { GraphDoc, GraphNode, Shape } from '../../core/types';
+import type { UiAnalysis } from './analysis';
+import { defaultSides, type HandleSides, type Side } from './handleSides';
+
+export interface PortView {
+  index: number;
+  /** Shown next to the handle when the op has several ports; empty for a single `x`. */
+  label: string;
+  connected: boolean;
+  side: Side;
+}
+
+/** Everything the generic node renders; derived from the document and the analysis, never stored. */
+export interface OpNodeData extends Record<string, unknown> {
+  nodeId: string;
+  title: string;
+  opType: string;
+  opLabel: string;
+  category: OpCategory | 'unknown';
+  summary: string;
+  shape?: Shape;
+  params: number;
+  ports: PortView[];
+  /** Sides with an output handle; the first is the one offered for new connections. Empty for output nodes. */
+  outputs: Side[];
+  severity?: Severity;
+  messages: string[];
+}
+
+export interface ShapeEdgeData extends Record<string, unknown> {
+  shape?: Shape;
+  /** The edge feeds a port that has an error. */
+  error: boolean;
+}
+
+export type OpFlowNode = Node<OpNodeData, 'op'>;
+export type ShapeFlowEdge = Edge<ShapeEdgeData, 'shape'>;
+
+export const targetHandleId = (port: number) => `in-${port}`;
+export const sourceHandleId = (side: Side) => `out-${side}`;
+
+export function portFromHandle(handle: string | null | undefined): number {
+  const m = /^in-(\d+)$/.exec(handle ?? '');
+  return m ? Number(m[1]) : 0;
+}
+
+/** Ports as the op defines them: named, or a variadic list with every connected port plus one free slot. */
+export function portList(node: GraphNode, usedPorts: number[]): { index: number; label: string }[] {
+  const op = getOp(node.op);
+  const highest = usedPorts.length ? Math.max(...usedPorts) + 1 : 0;
+  if (!op) return Array.from({ length: highest }, (_, i) => ({ index: i, label: '' }));
+  let spec;
+  try {
+    spec = op.inputs(withDefaults(op.params, node.params));
+  } catch {
+    return Array.from({ length: highest }, (_, i) => ({ index: i, label: '' }));
+  }
+  if ('names' in spec) {
+    const several = spec.names.length > 1;
+    return spec.names.map((name, i) => ({ index: i, label: several ? name : '' }));
+  }
+  const filled = Math.max(spec.variadic.min, highest);
+  const used = new Set(usedPorts).size;
+  const count = Math.min(spec.variadic.max, filled + (used >= filled ? 1 : 0));
+  return Array.from({ length: count }, (_, i) => ({ index: i, label: String(i) }));
+}
+
+function safeSummary(node: GraphNode): string {
+  const op = getOp(node.op);
+  if (!op) return `unknown op "${node.op}"`;
+  try {
+    return op.summary(withDefaults(op.params, node.params));
+  } catch {
+    return op.label;
+  }
+}
+
+export function nodeData(node: GraphNode, doc: GraphDoc, analysis: UiAnalysis, sides: HandleSides): OpNodeData {
+  const op = getOp(node.op);
+  const row = analysis.rowById.get(node.id);
+  const usedPorts = doc.edges.filter((e) => e.target === node.id).map((e) => e.targetPort);
+  const portSides = sides.inputs.get(node.id) ?? new Map<number, Side>();
+  const outputSides = sides.outputs.get(node.id) ?? [];
+  const fallback = defaultSides([...portSides.values()], outputSides);
+  const used = new Set(usedPorts);
+  const ports = portList(node, usedPorts).map((p) => ({
+    ...p,
+    connected: used.has(p.index),
+    side: portSides.get(p.index) ?? fallback.input,
+  }));
+  const isSink = node.op === 'output';
+  return {
+    nodeId: node.id,
+    title: node.label || node.id,
+    opType: node.op,
+    opLabel: op?.label ?? node.op,
+    category: op?.category ?? 'unknown',
+    summary: safeSummary(node),
+    shape: row?.output,
+    params: row?.params.total ?? 0,
+    ports,
+    outputs: isSink ? [] : outputSides.length ? outputSides : [fallback.output],
+    severity: analysis.severity.get(node.id),
+    messages: (analysis.byNode.get(node.id) ?? []).map((d) => d.message),
+  };
+}
+
+/** Same inputs, same data object: keeps memoised nodes from re-rendering when an unrelated node changes. */
+export function createNodeDataCache() {
+  const cache = new Map<string, { key: unknown[]; data: OpNodeData }>();
+  return (node: GraphNode, doc: GraphDoc, analysis: UiAnalysis, sides: HandleSides): OpNodeData => {
+    const sideKey = JSON.stringify([[...(sides.inputs.get(node.id) ?? [])], sides.outputs.get(node.id)]);
+    const key = [node.op, node.params, node.label, doc.edges, analysis, sideKey];
+    const hit = cache.get(node.id);
+    if (hit && hit.key.every((k, i) => k === key[i])) return hit.data;
+    const data = nodeData(node, doc, analysis, sides);
+    cache.set(node.id, { key, data });
+    return data;
+  };
+}
+
+export function toFlowEdges(doc: GraphDoc, analysis: UiAnalysis, sides: HandleSides, selected: ReadonlySet<string>): ShapeFlowEdge[] {
+  const badPorts = new Map<string, Set<number | 'all'>>();
+  for (const d of analysis.diagnostics) {
+    if (d.severity !== 'error' || !d.nodeId) continue;
+    const set = badPorts.get(d.nodeId) ?? new Set();
+    set.add(d.port ?? 'all');
+    badPorts.set(d.nodeId, set);
+  }
+  return doc.edges.map((e) => {
+    const bad = badPorts.get(e.target);
+    return {
+      id: e.id,
+      type: 'shape',
+      source: e.source,
+      target: e.target,
+      sourceHandle: sourceHandleId(sides.edgeSource.get(e.id) ?? 'right'),
+      targetHandle: targetHandleId(e.targetPort),
+      selected: selected.has(e.id),
+      data: { shape: analysis.edgeShapes.get(e.id), error: !!bad && (bad.has('all') || bad.has(e.targetPort)) },
+    };
+  });
+}

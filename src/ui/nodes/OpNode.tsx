@@ -1,0 +1,133 @@
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { memo, useEffect, useRef, type CSSProperties } from 'react';
+import { formatShape } from '../../core/types';
+import { IconError, IconWarning } from '../icons';
+import { formatCompact, formatInt } from '../model/format';
+import { sourceHandleId, targetHandleId, type OpFlowNode, type OpNodeData } from '../model/flowModel';
+import type { Side } from '../model/handleSides';
+import './OpNode.css';
+
+const POSITION: Record<Side, Position> = { left: Position.Left, right: Position.Right, top: Position.Top, bottom: Position.Bottom };
+const PORT_PITCH = 18;
+
+type Slot = { kind: 'in'; index: number; label: string; connected: boolean } | { kind: 'out'; side: Side; primary: boolean };
+
+/** Spreads the handles of each side evenly along it: inputs first, then the output. */
+function layoutSlots(data: OpNodeData) {
+  const bySide = new Map<Side, Slot[]>();
+  const push = (side: Side, slot: Slot) => bySide.set(side, [...(bySide.get(side) ?? []), slot]);
+  for (const p of data.ports) push(p.side, { kind: 'in', index: p.index, label: p.label, connected: p.connected });
+  data.outputs.forEach((side, i) => push(side, { kind: 'out', side, primary: i === 0 }));
+  const placed: { slot: Slot; side: Side; style: CSSProperties; offset: string }[] = [];
+  let tallest = 0;
+  for (const [side, slots] of bySide) {
+    if (side === 'left' || side === 'right') tallest = Math.max(tallest, slots.length);
+    slots.forEach((slot, k) => {
+      const offset = `${((k + 1) / (slots.length + 1)) * 100}%`;
+      placed.push({ slot, side, offset, style: side === 'left' || side === 'right' ? { top: offset } : { left: offset } });
+    });
+  }
+  return { placed, minHeight: tallest > 2 ? (tallest + 1) * PORT_PITCH : undefined };
+}
+
+/** The one node component: every op renders through it, driven by the op registry. */
+export function OpNodeView({ data, selected }: { data: OpNodeData; selected?: boolean }) {
+  const { nodeId, severity } = data;
+  const { placed, minHeight } = layoutSlots(data);
+  const labelledSides = new Set(placed.filter((p) => p.slot.kind === 'in' && p.slot.label).map((p) => p.side));
+  const classes = [
+    'op-node',
+    `cat-${data.category}`,
+    severity ? `has-${severity}` : '',
+    selected ? 'selected' : '',
+    ...[...labelledSides].map((s) => `labels-${s}`),
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={classes} style={{ minHeight }} data-testid={`node-${nodeId}`} data-severity={severity ?? 'ok'} data-op={data.opType}>
+      {placed.map(({ slot, side, style, offset }) =>
+        slot.kind === 'in' ? (
+          <Handle
+            key={`in-${slot.index}`}
+            type="target"
+            position={POSITION[side]}
+            id={targetHandleId(slot.index)}
+            className={`port ${slot.connected ? 'connected' : 'free'}`}
+            style={style}
+            data-testid={`handle-${nodeId}-in-${slot.index}`}
+            title={slot.label ? `input ${slot.label}` : 'input'}
+          />
+        ) : (
+          <Handle
+            key={`out-${slot.side}`}
+            type="source"
+            position={POSITION[side]}
+            id={sourceHandleId(slot.side)}
+            className="port out"
+            style={style}
+            data-testid={slot.primary ? `handle-${nodeId}-out` : `handle-${nodeId}-out-${slot.side}`}
+            title="output"
+          />
+        ),
+      )}
+      {placed.map(({ slot, side, offset }) =>
+        slot.kind === 'in' && slot.label ? (
+          <span key={`label-${slot.index}`} className={`port-label on-${side}`} style={side === 'left' || side === 'right' ? { top: offset } : { left: offset }}>
+            {slot.label}
+          </span>
+        ) : null,
+      )}
+      <div className="op-node-main">
+        <div className="op-line">
+          <span className="op-title" title={data.title}>
+            {data.title}
+          </span>
+          {severity && (
+            <span className={`op-issue sev-icon-${severity}`} data-testid={`node-issue-${nodeId}`} aria-label={data.messages.join('\n')}>
+              {severity === 'error' ? <IconError size={13} /> : <IconWarning size={13} />}
+            </span>
+          )}
+          <span className="op-kind">{data.opLabel}</span>
+        </div>
+        <div className="op-summary" data-testid={`node-summary-${nodeId}`} title={data.summary}>
+          {data.summary}
+        </div>
+      </div>
+      <div className="op-node-foot">
+        <span className={`op-shape mono${data.shape ? '' : ' unknown'}`} data-testid={`node-shape-${nodeId}`}>
+          {formatShape(data.shape)}
+        </span>
+        {data.params > 0 && (
+          <span className="op-params" data-testid={`node-params-${nodeId}`} title={`${formatInt(data.params)} parameters`}>
+            {formatCompact(data.params)}
+          </span>
+        )}
+      </div>
+      {severity && data.messages.length > 0 && (
+        <div className={`op-tooltip ${severity}`} role="tooltip" data-testid={`node-tooltip-${nodeId}`}>
+          {data.messages.map((m, i) => (
+            <div key={i}>{m}</div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** React Flow adapter: re-measures handles when ports appear, vanish or change sides. */
+function OpNode({ id, data, selected }: NodeProps<OpFlowNode>) {
+  const updateNodeInternals = useUpdateNodeInternals();
+  const handleKey = `${data.ports.map((p) => `${p.index}${p.side}`).join(',')}|${data.outputs.join(',')}`;
+  const lastKey = useRef(handleKey);
+  useEffect(() => {
+    // Not on mount: React Flow measures new nodes itself, and an early call would run the initial fitView
+    // before the other nodes have sizes.
+    if (lastKey.current === handleKey) return;
+    lastKey.current = handleKey;
+    updateNodeInternals(id);
+  }, [id, handleKey, updateNodeInternals]);
+  return <OpNodeView data={data} selected={selected} />;
+}
+
+export default memo(OpNode);

@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import { Inspector } from './Inspector';
+import { RunPanel } from './RunSlot';
+
+type Tab = 'inspector' | 'run';
+
+export function RightPanel() {
+  const [tab, setTab] = useState<Tab>('inspector');
+  return (
+    <aside className="right-panel" data-testid="right-panel">
+      <div className="tabs" role="tablist">
+        {(
+          [
+            ['inspector', 'Inspector'],
+            ['run', 'Run'],
+          ] as const
+        ).map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={tab === id}
+            className={`tab${tab === id ? ' active' : ''}`}
+            data-testid={`tab-${id}`}
+            onClick={() => setTab(id)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <div className="right-panel-body">
+        {tab === 'inspector' ? (
+          <div data-testid="inspector">
+            <Inspector />
+          </div>
+        ) : (
+          <RunPanel />
+        )}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,142 @@
+import { useReactFlow } from '@xyflow/react';
+import type { XY } from '../../core/types';
+import { useAnalysis, useEditor, useEditorState } from '../EditorContext';
+import {
+  IconDownload,
+  IconError,
+  IconFit,
+  IconKeyboard,
+  IconLayout,
+  IconLogo,
+  IconOpen,
+  IconPlus,
+  IconRedo,
+  IconTemplates,
+  IconUndo,
+  IconWarning,
+} from '../icons';
+import { exportDiagramImage, exportGraphJson, type ImageKind } from '../model/files';
+import { layoutLeftToRight } from '../model/layout';
+import { TEMPLATES } from '../model/templates';
+import { MOD } from '../shortcuts';
+import { Menu } from './Menu';
+import './toolbar.css';
+
+export function Toolbar() {
+  const { store, notify, openNewUNet, openImport, openShortcuts, loadDocument, focusNodes } = useEditor();
+  const { doc, canUndo, canRedo, undoLabel, redoLabel } = useEditorState();
+  const analysis = useAnalysis();
+  const { getNodes } = useReactFlow();
+
+  const exportImage = async (kind: ImageKind) => {
+    const root = document.querySelector<HTMLElement>('[data-testid="canvas"] .react-flow');
+    try {
+      if (!root) throw new Error('the canvas is not ready');
+      await exportDiagramImage(kind, getNodes(), root, doc.name);
+    } catch (err) {
+      notify(`Could not export the picture: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    }
+  };
+
+  const arrange = async () => {
+    const sizes = Object.fromEntries(getNodes().map((n) => [n.id, n.measured?.width ? { width: n.measured.width, height: n.measured.height ?? 0 } : undefined]));
+    try {
+      const positions = await layoutLeftToRight(store.getState().doc, sizes);
+      store.apply('Arrange left to right', (draft) => {
+        for (const node of draft.nodes) {
+          const p: XY | undefined = positions[node.id];
+          if (p && (p.x !== node.position.x || p.y !== node.position.y)) node.position = p;
+        }
+      });
+      focusNodes([]);
+    } catch (err) {
+      notify(`Auto-layout failed: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    }
+  };
+
+  const firstProblem = analysis.diagnostics.find((d) => d.nodeId);
+
+  return (
+    <header className="toolbar" data-testid="toolbar">
+      <div className="brand">
+        <span className="brand-mark">
+          <IconLogo size={16} />
+        </span>
+        <span className="brand-name">UNet Studio</span>
+      </div>
+      <div className="toolbar-doc" title={doc.description || doc.name} data-testid="toolbar-doc-name">
+        {doc.name}
+      </div>
+      <span className="toolbar-sep" />
+      <Menu
+        label="Templates"
+        icon={<IconTemplates size={15} />}
+        testId="menu-templates"
+        width={320}
+        items={TEMPLATES.map((t) => ({
+          id: `template-${t.id}`,
+          label: t.name,
+          hint: `${t.nodeCount} nodes`,
+          onSelect: () => loadDocument(t.doc, `Load template “${t.name}”`),
+        }))}
+      />
+      <button type="button" className="btn ghost" data-testid="new-unet" onClick={openNewUNet}>
+        <IconPlus size={15} /> New U-Net…
+      </button>
+      <button type="button" className="btn ghost" data-testid="import-button" onClick={openImport} title="Open a UNet Studio .json graph (or drop it on the canvas)">
+        <IconOpen size={15} /> Open
+      </button>
+      <Menu
+        label="Export"
+        icon={<IconDownload size={15} />}
+        testId="menu-export"
+        items={[
+          { id: 'export-json', label: 'Graph (.json)', hint: 'with shapes', onSelect: () => exportGraphJson(store.getState().doc) },
+          { id: 'export-png', label: 'Picture (.png)', onSelect: () => void exportImage('png') },
+          { id: 'export-svg', label: 'Picture (.svg)', onSelect: () => void exportImage('svg') },
+        ]}
+      />
+      <span className="toolbar-sep" />
+      <button type="button" className="icon-btn" aria-label="Undo" title={canUndo ? `Undo ${undoLabel ?? ''} (${MOD}+Z)` : 'Nothing to undo'} disabled={!canUndo} data-testid="undo" onClick={() => store.undo()}>
+        <IconUndo />
+      </button>
+      <button type="button" className="icon-btn" aria-label="Redo" title={canRedo ? `Redo ${redoLabel ?? ''} (${MOD}+Shift+Z)` : 'Nothing to redo'} disabled={!canRedo} data-testid="redo" onClick={() => store.redo()}>
+        <IconRedo />
+      </button>
+      <span className="toolbar-sep" />
+      <button type="button" className="btn ghost" data-testid="auto-layout" title="Arrange the graph left to right (ELK layered layout)" onClick={() => void arrange()}>
+        <IconLayout size={15} /> Arrange
+      </button>
+      <button type="button" className="icon-btn" aria-label="Fit view" title="Fit the graph to the view (F)" data-testid="fit-view" onClick={() => focusNodes([])}>
+        <IconFit />
+      </button>
+      <div className="toolbar-spacer" />
+      <button
+        type="button"
+        className={`status-chip ${analysis.errorCount ? 'error' : analysis.warningCount ? 'warning' : 'ok'}`}
+        data-testid="status-problems"
+        title={firstProblem ? `Show ${firstProblem.nodeId}: ${firstProblem.message}` : 'No problems'}
+        onClick={() => {
+          if (!firstProblem?.nodeId) return;
+          store.setSelection({ nodes: [firstProblem.nodeId], edges: [] });
+          focusNodes([firstProblem.nodeId]);
+        }}
+      >
+        {analysis.errorCount > 0 && (
+          <span>
+            <IconError size={13} /> {analysis.errorCount} {analysis.errorCount === 1 ? 'error' : 'errors'}
+          </span>
+        )}
+        {analysis.warningCount > 0 && (
+          <span>
+            <IconWarning size={13} /> {analysis.warningCount} {analysis.warningCount === 1 ? 'warning' : 'warnings'}
+          </span>
+        )}
+        {analysis.errorCount + analysis.warningCount === 0 && <span>All shapes check out</span>}
+      </button>
+      <button type="button" className="icon-btn" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="shortcuts-button" onClick={openShortcuts}>
+        <IconKeyboard />
+      </button>
+    </header>
+  );
+}
