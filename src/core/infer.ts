@@ -1,5 +1,5 @@
 import type { Diagnostic, OpIssue } from './diagnostics';
-import { indexGraph, topoOrder } from './graph';
+import { indexGraph, topoOrder, type GraphIndex } from './graph';
 import type { OpDef, ParamCount } from './op';
 import { getOp } from './ops';
 import { checkParam, withDefaults } from './params';
@@ -37,6 +37,8 @@ export interface Inference {
   diagnostics: Diagnostic[];
   batch: number;
   inputId?: string;
+  /** The graph index the pass used (incoming/outgoing edges per node), so callers need not build another. */
+  index: GraphIndex;
 }
 
 const sizeOk = (v: number) => Number.isInteger(v) && v >= 1 && v <= 2 ** 31;
@@ -129,7 +131,7 @@ export function inferShapes(doc: Pick<GraphDoc, 'nodes' | 'edges'>, options: Sha
     } catch (err) {
       result = { issues: [{ severity: 'error' as const, code: 'internal', message: `${id}: shape rule failed (${String(err)})` }] };
     }
-    for (const i of result.issues ?? []) report(id, i);
+    if (result.issues) for (const i of result.issues) report(id, i);
     if (!result.shape) continue;
     if (!shapeOk(result.shape)) {
       report(id, { severity: 'error', code: 'non-positive-size', message: `${id}: output would be ${result.shape.c}×${result.shape.h}×${result.shape.w}` });
@@ -144,12 +146,12 @@ export function inferShapes(doc: Pick<GraphDoc, 'nodes' | 'edges'>, options: Sha
     trackGeometry(info, index.incoming.get(id)!, nodes);
   }
   for (const e of doc.edges) edges.set(e.id, nodes.get(e.source)?.output);
-  for (const [id, outs] of index.outgoing) {
+  index.outgoing.forEach((outs, id) => {
     const info = nodes.get(id)!;
     if (outs.length === 0 && info.op && info.op.type !== 'output' && index.incoming.get(id)!.length > 0)
       report(id, { severity: 'warning', code: 'unused-output', message: `${id}: its output is not used (connect it, or add an output node)` });
-  }
-  return { nodes, edges, order, diagnostics, batch, inputId };
+  });
+  return { nodes, edges, order, diagnostics, batch, inputId, index };
 }
 
 /** Orders a node's incoming edges by port and checks them against the op's port spec. */
