@@ -1,5 +1,5 @@
 import type { Diagnostic, Fix } from './diagnostics';
-import { indexGraph, type GraphIndex } from './graph';
+import type { GraphIndex } from './graph';
 import { BYTES_PER_VALUE, inferShapes, type Inference, type NodeInfo } from './infer';
 import type { ParamCount } from './op';
 import { DEFAULT_MAX_DISTANCE, isSizeDiagnostic, nearestValid, sizeIndependentErrors } from './solver';
@@ -62,15 +62,13 @@ export interface AnalysisOptions {
 
 type Graph = Pick<GraphDoc, 'nodes' | 'edges'>;
 
-const total = (p: ParamCount) => ({ ...p, total: p.trainable + p.nonTrainable });
+const total = (p: ParamCount) => ({ trainable: p.trainable, nonTrainable: p.nonTrainable, total: p.trainable + p.nonTrainable });
 
 /** Everything the UI and the CLI show about a graph, computed in one pass plus (when needed) a size search. */
 export function analyzeGraph(doc: Graph, options: AnalysisOptions = {}): Analysis {
   const inference = inferShapes(doc, { input: options.input });
-  const index = indexGraph(doc);
-  const inOrder = new Set(inference.order);
-  // Nodes on a cycle never run; they are listed last so the UI can still show them.
-  const ids = [...inference.order, ...[...index.nodes.keys()].filter((id) => !inOrder.has(id))];
+  const index = inference.index;
+  const ids = executionOrder(inference);
   const rows = ids.map((id) => toRow(index.nodes.get(id)!, inference.nodes.get(id)!));
 
   const input = inputOf(inference);
@@ -79,9 +77,7 @@ export function analyzeGraph(doc: Graph, options: AnalysisOptions = {}): Analysi
     const sizeProblem = addSizeSuggestions(doc, inference, diagnostics, input, options);
     if (sizeProblem) diagnostics.push(sizeProblem);
   }
-  const position = new Map(ids.map((id, i) => [id, i]));
-  const rank = (d: Diagnostic) => (d.nodeId === undefined ? -1 : (position.get(d.nodeId) ?? ids.length));
-  diagnostics.sort((a, b) => (a.severity === b.severity ? rank(a) - rank(b) : a.severity === 'error' ? -1 : 1));
+  sortDiagnostics(diagnostics, ids);
   const errorCount = diagnostics.filter((d) => d.severity === 'error').length;
 
   return {
@@ -94,6 +90,24 @@ export function analyzeGraph(doc: Graph, options: AnalysisOptions = {}): Analysi
     input,
     mainPath: longestPath(inference, index).map((id) => ({ id, output: inference.nodes.get(id)!.output })),
   };
+}
+
+/** The execution order, then any nodes on a cycle (they never run, but the UI still lists them). */
+function executionOrder(inference: Inference): string[] {
+  const { order, index } = inference;
+  if (order.length === index.nodes.size) return order;
+  const inOrder = new Set(order);
+  return [...order, ...[...index.nodes.keys()].filter((id) => !inOrder.has(id))];
+}
+
+/** Errors first, then warnings; within each, graph-level ones first, then in execution order (stable). */
+function sortDiagnostics(diagnostics: Diagnostic[], ids: string[]) {
+  if (diagnostics.length < 2) return;
+  const wanted = new Set(diagnostics.map((d) => d.nodeId));
+  const position = new Map<string, number>();
+  ids.forEach((id, i) => wanted.has(id) && position.set(id, i));
+  const rank = (d: Diagnostic) => (d.nodeId === undefined ? -1 : (position.get(d.nodeId) ?? ids.length));
+  diagnostics.sort((a, b) => (a.severity === b.severity ? rank(a) - rank(b) : a.severity === 'error' ? -1 : 1));
 }
 
 function toRow(node: GraphDoc['nodes'][number], info: NodeInfo): NodeRow {
@@ -141,25 +155,22 @@ function totals(rows: NodeRow[], inference: Inference, index: GraphIndex): Total
 
 /** Simulates one inference in execution order, freeing each tensor after its last consumer has run. */
 export function peakMemory(inference: Inference, index: GraphIndex): number {
-  const consumersLeft = new Map<string, number>();
-  const kept = new Set<string>(); // tensors an output node returns: they live to the end
-  for (const id of inference.order) {
-    for (const e of index.incoming.get(id)!) consumersLeft.set(e.source, (consumersLeft.get(e.source) ?? 0) + 1);
-    if (inference.nodes.get(id)!.op?.type === 'output')
-      for (const e of index.incoming.get(id)!) kept.add(e.source);
-  }
-  const bytesOf = (id: string) => inference.nodes.get(id)!.bytes;
+  const { order, nodes } = inference;
+  const consumersLeft = new Map<string, number>(); // only consumers that run count
+  for (const id of order) for (const e of index.incoming.get(id)!) consumersLeft.set(e.source, (consumersLeft.get(e.source) ?? 0) + 1);
+  // A tensor an output node returns lives to the end (the output node aliases it).
+  const returned = (id: string) => index.outgoing.get(id)!.some((e) => nodes.get(e.target)!.op?.type === 'output');
   let live = 0;
   let peak = 0;
-  for (const id of inference.order) {
-    live += bytesOf(id);
+  for (const id of order) {
+    live += nodes.get(id)!.bytes;
     peak = Math.max(peak, live);
     for (const e of index.incoming.get(id)!) {
       const left = consumersLeft.get(e.source)! - 1;
       consumersLeft.set(e.source, left);
-      if (left === 0 && !kept.has(e.source)) live -= bytesOf(e.source);
+      if (left === 0 && !returned(e.source)) live -= nodes.get(e.source)!.bytes;
     }
-    if (!consumersLeft.has(id) && !kept.has(id)) live -= bytesOf(id); // nobody reads it
+    if (!consumersLeft.has(id)) live -= nodes.get(id)!.bytes; // nobody reads it
   }
   return peak;
 }
@@ -167,23 +178,29 @@ export function peakMemory(inference: Inference, index: GraphIndex): number {
 /** Longest path (in nodes) ending at an output node (or any sink when there is none), ties to the lowest port. */
 function longestPath(inference: Inference, index: GraphIndex): string[] {
   const depth = new Map<string, number>();
-  const via = new Map<string, string>();
   for (const id of inference.order) {
     let best = 0;
-    const incoming = [...index.incoming.get(id)!].sort((a, b) => a.targetPort - b.targetPort);
-    for (const e of incoming) {
-      const d = depth.get(e.source)! + 1;
-      if (d > best) (best = d), via.set(id, e.source);
-    }
+    for (const e of index.incoming.get(id)!) best = Math.max(best, depth.get(e.source)! + 1);
     depth.set(id, best);
   }
-  const sinks = inference.order.filter((id) => index.outgoing.get(id)!.length === 0);
-  const outputs = sinks.filter((id) => inference.nodes.get(id)!.op?.type === 'output');
-  const ends = outputs.length ? outputs : sinks;
   let end: string | undefined;
-  for (const id of ends) if (end === undefined || depth.get(id)! > depth.get(end)!) end = id;
+  let endIsOutput = false;
+  for (const id of inference.order) {
+    if (index.outgoing.get(id)!.length > 0) continue;
+    const isOutput = inference.nodes.get(id)!.op?.type === 'output';
+    if (end === undefined || (isOutput && !endIsOutput) || (isOutput === endIsOutput && depth.get(id)! > depth.get(end)!))
+      (end = id), (endIsOutput = isOutput);
+  }
   const path: string[] = [];
-  for (let id = end; id !== undefined; id = via.get(id)) path.push(id);
+  // Walk back along inputs one step shallower, preferring the lowest port.
+  for (let id = end; id !== undefined; ) {
+    path.push(id);
+    const d = depth.get(id)!;
+    let next: { source: string; port: number } | undefined;
+    for (const e of index.incoming.get(id)!)
+      if (depth.get(e.source) === d - 1 && (!next || e.targetPort < next.port)) next = { source: e.source, port: e.targetPort };
+    id = d === 0 ? undefined : next?.source;
+  }
   return path.reverse();
 }
 
