@@ -5,7 +5,6 @@ import type { GraphDoc, Params, Shape } from '../core/types';
 import { CompileError, type CompileProblem } from './errors';
 import { rewriteForInference, type FoldedBatchNorm, type InferenceOptions } from './inference';
 import { registerCustomLayers } from './layers';
-import { PatchConv2DTranspose } from './layers/patchConv2dTranspose';
 import { NameRegistry, layerSafeName } from './names';
 import { fuseActivations } from './peephole';
 
@@ -37,15 +36,10 @@ export interface CompiledGraph {
 type Sym = tf.SymbolicTensor;
 
 /**
- * Built-in classes the compiler swaps for a faster subclass with the same weights, numbers and saved class
- * name (so exported models still load as the built-in).
+ * The tfjs class registered under `className` (built-in or ours; Conv2DTranspose resolves to the fast
+ * PatchConv2DTranspose once registerCustomLayers ran), instantiated from its config.
  */
-const FASTER: Record<string, new (config: tf.serialization.ConfigDict) => tf.layers.Layer> = { Conv2DTranspose: PatchConv2DTranspose };
-
-/** The tfjs class registered under `className` (built-in or ours), instantiated from its config. */
 function instantiate(spec: LayerSpec): tf.layers.Layer {
-  const faster = FASTER[spec.className];
-  if (faster) return new faster(structuredClone(spec.config) as tf.serialization.ConfigDict);
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[spec.className];
   if (!entry) throw new Error(`no tfjs layer class "${spec.className}" is registered`);
   const [cls, fromConfig] = entry;

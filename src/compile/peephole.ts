@@ -13,8 +13,9 @@ function asActivation(spec: LayerSpec): string | undefined {
 
 /**
  * Merges an activation layer into the conv before it in one op's chain (conv → relu becomes one Conv2D with
- * activation relu). Same numbers, one layer and one pass fewer; tfjs runs conv + bias + relu/elu as a single
- * fused kernel. Layers the chain's `inputs` or weights refer to keep their indices (only later layers go).
+ * activation relu; conv → LeakyReLU one LeakyConv2D). Same numbers, one layer and one pass fewer; tfjs runs
+ * conv + bias + relu/elu/leaky ReLU as a single fused kernel. Layers the chain's `inputs` or weights refer to
+ * keep their indices (only later layers go).
  */
 export function fuseActivations(specs: LayerSpec[]): LayerSpec[] {
   const out: LayerSpec[] = [];
@@ -24,6 +25,10 @@ export function fuseActivations(specs: LayerSpec[]): LayerSpec[] {
     const prevActivation = prev?.config.activation ?? 'linear';
     if (prev && activation && TAKES_ACTIVATION.has(prev.className) && prevActivation === 'linear') {
       out[out.length - 1] = { ...prev, config: { ...prev.config, activation } };
+      continue;
+    }
+    if (prev && spec.className === 'LeakyReLU' && prev.className === 'Conv2D' && prevActivation === 'linear') {
+      out[out.length - 1] = { className: 'LeakyConv2D', config: { ...prev.config, alpha: spec.config.alpha ?? 0.3 } };
       continue;
     }
     out.push(spec);

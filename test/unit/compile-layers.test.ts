@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DepthToSpace, ReflectionPadding2D, UpsampleBilinear } from '../../src/compile/layers';
+import { DepthToSpace, LeakyConv2D, ReflectionPadding2D, UpsampleBilinear } from '../../src/compile/layers';
 import { PatchConv2DTranspose } from '../../src/compile/layers/patchConv2dTranspose';
 import { useNodeBackend } from '../../src/compile/nodeBackends';
 
@@ -83,6 +83,7 @@ describe('custom layers serialise', () => {
       new UpsampleBilinear({ name: 'up', size: 3, alignCorners: true, halfPixelCenters: false }),
       new ReflectionPadding2D({ name: 'pad', padding: [[1, 0], [0, 2]] }),
       new DepthToSpace({ name: 'd2s', blockSize: 3 }),
+      new LeakyConv2D({ name: 'conv', filters: 4, kernelSize: 3, padding: 'same', alpha: 0.2 }),
     ]) {
       const [cls, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap[layer.getClassName()]!;
       const copy = fromConfig(cls, layer.getConfig()) as tf.layers.Layer;

@@ -135,7 +135,7 @@ describe('compileGraph', () => {
     const doc = handGraph(
       [
         ['input', 'input', { channels: 1, height: 8, width: 8 }],
-        ['my conv', 'conv2d', { filters: 2, padding: 'same', activation: 'leakyRelu', alpha: 0.2 }],
+        ['my conv', 'conv2dTranspose', { filters: 2, activation: 'leakyRelu', alpha: 0.2 }],
         ['my_conv_act', 'activation', { activation: 'sigmoid' }],
         ['output', 'output'],
       ],
@@ -147,23 +147,33 @@ describe('compileGraph', () => {
     compiled.model.dispose();
   });
 
-  it('merges an activation layer into its conv (one fused layer); other activations stay separate', () => {
+  it('merges an activation layer into its conv (one fused layer); other activations stay separate', async () => {
     const doc = handGraph(
       [
         ['input', 'input', { channels: 1, height: 8, width: 8 }],
         ['a', 'conv2d', { filters: 2, padding: 1, activation: 'relu' }],
         ['b', 'conv2dTranspose', { filters: 2, activation: 'sigmoid' }],
         ['c', 'conv2d', { filters: 2, activation: 'leakyRelu', alpha: 0.2 }],
+        ['d', 'conv2dTranspose', { filters: 2, activation: 'leakyRelu', alpha: 0.1 }],
         ['output', 'output'],
       ],
-      [['input', 'a'], ['a', 'b'], ['b', 'c'], ['c', 'output']],
+      [['input', 'a'], ['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'output']],
     );
     const compiled = compileGraph(doc);
     expect(compiled.layerNames.get('a')).toEqual(['a_pad', 'a']);
     expect(compiled.model.getLayer('a').getConfig().activation).toBe('relu');
     expect(compiled.layerNames.get('b')).toEqual(['b']);
     expect(compiled.model.getLayer('b').getConfig().activation).toBe('sigmoid');
-    expect(compiled.layerNames.get('c')).toEqual(['c', 'c_act']);
+    expect(compiled.layerNames.get('c')).toEqual(['c']);
+    expect(compiled.model.getLayer('c').getClassName()).toBe('LeakyConv2D');
+    expect(compiled.model.getLayer('c').getConfig().alpha).toBe(0.2);
+    expect(compiled.layerNames.get('d')).toEqual(['d', 'd_act']);
+    // The leaky conv is a real leaky ReLU: negative inputs scaled by alpha.
+    const conv = compiled.model.getLayer('c');
+    conv.setWeights([tf.fill([3, 3, 2, 2], -1 / 18), tf.zeros([2])]);
+    const y = conv.apply(tf.ones([1, 3, 3, 2])) as tf.Tensor;
+    for (const v of await y.data()) expect(v).toBeCloseTo(-0.2, 6);
+    tf.dispose(y);
     compiled.model.dispose();
   });
 

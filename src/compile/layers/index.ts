@@ -1,20 +1,27 @@
 import * as tf from '@tensorflow/tfjs';
 import { DepthToSpace } from './depthToSpace';
+import { LeakyConv2D } from './leakyConv2d';
+import { PatchConv2DTranspose } from './patchConv2dTranspose';
 import { ReflectionPadding2D } from './reflectionPadding2d';
 import { UpsampleBilinear } from './upsampleBilinear';
 
-/** Layer classes op files may name that tfjs does not ship. */
-export const CUSTOM_LAYERS = [UpsampleBilinear, ReflectionPadding2D, DepthToSpace] as const;
+/** Layer classes op files may name that tfjs does not ship (LeakyConv2D: made by the compiler's peephole). */
+export const CUSTOM_LAYERS = [UpsampleBilinear, ReflectionPadding2D, DepthToSpace, LeakyConv2D] as const;
 
 let registered = false;
 
-/** Registers the custom classes with tf.serialization, so compiled models build, save and load. Idempotent. */
+/**
+ * Registers the custom classes with tf.serialization, so compiled models build, save and load. Idempotent.
+ * PatchConv2DTranspose also takes over the name "Conv2DTranspose" here, so models loaded in this app
+ * (tf.loadLayersModel) run the same fast up-conv as compiled ones and give identical numbers; files keep
+ * the standard class name and load anywhere.
+ */
 export function registerCustomLayers(): void {
   if (registered) return;
-  for (const cls of CUSTOM_LAYERS) tf.serialization.registerClass(cls);
+  for (const cls of [...CUSTOM_LAYERS, PatchConv2DTranspose]) tf.serialization.registerClass(cls);
   registered = true;
 }
 
 registerCustomLayers();
 
-export { DepthToSpace, ReflectionPadding2D, UpsampleBilinear };
+export { DepthToSpace, LeakyConv2D, PatchConv2DTranspose, ReflectionPadding2D, UpsampleBilinear };

@@ -13,8 +13,9 @@ interface ConvInternals {
   activation: { apply: (x: tf.Tensor) => tf.Tensor } | null;
 }
 
-type LayerClass = new (args: object) => tf.layers.Layer;
-const BuiltIn = tf.serialization.SerializationMap.getMap().classNameMap.Conv2DTranspose![0] as unknown as LayerClass;
+type LayerClass = (new (args: object) => tf.layers.Layer) & Pick<typeof tf.layers.Layer, 'fromConfig'>;
+/** tfjs' own class, taken from an instance (the registry entry may be ours, see registerCustomLayers). */
+const BuiltIn = tf.layers.conv2dTranspose({ filters: 1, kernelSize: 1 }).constructor as unknown as LayerClass;
 
 /**
  * tfjs' Conv2DTranspose with a fast path for the U-Net up-conv, kernel = stride (2×2 stride 2): the patches
