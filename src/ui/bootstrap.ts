@@ -1,6 +1,7 @@
 import { emptyDocument } from '../state/commands';
 import { browserStorage, loadAutosave, type KeyValueStorage } from '../state/autosave';
 import { createEditorStore, type EditorStore } from '../state/store';
+import { exposeDebugHook } from './debugHook';
 import { DEFAULT_TEMPLATE_ID, getTemplate } from './model/templates';
 
 export interface Startup {
@@ -23,5 +24,6 @@ export function startEditor(search = '', storage: KeyValueStorage = browserStora
   const template = getTemplate(templateId)?.doc ?? emptyDocument('Untitled');
   const saved = requested ? null : loadAutosave(storage);
   const store = createEditorStore(saved?.doc ?? template, { historyLimit: 200 });
+  exposeDebugHook(store);
   return { store, storage, templateId, restored: saved ? { savedAt: saved.savedAt } : undefined };
 }

@@ -1,0 +1,134 @@
+/**
+ * What the editor's browser tests do and read, the way a person would: click nodes, type into the inspector, press
+ * keys, read the edge labels on the canvas. Assertions read rendered text; the store is only read (through the
+ * page's `window.__unetStudio` hook) where the brief is "the file equals the document".
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { GraphDoc } from '../../src/core/types';
+import { appUrl } from './browser';
+
+/** How long a rendered change may take to show up (a busy 2-core machine, a 1,000-node graph). */
+export const POLL = { timeout: 10_000, interval: 50 };
+
+export interface EditorPage {
+  page: Page;
+  context: BrowserContext;
+  /** Uncaught exceptions and console errors, in order; a test ends by asserting this is empty. */
+  problems: string[];
+}
+
+/** Console errors that are not the app's: the browser asks for a favicon the app does not ship. */
+const isNoise = (url: string) => /\/favicon\.ico$/.test(url);
+
+/** Starts collecting uncaught errors and console errors on a page (listeners survive reloads). */
+export function watchProblems(page: Page, problems: string[]): void {
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !isNoise(m.location().url)) problems.push(`console.error: ${m.text()}`);
+  });
+}
+
+/**
+ * Opens the editor in a fresh browser context (empty local storage, so no autosave) and waits until every edge
+ * of the document has its label on the canvas. `context` reuses a context, e.g. to test what a reload restores.
+ */
+export async function openEditor(browser: Browser, query = '', context?: BrowserContext): Promise<EditorPage> {
+  const ctx = context ?? (await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true }));
+  const page = await ctx.newPage();
+  const problems: string[] = [];
+  watchProblems(page, problems);
+  await page.goto(appUrl() + query);
+  await waitForCanvas(page);
+  return { page, context: ctx, problems };
+}
+
+/** Waits until the canvas shows one label per edge of the document. */
+export async function waitForCanvas(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const hook = window.__unetStudio;
+    if (!hook) return false;
+    const doc = hook.getDoc();
+    return doc.nodes.length > 0 && document.querySelectorAll('[data-testid^="edge-label-"]').length === doc.edges.length;
+  });
+}
+
+/** Every edge label on the canvas: edge id → the text shown (`64×570×570`, `?` when unknown). */
+export function edgeLabels(page: Page): Promise<Record<string, string>> {
+  return page.$$eval('[data-testid^="edge-label-"]', (els) =>
+    Object.fromEntries(els.map((el) => [(el as HTMLElement).dataset.testid!.slice('edge-label-'.length), el.textContent ?? ''])),
+  );
+}
+
+/** The labels of these edges, in this order (`missing` for an edge with no label on the canvas). */
+export async function labelsOf(page: Page, edgeIds: readonly string[]): Promise<string[]> {
+  const all = await edgeLabels(page);
+  return edgeIds.map((id) => all[id] ?? 'missing');
+}
+
+/** Waits (polling the rendered text) until these edges read these labels. */
+export async function expectLabels(page: Page, expected: Record<string, string>): Promise<void> {
+  const ids = Object.keys(expected);
+  await expect.poll(async () => pick(await edgeLabels(page), ids), POLL).toEqual(expected);
+}
+
+const pick = (all: Record<string, string>, ids: string[]) => Object.fromEntries(ids.map((id) => [id, all[id] ?? 'missing']));
+
+/** The ids of the nodes drawn on the canvas. */
+export function canvasNodeIds(page: Page): Promise<string[]> {
+  return page.$$eval('.react-flow__node [data-testid^="node-"][data-op]', (els) => els.map((el) => (el as HTMLElement).dataset.testid!.slice('node-'.length)));
+}
+
+/** The read-only debug hook's document (for comparing files with what the editor holds). */
+export function documentInPage(page: Page): Promise<GraphDoc> {
+  return page.evaluate(() => window.__unetStudio!.getDoc());
+}
+
+/** Clicks a node on the canvas, which selects it and shows it in the inspector. */
+export async function selectNode(page: Page, nodeId: string): Promise<void> {
+  await page.getByTestId(`node-${nodeId}`).click();
+  await expect.poll(() => page.getByTestId('inspector-node').getAttribute('data-node'), POLL).toBe(nodeId);
+}
+
+/** Clicks empty canvas: clears the selection and takes focus out of the inspector's fields. */
+export async function clickEmptyCanvas(page: Page): Promise<void> {
+  await page.locator('.react-flow__pane').click({ position: { x: 12, y: 12 } });
+}
+
+/** What a node says about itself: severity badge and the messages of its hover card. */
+export async function nodeDiagnostics(page: Page, nodeId: string): Promise<{ severity: string | null; messages: string[] }> {
+  const node = page.getByTestId(`node-${nodeId}`);
+  const severity = await node.getAttribute('data-severity');
+  const tooltip = page.getByTestId(`node-tooltip-${nodeId}`);
+  const messages = (await tooltip.count()) ? await tooltip.locator(':scope > div').allTextContents() : [];
+  return { severity, messages };
+}
+
+/** Hovers a node and waits until its problem card is actually shown (it fades in). */
+export async function hoverCardText(page: Page, nodeId: string): Promise<string> {
+  await page.getByTestId(`node-${nodeId}`).hover();
+  const tooltip = page.getByTestId(`node-tooltip-${nodeId}`);
+  await expect.poll(() => tooltip.evaluate((el) => getComputedStyle(el).opacity), POLL).toBe('1');
+  return (await tooltip.textContent()) ?? '';
+}
+
+/** The inspector's problem lines for the selected node. */
+export function inspectorProblems(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="inspector-diagnostics"] .diagnostic-message').allTextContents();
+}
+
+/** Drags from one handle to another, as a person connects two nodes. */
+export async function dragConnection(page: Page, fromTestId: string, toTestId: string): Promise<void> {
+  const from = await page.getByTestId(fromTestId).boundingBox();
+  const to = await page.getByTestId(toTestId).boundingBox();
+  if (!from || !to) throw new Error(`handle ${from ? toTestId : fromTestId} is not on screen`);
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Toasts currently shown. */
+export function toastTexts(page: Page): Promise<string[]> {
+  return page.getByTestId('toast').allTextContents();
+}
