@@ -169,7 +169,13 @@ const bench: Bench = {
     const bnCases: [string, GraphDoc][] = [
       ['milesial-transposed base 16, 256²', buildUNet({ ...getVariant('milesial-transposed')!.options, base: 16 })],
       ['upconv-blocks base 16, 256²', buildUNet({ ...getVariant('upconv-blocks')!.options, base: 16 })],
-      ...(FULL ? ([['milesial-transposed (full), 256²', template('milesial-transposed')]] as [string, GraphDoc][]) : []),
+      ['strided-nearest base 16, 256²', buildUNet({ ...getVariant('strided-nearest')!.options, base: 16 })],
+      ...(FULL
+        ? ([
+            ['milesial-transposed (full), 256²', template('milesial-transposed')],
+            ['strided-nearest (full), 256²', template('strided-nearest')],
+          ] as [string, GraphDoc][])
+        : []),
     ];
     const memoryCases: [string, CompiledGraph][] = [['base-16 U-Net 256²', compiled]];
     for (const [name, doc] of bnCases) {

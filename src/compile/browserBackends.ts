@@ -12,12 +12,13 @@ interface GpuAdapterLike {
 }
 type NavigatorWithGpu = Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } };
 
-async function prepareWebgpu(): Promise<string | undefined> {
+/** `auto` also skips software devices; a backend asked for by name only has to exist. */
+async function prepareWebgpu(auto: boolean): Promise<string | undefined> {
   const gpu = (globalThis.navigator as NavigatorWithGpu | undefined)?.gpu;
   if (!gpu) return 'this browser has no WebGPU';
   const adapter = await gpu.requestAdapter();
   if (!adapter) return 'no WebGPU adapter';
-  if (adapter.isFallbackAdapter || adapter.info?.isFallbackAdapter) return 'the WebGPU adapter is a software fallback';
+  if (auto && (adapter.isFallbackAdapter || adapter.info?.isFallbackAdapter)) return 'the WebGPU adapter is a software fallback';
   await import('@tensorflow/tfjs-backend-webgpu');
   return undefined;
 }
@@ -33,10 +34,10 @@ export function webglRenderer(): string | undefined {
   return renderer;
 }
 
-async function prepareWebgl(): Promise<string | undefined> {
+async function prepareWebgl(auto: boolean): Promise<string | undefined> {
   const renderer = webglRenderer();
   if (renderer === undefined) return 'this browser has no WebGL';
-  if (isSoftwareRenderer(renderer)) return `WebGL runs in software (${renderer})`;
+  if (auto && isSoftwareRenderer(renderer)) return `WebGL runs in software (${renderer})`;
   return undefined;
 }
 
@@ -59,8 +60,8 @@ async function prepareWasm(): Promise<string | undefined> {
 export async function useBrowserBackend(choice: BackendChoice = 'auto'): Promise<BackendSelection> {
   return activateFirst(
     candidatesFor(choice, BROWSER_BACKENDS, {
-      webgpu: prepareWebgpu,
-      webgl: prepareWebgl,
+      webgpu: () => prepareWebgpu(choice === 'auto'),
+      webgl: () => prepareWebgl(choice === 'auto'),
       wasm: prepareWasm,
       cpu: async () => undefined,
     }),
