@@ -128,6 +128,18 @@ export async function dragConnection(page: Page, fromTestId: string, toTestId: s
   await page.mouse.up();
 }
 
+/** Drags a node by its title bar by (dx, dy) screen pixels. */
+export async function dragNode(page: Page, nodeId: string, dx: number, dy: number): Promise<void> {
+  const box = await page.getByTestId(`node-${nodeId}`).locator('.op-title').boundingBox();
+  if (!box) throw new Error(`node ${nodeId} is not on screen`);
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + dx, y + dy, { steps: 10 });
+  await page.mouse.up();
+}
+
 /** Toasts currently shown. */
 export function toastTexts(page: Page): Promise<string[]> {
   return page.getByTestId('toast').allTextContents();
