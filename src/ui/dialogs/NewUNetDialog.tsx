@@ -65,6 +65,15 @@ const PRIMARY = [
 ];
 const MORE = Object.keys(UNET_OPTION_FIELDS).filter((k) => !PRIMARY.includes(k));
 
+const DEFAULT_PRESET = 'paper-572';
+
+/** A variant's options over the defaults, flattened to the form's "a.b" keys. */
+function presetValues(id: string): Record<string, unknown> {
+  const variant = UNET_VARIANTS.find((v) => v.id === id);
+  const base = flattenOptions(DEFAULT_UNET_OPTIONS as unknown as Record<string, unknown>);
+  return variant ? { ...base, ...flattenOptions(variant.options as Record<string, unknown>) } : base;
+}
+
 /** "a.b" keys back into the nested options buildUNet takes. */
 function nest(flat: Record<string, unknown>): UNetOptionsInput {
   const out: Record<string, unknown> = {};
@@ -79,8 +88,8 @@ function nest(flat: Record<string, unknown>): UNetOptionsInput {
 
 /** "New U-Net…": every builder option as a form, a live preview, and Create. */
 export function NewUNetDialog({ onClose, onCreate }: { onClose(): void; onCreate(doc: GraphDoc): void }) {
-  const [values, setValues] = useState<Record<string, unknown>>(() => flattenOptions(DEFAULT_UNET_OPTIONS as unknown as Record<string, unknown>));
-  const [preset, setPreset] = useState('paper-572');
+  const [values, setValues] = useState<Record<string, unknown>>(() => presetValues(DEFAULT_PRESET));
+  const [preset, setPreset] = useState(DEFAULT_PRESET);
   const [more, setMore] = useState(false);
 
   const preview = useMemo(() => {
@@ -94,9 +103,7 @@ export function NewUNetDialog({ onClose, onCreate }: { onClose(): void; onCreate
   const set = (key: string) => (value: ParamValue) => setValues((v) => ({ ...v, [key]: value }));
   const applyPreset = (id: string) => {
     setPreset(id);
-    const variant = UNET_VARIANTS.find((v) => v.id === id);
-    const base = flattenOptions(DEFAULT_UNET_OPTIONS as unknown as Record<string, unknown>);
-    if (variant) setValues({ ...base, ...flattenOptions(variant.options as Record<string, unknown>) });
+    setValues(presetValues(id));
   };
   const field = (key: string) => {
     const spec = UNET_OPTION_FIELDS[key]!;

@@ -38,23 +38,35 @@ export function facingSide(from: Box, to: Box): Side {
   return Math.abs(dx) >= Math.abs(dy) ? (dx > 0 ? 'right' : 'left') : dy > 0 ? 'bottom' : 'top';
 }
 
+/** The side across the other axis, towards `to` (an input that would share a side with the output moves here). */
+function perpendicularSide(side: Side, from: Box, to: Box): Side {
+  const dx = to.position.x + to.width / 2 - (from.position.x + from.width / 2);
+  const dy = to.position.y + to.height / 2 - (from.position.y + from.height / 2);
+  return side === 'left' || side === 'right' ? (dy > 0 ? 'bottom' : 'top') : dx > 0 ? 'right' : 'left';
+}
+
 /** Puts every edge end on the side of its node that faces the other end, so any layout reads cleanly. */
 export function computeHandleSides(boxes: Map<string, Box>, edges: readonly GraphEdge[]): HandleSides {
   const inputs = new Map<string, Map<number, Side>>();
   const outputCounts = new Map<string, Map<Side, number>>();
   const edgeSource = new Map<string, Side>();
-  for (const e of edges) {
-    const s = boxes.get(e.source);
-    const t = boxes.get(e.target);
-    if (!s || !t) continue;
-    const side = facingSide(s, t);
+  const live = edges.filter((e) => boxes.has(e.source) && boxes.has(e.target));
+  for (const e of live) {
+    const side = facingSide(boxes.get(e.source)!, boxes.get(e.target)!);
     edgeSource.set(e.id, side);
-    const ports = inputs.get(e.target) ?? new Map<number, Side>();
-    if (!ports.has(e.targetPort)) ports.set(e.targetPort, opposite[side]);
-    inputs.set(e.target, ports);
     const counts = outputCounts.get(e.source) ?? new Map<Side, number>();
     counts.set(side, (counts.get(side) ?? 0) + 1);
     outputCounts.set(e.source, counts);
+  }
+  for (const e of live) {
+    const target = boxes.get(e.target)!;
+    const source = boxes.get(e.source)!;
+    let side = opposite[edgeSource.get(e.id)!];
+    // A second input arriving beside the output (crop's `like` next to its result) enters from above/below instead.
+    if (outputCounts.get(e.target)?.has(side)) side = perpendicularSide(side, target, source);
+    const ports = inputs.get(e.target) ?? new Map<number, Side>();
+    if (!ports.has(e.targetPort)) ports.set(e.targetPort, side);
+    inputs.set(e.target, ports);
   }
   const outputs = new Map<string, Side[]>();
   for (const [id, counts] of outputCounts) outputs.set(id, [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([s]) => s));

@@ -54,7 +54,9 @@ export async function layoutLeftToRight(doc: GraphDoc, sizes: Record<string, Siz
       'elk.layered.spacing.edgeNodeBetweenLayers': '24',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-      'elk.layered.crossingMinimization.forceNodeModelOrder': 'false',
+      // A U-Net is one long path: wrap it into rows instead of a strip kilometres wide.
+      'elk.layered.wrapping.strategy': 'MULTI_EDGE',
+      'elk.aspectRatio': '1.6',
     },
     children,
     edges,

@@ -20,7 +20,7 @@ export function DiagnosticItem({ diagnostic: d, onSelectNode, testId, showNode =
       <span className={`diagnostic-icon sev-icon-${d.severity}`}>{d.severity === 'error' ? <IconError size={14} /> : <IconWarning size={14} />}</span>
       <div className="diagnostic-body">
         {clickable ? (
-          <button type="button" className="diagnostic-message link" onClick={() => onSelectNode!(d.nodeId!)}>
+          <button type="button" className="diagnostic-message" onClick={() => onSelectNode!(d.nodeId!)}>
             {showNode && <span className="node-chip mono">{d.nodeId}</span>}
             {d.message}
           </button>

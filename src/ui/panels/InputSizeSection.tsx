@@ -32,7 +32,7 @@ export function InputSizeSection({ doc, nodeId, h, w }: { doc: GraphDoc; nodeId:
         </div>
       ) : (
         <div className="solver-line" data-testid="solver-invalid">
-          <span>
+          <span className="solver-verdict">
             <strong>{sizeText(h, w)}</strong> is not valid
             {nearest?.suggestions.length ? ' — nearest:' : ' — no valid size within 512 px'}
           </span>

@@ -86,7 +86,7 @@ export function Palette() {
                 type="button"
                 className={`palette-item cat-${op.category}`}
                 data-testid={`palette-item-${op.type}`}
-                title={op.description}
+                title={`${op.type}: ${op.description}`}
                 draggable
                 onDragStart={(e) => {
                   e.dataTransfer.setData(OP_DRAG_TYPE, op.type);
@@ -96,7 +96,6 @@ export function Palette() {
               >
                 <span className="palette-dot" aria-hidden="true" />
                 <span className="palette-label">{op.label}</span>
-                <span className="palette-type mono">{op.type}</span>
               </button>
             ))}
           </section>

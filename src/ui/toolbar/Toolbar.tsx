@@ -17,6 +17,7 @@ import {
 } from '../icons';
 import { exportDiagramImage, exportGraphJson, type ImageKind } from '../model/files';
 import { layoutLeftToRight } from '../model/layout';
+import { layoutAsU } from '../model/uLayout';
 import { TEMPLATES } from '../model/templates';
 import { MOD } from '../shortcuts';
 import { Menu } from './Menu';
@@ -38,20 +39,30 @@ export function Toolbar() {
     }
   };
 
-  const arrange = async () => {
+  const applyPositions = (label: string, positions: Record<string, XY>) => {
+    store.apply(label, (draft) => {
+      for (const node of draft.nodes) {
+        const p = positions[node.id];
+        if (p && (p.x !== node.position.x || p.y !== node.position.y)) node.position = { x: p.x, y: p.y };
+      }
+    });
+    focusNodes([]);
+  };
+
+  const arrangeLeftToRight = async () => {
     const sizes = Object.fromEntries(getNodes().map((n) => [n.id, n.measured?.width ? { width: n.measured.width, height: n.measured.height ?? 0 } : undefined]));
     try {
-      const positions = await layoutLeftToRight(store.getState().doc, sizes);
-      store.apply('Arrange left to right', (draft) => {
-        for (const node of draft.nodes) {
-          const p: XY | undefined = positions[node.id];
-          if (p && (p.x !== node.position.x || p.y !== node.position.y)) node.position = p;
-        }
-      });
-      focusNodes([]);
+      applyPositions('Arrange left to right', await layoutLeftToRight(store.getState().doc, sizes));
     } catch (err) {
       notify(`Auto-layout failed: ${err instanceof Error ? err.message : String(err)}`, 'error');
     }
+  };
+
+  const arrangeAsU = async () => {
+    const positions = layoutAsU(store.getState().doc, analysis);
+    if (positions) return applyPositions('Arrange as a U', positions);
+    notify('This graph does not read as a U (it needs known shapes and one encoder–decoder path), so it was arranged left to right', 'info');
+    await arrangeLeftToRight();
   };
 
   const firstProblem = analysis.diagnostics.find((d) => d.nodeId);
@@ -72,7 +83,7 @@ export function Toolbar() {
         label="Templates"
         icon={<IconTemplates size={15} />}
         testId="menu-templates"
-        width={320}
+        width={380}
         items={TEMPLATES.map((t) => ({
           id: `template-${t.id}`,
           label: t.name,
@@ -104,9 +115,16 @@ export function Toolbar() {
         <IconRedo />
       </button>
       <span className="toolbar-sep" />
-      <button type="button" className="btn ghost" data-testid="auto-layout" title="Arrange the graph left to right (ELK layered layout)" onClick={() => void arrange()}>
-        <IconLayout size={15} /> Arrange
-      </button>
+      <Menu
+        label="Arrange"
+        icon={<IconLayout size={15} />}
+        testId="auto-layout"
+        width={260}
+        items={[
+          { id: 'layout-u', label: 'As a U', hint: 'encoder ↓ decoder ↑', onSelect: () => void arrangeAsU() },
+          { id: 'layout-ltr', label: 'Left to right', hint: 'ELK layered', onSelect: () => void arrangeLeftToRight() },
+        ]}
+      />
       <button type="button" className="icon-btn" aria-label="Fit view" title="Fit the graph to the view (F)" data-testid="fit-view" onClick={() => focusNodes([])}>
         <IconFit />
       </button>
