@@ -1,0 +1,147 @@
+/**
+ * Compiled models for the run panel, cached by what they depend on: the graph (positions aside), the run's
+ * input size, the backend and the weights. One entry lives at a time; a new key disposes the old models.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { loadTfjsWeights, type TfjsFiles } from '../../compile/artifacts';
+import type { BackendName } from '../../compile/backends';
+import { compileGraph, type CompiledGraph } from '../../compile/compile';
+import { compileForInference } from '../../compile/optimize';
+import type { StateDict } from '../../compile/stateDict';
+import type { Size } from '../../compile/tiling';
+import { exportWeights, loadWeights } from '../../compile/weights';
+import type { GraphDoc } from '../../core/types';
+import { sameForAnalysis } from '../model/useStableAnalysis';
+
+/** Where the weights come from. A new `random` object means fresh random initial weights. */
+export type WeightsSource =
+  | { kind: 'random' }
+  | { kind: 'tfjs'; label: string; files: TfjsFiles }
+  | { kind: 'state-dict'; label: string; dict: StateDict };
+
+export interface ModelEntry {
+  doc: GraphDoc;
+  /** The run's input H×W, or undefined for the input node's own size. */
+  inputSize?: Size;
+  backend: BackendName;
+  weights: WeightsSource;
+  /** The graph as drawn (every node's tensor exists: feature maps read these). */
+  plain: CompiledGraph;
+  /** Inference-optimised copy with the same weights (BatchNorm folded, dropout gone, activations fused). */
+  fast: CompiledGraph;
+  compileMs: number;
+  /** Forward passes so far; the first includes shader compilation / kernel warm-up. */
+  passes: number;
+  firstPassMs?: number;
+  warmPassMs: number[];
+  /** Sub-models that end at a node's tensor, by node id. They share the plain model's layers. */
+  featureModels: Map<string, tf.LayersModel>;
+  disposed: boolean;
+}
+
+const sameSize = (a?: Size, b?: Size) => a?.h === b?.h && a?.w === b?.w;
+
+function disposeQuietly(entry: ModelEntry) {
+  if (entry.disposed) return;
+  entry.disposed = true;
+  // Sub-models are not disposed: a LayersModel's dispose releases its layers' weights, which are the plain model's.
+  entry.featureModels.clear();
+  for (const m of [entry.fast.model, entry.plain.model]) {
+    try {
+      m.dispose();
+    } catch {
+      // A lost WebGL context may fail to free what it no longer has.
+    }
+  }
+}
+
+function applyWeights(plain: CompiledGraph, weights: WeightsSource, carried?: StateDict) {
+  if (weights.kind === 'tfjs') loadTfjsWeights(plain, weights.files);
+  else if (weights.kind === 'state-dict') loadWeights(plain, weights.dict, { strict: true });
+  else if (carried) loadWeights(plain, carried);
+}
+
+export class ModelCache {
+  private entry: ModelEntry | undefined;
+
+  get current(): ModelEntry | undefined {
+    return this.entry;
+  }
+
+  matches(doc: GraphDoc, inputSize: Size | undefined, backend: BackendName, weights: WeightsSource): boolean {
+    const e = this.entry;
+    return !!e && !e.disposed && e.backend === backend && e.weights === weights && sameSize(e.inputSize, inputSize) && sameForAnalysis(e.doc, doc);
+  }
+
+  /**
+   * The models for this key, compiling when it changed (`compiled` says so). Random weights survive a change of
+   * backend or input size for the same graph, so switching backends compares like with like.
+   */
+  async ensure(doc: GraphDoc, inputSize: Size | undefined, backend: BackendName, weights: WeightsSource): Promise<{ entry: ModelEntry; compiled: boolean }> {
+    if (this.matches(doc, inputSize, backend, weights)) return { entry: this.entry!, compiled: false };
+    const old = this.entry;
+    let carried: StateDict | undefined;
+    if (old && !old.disposed && weights.kind === 'random' && old.weights === weights && sameForAnalysis(old.doc, doc)) {
+      try {
+        carried = await exportWeights(old.plain);
+      } catch {
+        carried = undefined; // e.g. the old backend lost its context: fresh random weights then
+      }
+    }
+    this.dispose();
+    const started = performance.now();
+    const plain = compileGraph(doc, inputSize ? { input: inputSize } : {});
+    let fast: CompiledGraph;
+    try {
+      applyWeights(plain, weights, carried);
+      fast = await compileForInference(plain);
+    } catch (err) {
+      plain.model.dispose();
+      throw err;
+    }
+    this.entry = {
+      doc,
+      inputSize,
+      backend,
+      weights,
+      plain,
+      fast,
+      compileMs: performance.now() - started,
+      passes: 0,
+      warmPassMs: [],
+      featureModels: new Map(),
+      disposed: false,
+    };
+    return { entry: this.entry, compiled: true };
+  }
+
+  /** Frees the models (e.g. after a lost context, or when the panel's session ends). */
+  dispose(): void {
+    if (this.entry) disposeQuietly(this.entry);
+    this.entry = undefined;
+  }
+
+  /** Variables held by the cached models: what `tf.memory().numTensors` should come back to after a run. */
+  heldTensors(): number {
+    const e = this.entry;
+    if (!e || e.disposed) return 0;
+    return e.plain.model.weights.length + e.fast.model.weights.length;
+  }
+}
+
+/** Records a forward pass's time on the entry: the first separately, later ones as warm (last 20 kept). */
+export function recordPass(entry: ModelEntry, ms: number): void {
+  if (entry.passes === 0) entry.firstPassMs = ms;
+  else {
+    entry.warmPassMs.push(ms);
+    if (entry.warmPassMs.length > 20) entry.warmPassMs.shift();
+  }
+  entry.passes++;
+}
+
+export function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

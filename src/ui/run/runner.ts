@@ -1,0 +1,177 @@
+/**
+ * One run: backend, model (cached), preprocessing, forward passes tile by tile with progress and cancel,
+ * stitching, timings. Holds no tensors between calls; a lost WebGL context falls back to wasm and retries.
+ */
+import type { BackendChoice } from '../../compile/backends';
+import { imageToInput, resolveView, type OutputView, type RgbaImage } from '../../compile/image';
+import { predict, type TensorData } from '../../compile/runtime';
+import { extractTile, stitchTile } from '../../compile/tiling';
+import type { GraphDoc } from '../../core/types';
+import { activateBackend, recoverFromLostWebgl, webglContextLost, type ActiveBackend } from './backend';
+import { median, recordPass, type ModelCache, type ModelEntry, type WeightsSource } from './models';
+import type { RunPlan } from './plan';
+
+export interface RunProgress {
+  phase: 'backend' | 'compile' | 'run';
+  done: number;
+  total: number;
+}
+
+export interface RunRequest {
+  doc: GraphDoc;
+  plan: RunPlan;
+  image: RgbaImage;
+  backend: BackendChoice;
+  weights: WeightsSource;
+  signal: AbortSignal;
+  onProgress(p: RunProgress): void;
+}
+
+export interface OutputResult {
+  id: string;
+  /** HWC values of the whole result (stitched for tiles). */
+  data: Float32Array;
+  h: number;
+  w: number;
+  c: number;
+  view: OutputView;
+}
+
+export interface RunTimings {
+  /** Set when this run compiled the model. */
+  compileMs?: number;
+  /** The model's first forward pass (shader compilation, kernel set-up included). */
+  firstPassMs?: number;
+  /** Median of the model's later passes. */
+  warmPassMs?: number;
+  totalMs: number;
+  passes: number;
+}
+
+export interface RunResult {
+  doc: GraphDoc;
+  plan: RunPlan;
+  backend: ActiveBackend;
+  outputs: OutputResult[];
+  timings: RunTimings;
+  /** What feature maps feed the plain model: the whole normalised image (tiles) or the one input. */
+  pixels: TensorData;
+  entry: ModelEntry;
+  notes: string[];
+}
+
+export class RunCancelled extends Error {
+  constructor() {
+    super('The run was cancelled.');
+    this.name = 'RunCancelled';
+  }
+}
+
+/** Lets the browser paint (progress bar) and handle clicks (Cancel) between forward passes. */
+const yieldToBrowser = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function checkCancel(signal: AbortSignal) {
+  if (signal.aborted) throw new RunCancelled();
+}
+
+async function forwardPasses(entry: ModelEntry, req: RunRequest, pixels: TensorData): Promise<{ outputs: OutputResult[]; passes: number }> {
+  const { plan, signal } = req;
+  const outputIds = entry.fast.outputIds;
+  const viewOf = (id: string) => String(entry.fast.doc.nodes.find((n) => n.id === id)?.params.view ?? 'auto');
+  const timed = async (input: TensorData) => {
+    const started = performance.now();
+    const out = await predict(entry.fast.model, input);
+    recordPass(entry, performance.now() - started);
+    return out;
+  };
+
+  if (!plan.tiles) {
+    req.onProgress({ phase: 'run', done: 0, total: 1 });
+    let out = await timed(pixels);
+    // A single pass cannot tell warm from first: measure one warm pass when the first was quick.
+    if (entry.passes === 1 && (entry.firstPassMs ?? Infinity) < 3000) {
+      await yieldToBrowser();
+      checkCancel(signal);
+      out = await timed(pixels);
+    }
+    req.onProgress({ phase: 'run', done: 1, total: 1 });
+    return {
+      outputs: out.map((t, k) => ({ id: outputIds[k]!, data: t.data, h: t.shape[1]!, w: t.shape[2]!, c: t.shape[3]!, view: resolveView(viewOf(outputIds[k]!), t) })),
+      passes: 1,
+    };
+  }
+
+  const tiles = plan.tiles;
+  const c = plan.runInput.c;
+  const { h: inH, w: inW } = tiles.geometry.input;
+  const results = plan.outputs.map((o) => new Float32Array(tiles.output.h * tiles.output.w * o.shape.c));
+  for (const tile of tiles.tiles) {
+    checkCancel(signal);
+    req.onProgress({ phase: 'run', done: tile.index, total: tiles.tiles.length });
+    const out = await timed({ data: extractTile(pixels.data, tiles, tile, c), shape: [1, inH, inW, c] });
+    out.forEach((t, k) => stitchTile(results[k]!, tiles, tile, t.data, t.shape[3]!));
+    await yieldToBrowser();
+  }
+  req.onProgress({ phase: 'run', done: tiles.tiles.length, total: tiles.tiles.length });
+  return {
+    outputs: results.map((data, k) => {
+      const id = outputIds[k]!;
+      const c = plan.outputs[k]!.shape.c;
+      const view = resolveView(viewOf(id), { data, shape: [1, tiles.output.h, tiles.output.w, c] });
+      return { id, data, h: tiles.output.h, w: tiles.output.w, c, view };
+    }),
+    passes: tiles.tiles.length,
+  };
+}
+
+async function attempt(cache: ModelCache, req: RunRequest, backend: ActiveBackend, notes: string[]): Promise<RunResult> {
+  const started = performance.now();
+  const { plan } = req;
+  req.onProgress({ phase: 'compile', done: 0, total: 1 });
+  await yieldToBrowser();
+  const { entry, compiled } = await cache.ensure(req.doc, plan.overridden ? { h: plan.runInput.h, w: plan.runInput.w } : undefined, backend.name, req.weights);
+  if (entry.fast.model.inputs.length !== 1) throw new Error(`the graph has ${entry.fast.model.inputs.length} inputs; the run panel feeds one image`);
+  checkCancel(req.signal);
+  // Tiles are cut from the whole image at full resolution; otherwise the image is resized to the input.
+  const spec = plan.tiles ? { ...plan.spec, height: req.image.height, width: req.image.width } : plan.spec;
+  const pixels = imageToInput(req.image, spec);
+  const { outputs, passes } = await forwardPasses(entry, req, pixels);
+  return {
+    doc: req.doc,
+    plan,
+    backend,
+    outputs,
+    pixels,
+    entry,
+    notes,
+    timings: {
+      compileMs: compiled ? entry.compileMs : undefined,
+      firstPassMs: entry.firstPassMs,
+      warmPassMs: median(entry.warmPassMs),
+      totalMs: performance.now() - started,
+      passes,
+    },
+  };
+}
+
+const LOST = 'The WebGL context was lost (the GPU was reset or the browser reclaimed it): switched to wasm.';
+
+/** Runs the plan; throws RunCancelled, CompileError, WeightsError or the runtime's error for the panel to show. */
+export async function runPlan(cache: ModelCache, req: RunRequest): Promise<RunResult> {
+  const notes: string[] = [];
+  req.onProgress({ phase: 'backend', done: 0, total: 1 });
+  let backend: ActiveBackend;
+  if ((req.backend === 'webgl' || req.backend === 'auto') && webglContextLost()) {
+    cache.dispose();
+    backend = await recoverFromLostWebgl();
+    notes.push(LOST);
+  } else backend = await activateBackend(req.backend);
+  try {
+    return await attempt(cache, req, backend, notes);
+  } catch (err) {
+    if (err instanceof RunCancelled || backend.name !== 'webgl' || !webglContextLost()) throw err;
+    cache.dispose();
+    const fallback = await recoverFromLostWebgl();
+    return attempt(cache, req, fallback, [...notes, LOST]);
+  }
+}
