@@ -79,15 +79,24 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Medians of interleaved runs of each model on the same input, after one warm-up run each. */
-async function race(models: tf.LayersModel[], runs = RUNS): Promise<number[]> {
+interface Speed {
+  median: number;
+  /** The fastest run: least disturbed by other work on a shared machine. */
+  min: number;
+}
+
+/** Interleaved runs of each model on the same input, after one warm-up run each. */
+async function race(models: tf.LayersModel[], runs = RUNS): Promise<Speed[]> {
   const x = randomInput(models[0]!);
   for (const m of models) await forwardMs(m, x);
   const times = models.map(() => [] as number[]);
   for (let r = 0; r < runs; r++) for (let i = 0; i < models.length; i++) times[i]!.push(await forwardMs(models[i]!, x));
   x.dispose();
-  return times.map(median);
+  return times.map((t) => ({ median: median(t), min: Math.min(...t) }));
 }
+
+const both = (s: Speed) => `${fmt(s.median)} (${fmt(s.min)})`;
+const ratio = (a: Speed, b: Speed) => `${(a.median / b.median).toFixed(2)} (${(a.min / b.min).toFixed(2)})`;
 
 async function maxAbsDiff(a: tf.LayersModel, b: tf.LayersModel): Promise<number> {
   const x = randomInput(a);
@@ -145,21 +154,21 @@ const bench: Bench = {
       if (compiled.model.countParams() !== h.countParams() || diff > 1e-4)
         throw new Error(`the hand-written U-Net is not the same network (params ${h.countParams()} vs ${compiled.model.countParams()}, max |Δ| ${diff})`);
     }
-    const [compiledMs, handMs, handFastMs] = await race([compiled.model, hand, handFast]);
+    const [compiledMs, handMs, handFastMs] = (await race([compiled.model, hand, handFast])) as [Speed, Speed, Speed];
     const params = compiled.model.countParams().toLocaleString('en-US');
     console.log(
       table(
-        ['model (base-16 U-Net, 1×256×256)', 'params', 'ms / forward', 'vs hand-written'],
+        ['model (base-16 U-Net, 1×256×256)', 'params', 'ms / forward: median (min)', 'vs hand-written'],
         [
-          ['hand-written tf.layers', params, fmt(handMs!), '1.00'],
-          ['hand-written, compiler’s up-conv layer', params, fmt(handFastMs!), (handFastMs! / handMs!).toFixed(2)],
-          ['compiled from graph', params, fmt(compiledMs!), (compiledMs! / handMs!).toFixed(2)],
+          ['hand-written tf.layers', params, both(handMs), '1.00 (1.00)'],
+          ['hand-written, compiler’s up-conv layer', params, both(handFastMs), ratio(handFastMs, handMs)],
+          ['compiled from graph', params, both(compiledMs), ratio(compiledMs, handMs)],
         ],
       ),
     );
     console.log(
-      `same outputs (max |Δ| ≤ 1e-4); goal compiled/hand ≤ 1.0 → ${compiledMs! / handMs! <= 1.0 ? 'met' : 'NOT met'}; ` +
-        `compiled vs hand-written with the same layer classes: ${(compiledMs! / handFastMs!).toFixed(2)}\n`,
+      `same outputs (max |Δ| ≤ 1e-4); goal compiled/hand ≤ 1.0 → ${compiledMs.median / handMs.median <= 1.0 ? 'met' : 'NOT met'}; ` +
+        `compiled vs hand-written with the same layer classes: ${ratio(compiledMs, handFastMs)}\n`,
     );
     handFast.dispose();
     hand.dispose();
@@ -183,24 +192,25 @@ const bench: Bench = {
       await withRandomBatchNorm(plain);
       const fast = await compileForInference(plain);
       const d = await maxAbsDiff(plain.model, fast.model);
-      const [plainMs, fastMs] = await race([plain.model, fast.model]);
-      bnRows.push([name, String(plain.model.layers.length), String(fast.model.layers.length), fmt(plainMs!), fmt(fastMs!), (fastMs! / plainMs!).toFixed(2), d.toExponential(1)]);
+      const [plainMs, fastMs] = (await race([plain.model, fast.model])) as [Speed, Speed];
+      bnRows.push([name, String(plain.model.layers.length), String(fast.model.layers.length), both(plainMs), both(fastMs), ratio(fastMs, plainMs), d.toExponential(1)]);
       memoryCases.push([`${name} (plain)`, plain], [`${name} (optimised)`, fast]);
     }
     console.log(table(['BN template', 'layers plain', 'layers opt.', 'plain ms', 'optimised ms', 'ratio', 'max |Δ|'], bnRows));
+    console.log('ms: median (min) of the interleaved runs; ratio: of medians (of mins)');
     console.log('goal optimised/plain ≤ 0.85\n');
 
     // 3. ms per forward
-    const speedRows: string[][] = [[BASE16.name, compiled.model.countParams().toLocaleString('en-US'), fmt(compiledMs!)]];
+    const speedRows: string[][] = [[BASE16.name, compiled.model.countParams().toLocaleString('en-US'), both(compiledMs)]];
     if (FULL)
       for (const name of ['paper-572', 'keras-get_unet', 'slim-1X']) {
         const c = compileGraph(template(name));
-        const [ms] = await race([c.model], 3);
+        const [ms] = (await race([c.model], 3)) as [Speed];
         const [, h, w, ch] = c.model.inputs[0]!.shape as number[];
-        speedRows.push([`${name} (${ch}×${h}×${w})`, c.model.countParams().toLocaleString('en-US'), fmt(ms!)]);
+        speedRows.push([`${name} (${ch}×${h}×${w})`, c.model.countParams().toLocaleString('en-US'), both(ms)]);
         memoryCases.push([name, c]);
       }
-    console.log(table(['network', 'params', 'wasm ms / forward'], speedRows));
+    console.log(table(['network', 'params', 'wasm ms / forward: median (min)'], speedRows));
     if (!FULL) console.log('(paper-572 at 572² and full-width templates: BENCH_FULL=1)');
     console.log('');
 
