@@ -1,16 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { IconOpen } from '../icons';
-import { sampleThumbnailUrl, type SampleEntry } from './images';
+import { preferredSample, sampleThumbnailUrl } from './images';
 import type { RunPanelState, RunSession } from './session';
-
-/** The sample that suits the input node best: its channel kind, then the smallest at least as large. */
-export function preferredSample(list: SampleEntry[], channels: number, size: { h: number; w: number }): SampleEntry | undefined {
-  const kind = channels === 1 ? 1 : 3;
-  const matching = list.filter((s) => s.channels === kind);
-  const pool = matching.length ? matching : list;
-  const bigEnough = pool.filter((s) => s.width >= size.w && s.height >= size.h).sort((a, b) => a.width * a.height - b.width * b.height);
-  return bigEnough[0] ?? [...pool].sort((a, b) => b.width * b.height - a.width * a.height)[0];
-}
 
 interface Props {
   state: RunPanelState;

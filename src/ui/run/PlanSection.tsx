@@ -100,6 +100,7 @@ export function PlanSection({ outcome, state, session }: Props) {
           <div>
             <p>
               One pass at {plan.runInput.w}×{plan.runInput.h} needs {describeMemory(memory)}. Running it could freeze or crash this tab.
+              {!plan.smallerInput && ' No smaller input the graph accepts fits the budget either: raise the budget, or make the network narrower.'}
             </p>
             <div className="rp-callout-actions">
               {plan.smallerInput && (

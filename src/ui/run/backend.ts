@@ -69,6 +69,9 @@ function deviceOf(name: BackendName): string {
  */
 export async function activateBackend(choice: BackendChoice): Promise<ActiveBackend> {
   if (last && lastChoice === choice && tf.getBackend() === last.name && !(last.name === 'webgl' && webglContextLost())) return last;
+  // Shapes as uniforms: one shader per op kind rather than per tensor shape, so a U-Net's many conv sizes
+  // compile far fewer programs on the first run.
+  tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
   const selection: BackendSelection = await useBrowserBackend(choice);
   if (selection.backend === 'webgl') watchWebgl();
   lastChoice = choice;

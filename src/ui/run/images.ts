@@ -106,5 +106,14 @@ export async function loadImageFile(file: File): Promise<LoadedImage> {
   return { name: file.name, origin: 'file', rgba, grayscale: isGrayscale(rgba.data) };
 }
 
-/** Thumbnails of the samples for the picker (object URL each). */
+/** Where a sample image is served (thumbnails in the picker). */
 export const sampleThumbnailUrl = (entry: SampleEntry) => samplesUrl(entry.image);
+
+/** The sample that suits the input node best: its channel kind, then the smallest at least as large. */
+export function preferredSample(list: SampleEntry[], channels: number, size: { h: number; w: number }): SampleEntry | undefined {
+  const kind = channels === 1 ? 1 : 3;
+  const matching = list.filter((s) => s.channels === kind);
+  const pool = matching.length ? matching : list;
+  const bigEnough = pool.filter((s) => s.width >= size.w && s.height >= size.h).sort((a, b) => a.width * a.height - b.width * b.height);
+  return bigEnough[0] ?? [...pool].sort((a, b) => b.width * b.height - a.width * a.height)[0];
+}

@@ -61,6 +61,21 @@ function applyWeights(plain: CompiledGraph, weights: WeightsSource, carried?: St
   else if (carried) loadWeights(plain, carried);
 }
 
+/**
+ * Builds weights on the cpu backend when the run is on a GPU one: initialising, transposing and folding them
+ * there is a few small ops per weight, each of which would compile its own shader on the GPU (seconds on a
+ * software renderer). The GPU backend takes the tensors over on first use.
+ */
+async function onCpuForGpu<T>(backend: BackendName, build: () => Promise<T>): Promise<T> {
+  if (backend !== 'webgl' && backend !== 'webgpu') return build();
+  await tf.setBackend('cpu');
+  try {
+    return await build();
+  } finally {
+    await tf.setBackend(backend);
+  }
+}
+
 export class ModelCache {
   private entry: ModelEntry | undefined;
 
@@ -90,15 +105,16 @@ export class ModelCache {
     }
     this.dispose();
     const started = performance.now();
-    const plain = compileGraph(doc, inputSize ? { input: inputSize } : {});
-    let fast: CompiledGraph;
-    try {
-      applyWeights(plain, weights, carried);
-      fast = await compileForInference(plain);
-    } catch (err) {
-      plain.model.dispose();
-      throw err;
-    }
+    const { plain, fast } = await onCpuForGpu(backend, async () => {
+      const plain = compileGraph(doc, inputSize ? { input: inputSize } : {});
+      try {
+        applyWeights(plain, weights, carried);
+        return { plain, fast: await compileForInference(plain) };
+      } catch (err) {
+        plain.model.dispose();
+        throw err;
+      }
+    });
     this.entry = {
       doc,
       inputSize,

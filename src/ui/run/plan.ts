@@ -127,6 +127,7 @@ export function smallerInputFor(doc: GraphDoc, size: Size, budgetBytes: number):
     if (candidate.h === undefined || candidate.w === undefined) return undefined;
     const fits = analyzeGraph(doc, { input: candidate as Size, solve: false });
     if (fits.errorCount === 0 && !memoryOf(fits, budgetBytes).over) return candidate as Size;
+    if (candidate.h >= current.h && candidate.w >= current.w) return undefined; // no smaller valid size
     current = candidate as Size;
   }
   return undefined;
