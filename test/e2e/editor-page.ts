@@ -6,7 +6,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { GraphDoc } from '../../src/core/types';
+import type { UnetStudioDebugHook } from '../../src/ui/debugHook';
 import { appUrl } from './browser';
+
+/** The page's window with the editor's read-only debug hook (a type only: page functions are serialised). */
+export type DebugWindow = Window & { __unetStudio?: UnetStudioDebugHook };
 
 /** How long a rendered change may take to show up (a busy 2-core machine, a 1,000-node graph). */
 export const POLL = { timeout: 10_000, interval: 50 };
@@ -46,7 +50,7 @@ export async function openEditor(browser: Browser, query = '', context?: Browser
 /** Waits until the canvas shows one label per edge of the document. */
 export async function waitForCanvas(page: Page): Promise<void> {
   await page.waitForFunction(() => {
-    const hook = window.__unetStudio;
+    const hook = (window as DebugWindow).__unetStudio;
     if (!hook) return false;
     const doc = hook.getDoc();
     return doc.nodes.length > 0 && document.querySelectorAll('[data-testid^="edge-label-"]').length === doc.edges.length;
@@ -81,7 +85,7 @@ export function canvasNodeIds(page: Page): Promise<string[]> {
 
 /** The read-only debug hook's document (for comparing files with what the editor holds). */
 export function documentInPage(page: Page): Promise<GraphDoc> {
-  return page.evaluate(() => window.__unetStudio!.getDoc());
+  return page.evaluate(() => (window as DebugWindow).__unetStudio!.getDoc());
 }
 
 /** Clicks a node on the canvas, which selects it and shows it in the inspector. */
