@@ -1,18 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { imageToInput, inputSpecFromParams, renderOutput, resolveView } from '../compile/image';
-import { readImageFile, writePng } from '../compile/imageFiles';
-import { encodeNpy } from '../compile/npy';
-import { compileForInference } from '../compile/optimize';
-import { nhwcToNchw, predict } from '../compile/runtime';
-import { CliError, EXIT, onePositional, type CliCommand } from './command';
-import { compileWithWeights, parseBackend } from './export';
+import type { CliCommand } from './command';
 
-const usage = 'run <graph.json> --image IN.png|jpg [--weights FILE|DIR] [--backend auto|wasm|cpu] --out OUT.png [--npy OUT.npy]';
+export const runUsage = 'run <graph.json> --image IN.png|jpg [--weights FILE|DIR] [--backend auto|wasm|cpu] --out OUT.png [--npy OUT.npy]';
 
 export const runCommand: CliCommand = {
   name: 'run',
-  usage,
+  usage: runUsage,
   description: 'Run the network on one image (resized and normalised per the input node); write the output as a PNG and/or .npy.',
   options: [
     ['--image FILE', 'PNG or JPEG; converted to the input node’s channels (1 grayscale, 3 RGB) and size'],
@@ -21,61 +13,6 @@ export const runCommand: CliCommand = {
     ['--out FILE', 'output picture: class mask, probability map or image, per the output node’s view'],
     ['--npy FILE', 'raw output as float32 .npy, shape (N, C, H, W)'],
   ],
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        image: { type: 'string' },
-        weights: { type: 'string' },
-        backend: { type: 'string' },
-        out: { type: 'string' },
-        npy: { type: 'string' },
-      },
-      allowPositionals: true,
-    });
-    const file = onePositional(positionals, 'graph file', usage);
-    if (!values.image) throw new CliError(`missing --image FILE (usage: unet-studio ${usage})`);
-    if (!values.out && !values.npy) throw new CliError('nothing to write: give --out OUT.png and/or --npy OUT.npy');
-    const backend = parseBackend(values.backend);
-    const image = await readImageFile(values.image).catch((err: Error) => {
-      throw new CliError(err.message);
-    });
-
-    const plain = await compileWithWeights(file, values.weights, io, backend);
-    const compiled = await compileForInference(plain);
-    plain.model.dispose();
-    try {
-      const inputId = compiled.inputIds[0]!;
-      const spec = inputSpecFromParams(compiled.shapes.nodes.get(inputId)!.params!);
-      let input;
-      try {
-        input = imageToInput(image, spec);
-      } catch (err) {
-        throw new CliError(`${values.image}: ${(err as Error).message} (input node "${inputId}")`);
-      }
-      const started = performance.now();
-      const outputs = await predict(compiled.model, input);
-      const ms = performance.now() - started;
-      const out = outputs[0]!;
-      const outputId = compiled.outputIds[0]!;
-      const view = resolveView(String(compiled.shapes.nodes.get(outputId)!.params!.view ?? 'auto'), out);
-      const [, h, w, c] = out.shape;
-      io.out(
-        `${values.image} ${image.width}×${image.height} → input ${spec.channels}×${spec.height}×${spec.width} → ` +
-          `output ${c}×${h}×${w} (${view}) in ${ms.toFixed(0)} ms`,
-      );
-      if (values.out) {
-        await writePng(values.out, renderOutput(out, view));
-        io.out(`wrote ${values.out}`);
-      }
-      if (values.npy) {
-        const nchw = nhwcToNchw(out);
-        await writeFile(values.npy, encodeNpy(nchw.data, nchw.shape));
-        io.out(`wrote ${values.npy} (float32, shape ${nchw.shape.join('×')})`);
-      }
-    } finally {
-      compiled.model.dispose();
-    }
-    return EXIT.ok;
-  },
+  // The action imports tfjs; loading it lazily keeps summary/validate/sizes fast to start.
+  run: async (argv, io) => (await import('./run-action')).runRun(argv, io),
 };

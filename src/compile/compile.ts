@@ -60,9 +60,10 @@ function applyNode(
   inputShapes: Shape[],
   output: Shape,
   names: NameRegistry,
+  customLayers: boolean,
 ): { tensor: Sym; layers: string[] } {
   const base = layerSafeName(id);
-  const specs = fuseActivations(op.tfjs(params, { name: base, inputs: inputShapes, output }));
+  const specs = fuseActivations(op.tfjs(params, { name: base, inputs: inputShapes, output }), { customLayers });
   if (specs.length === 0) {
     if (ins.length === 0) {
       const name = names.claim(base);
@@ -116,7 +117,7 @@ export function compileGraph(source: GraphDoc, options: CompileOptions = {}): Co
     const ins = (incoming.get(id) ?? []).sort((a, b) => a.port - b.port).map((e) => tensors.get(e.source));
     if (ins.some((t) => !t)) continue; // an upstream node already failed and was reported
     try {
-      const built = applyNode(id, info.op!, info.params!, ins as Sym[], info.inputs as Shape[], info.output!, names);
+      const built = applyNode(id, info.op!, info.params!, ins as Sym[], info.inputs as Shape[], info.output!, names, !!options.inference);
       if (ins.length === 0) inputIds.push(id);
       const want = nhwc(info.output!);
       if (!sameShape(built.tensor.shape, want)) {

@@ -15,9 +15,11 @@ function asActivation(spec: LayerSpec): string | undefined {
  * Merges an activation layer into the conv before it in one op's chain (conv → relu becomes one Conv2D with
  * activation relu; conv → LeakyReLU one LeakyConv2D). Same numbers, one layer and one pass fewer; tfjs runs
  * conv + bias + relu/elu/leaky ReLU as a single fused kernel. Layers the chain's `inputs` or weights refer to
- * keep their indices (only later layers go).
+ * keep their indices (only later layers go). LeakyConv2D is our own class, so a saved model that contains it
+ * loads only where it is registered: it is used only when `customLayers` allows it (inference compiles), and a
+ * plain compile — the one exported as tfjs artifacts — stays loadable by stock tfjs.
  */
-export function fuseActivations(specs: LayerSpec[]): LayerSpec[] {
+export function fuseActivations(specs: LayerSpec[], { customLayers = false } = {}): LayerSpec[] {
   const out: LayerSpec[] = [];
   for (const spec of specs) {
     const prev = out.at(-1);
@@ -27,7 +29,7 @@ export function fuseActivations(specs: LayerSpec[]): LayerSpec[] {
       out[out.length - 1] = { ...prev, config: { ...prev.config, activation } };
       continue;
     }
-    if (prev && spec.className === 'LeakyReLU' && prev.className === 'Conv2D' && prevActivation === 'linear') {
+    if (customLayers && prev && spec.className === 'LeakyReLU' && prev.className === 'Conv2D' && prevActivation === 'linear') {
       out[out.length - 1] = { className: 'LeakyConv2D', config: { ...prev.config, alpha: spec.config.alpha ?? 0.3 } };
       continue;
     }

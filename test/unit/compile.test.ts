@@ -147,7 +147,7 @@ describe('compileGraph', () => {
     compiled.model.dispose();
   });
 
-  it('merges an activation layer into its conv (one fused layer); other activations stay separate', async () => {
+  it('merges an activation layer into its conv (one fused layer); leaky ReLU only in inference compiles', async () => {
     const doc = handGraph(
       [
         ['input', 'input', { channels: 1, height: 8, width: 8 }],
@@ -164,17 +164,24 @@ describe('compileGraph', () => {
     expect(compiled.model.getLayer('a').getConfig().activation).toBe('relu');
     expect(compiled.layerNames.get('b')).toEqual(['b']);
     expect(compiled.model.getLayer('b').getConfig().activation).toBe('sigmoid');
-    expect(compiled.layerNames.get('c')).toEqual(['c']);
-    expect(compiled.model.getLayer('c').getClassName()).toBe('LeakyConv2D');
-    expect(compiled.model.getLayer('c').getConfig().alpha).toBe(0.2);
+    // A plain compile (the one exported) uses stock tfjs classes only: leaky ReLU stays its own layer.
+    expect(compiled.layerNames.get('c')).toEqual(['c', 'c_act']);
+    expect(compiled.model.getLayer('c').getClassName()).toBe('Conv2D');
     expect(compiled.layerNames.get('d')).toEqual(['d', 'd_act']);
+    compiled.model.dispose();
+
+    // An inference compile fuses conv + leaky ReLU into our LeakyConv2D.
+    const fast = compileGraph(doc, { inference: {} });
+    expect(fast.layerNames.get('c')).toEqual(['c']);
+    expect(fast.model.getLayer('c').getClassName()).toBe('LeakyConv2D');
+    expect(fast.model.getLayer('c').getConfig().alpha).toBe(0.2);
     // The leaky conv is a real leaky ReLU: negative inputs scaled by alpha.
-    const conv = compiled.model.getLayer('c');
+    const conv = fast.model.getLayer('c');
     conv.setWeights([tf.fill([3, 3, 2, 2], -1 / 18), tf.zeros([2])]);
     const y = conv.apply(tf.ones([1, 3, 3, 2])) as tf.Tensor;
     for (const v of await y.data()) expect(v).toBeCloseTo(-0.2, 6);
     tf.dispose(y);
-    compiled.model.dispose();
+    fast.model.dispose();
   });
 
   it('for inference, an activation node moves into the conv that feeds only it', () => {

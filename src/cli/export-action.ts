@@ -1,0 +1,108 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BackendChoice } from '../compile/backends';
+import { compileGraph, type CompiledGraph } from '../compile/compile';
+import { CompileError, WeightsError } from '../compile/errors';
+import { writeModelFolder } from '../compile/folder';
+import { useNodeBackend } from '../compile/nodeBackends';
+import { compileForInference } from '../compile/optimize';
+import { loadWeightsFrom, STATE_DICT_FILE, writeStateDictFile } from '../compile/weightFiles';
+import { exportWeights } from '../compile/weights';
+import { serializeGraph } from '../core/format/serialize';
+import { CliError, EXIT, onePositional, type Io } from './command';
+import { loadGraph } from './load';
+import { formatBytes } from './text';
+import { exportUsage as usage } from './export';
+
+const BACKENDS = ['auto', 'wasm', 'cpu'] as const;
+
+export function parseBackend(value: string | undefined): BackendChoice {
+  if (value === undefined) return 'auto';
+  if (!(BACKENDS as readonly string[]).includes(value)) throw new CliError(`--backend: expected one of ${BACKENDS.join(', ')}, got "${value}"`);
+  return value as BackendChoice;
+}
+
+/**
+ * The graph file compiled on a Node backend, with `--weights` loaded when given. Compile errors exit 1 (the
+ * graph has problems); unreadable or ill-fitting weights exit 2.
+ */
+export async function compileWithWeights(
+  file: string,
+  weights: string | undefined,
+  io: Io,
+  backend: BackendChoice = 'auto',
+): Promise<CompiledGraph> {
+  const { doc, warnings } = await loadGraph(file);
+  for (const w of warnings) io.err(`warning: ${w}`);
+  try {
+    await useNodeBackend(backend);
+  } catch (err) {
+    throw new CliError(`--backend ${backend}: ${(err as Error).message}`);
+  }
+  let compiled: CompiledGraph;
+  try {
+    compiled = compileGraph(doc);
+  } catch (err) {
+    if (err instanceof CompileError) throw new CliError(`${file}: ${err.message}`, EXIT.problems);
+    throw err;
+  }
+  if (weights === undefined) {
+    io.err('warning: no --weights given: the network has freshly initialised (random) weights');
+    return compiled;
+  }
+  try {
+    const { report } = await loadWeightsFrom(compiled, weights);
+    if (report?.unused.length) io.err(`warning: ${weights}: ${report.unused.length} entries not used (${report.unused.slice(0, 5).join(', ')}${report.unused.length > 5 ? ', …' : ''})`);
+  } catch (err) {
+    compiled.model.dispose();
+    if (err instanceof WeightsError) throw new CliError(`${weights}: ${err.message}`);
+    throw new CliError((err as Error).message);
+  }
+  return compiled;
+}
+
+async function sizeOf(file: string): Promise<string> {
+  return formatBytes((await stat(file)).size);
+}
+
+/** `unet-studio export`: loaded only when the command runs, since it pulls in tfjs. */
+export async function runExport(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      format: { type: 'string' },
+      out: { type: 'string' },
+      weights: { type: 'string' },
+      optimize: { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  const file = onePositional(positionals, 'graph file', usage);
+  if (values.format !== 'tfjs' && values.format !== 'state-dict')
+    throw new CliError(`--format: expected tfjs or state-dict, got ${values.format === undefined ? 'nothing' : `"${values.format}"`}`);
+  if (!values.out) throw new CliError(`missing --out DIR (usage: unet-studio ${usage})`);
+  const out = values.out;
+  let compiled = await compileWithWeights(file, values.weights, io);
+  if (values.optimize) {
+    const optimised = await compileForInference(compiled);
+    compiled.model.dispose();
+    compiled = optimised;
+    io.out(`optimised: ${compiled.folded.length} BatchNorm folded, ${compiled.droppedDropout.length} dropout removed`);
+  }
+  try {
+    let written: string[];
+    if (values.format === 'tfjs') written = await writeModelFolder(out, compiled);
+    else {
+      await mkdir(out, { recursive: true });
+      written = [path.join(out, 'graph.json'), path.join(out, STATE_DICT_FILE)];
+      await writeFile(written[0]!, serializeGraph(compiled.doc));
+      await writeStateDictFile(written[1]!, await exportWeights(compiled));
+    }
+    io.out(`${compiled.doc.name || file}: ${compiled.model.countParams().toLocaleString('en-US')} parameters`);
+    for (const f of written) io.out(`wrote ${f} (${await sizeOf(f)})`);
+  } finally {
+    compiled.model.dispose();
+  }
+  return EXIT.ok;
+}
