@@ -18,6 +18,7 @@ import {
   openEditor,
   POLL,
   selectNode,
+  statusText,
   toastTexts,
 } from './editor-page';
 import { PAPER_LABELS } from './editor-paper';
@@ -51,7 +52,7 @@ describe('editor: editing by hand', () => {
     expect(await edgeLabels(page)).toEqual({ ...cut, e_head_output: '?' });
     expect(await nodeDiagnostics(page, 'head')).toEqual({ severity: 'error', messages: ['head: input "x" is not connected'] });
     expect(await page.getByTestId('node-shape-head').textContent()).toBe('?');
-    expect(await page.getByTestId('status-problems').textContent()).toBe(' 1 error 1 warning');
+    expect(await statusText(page)).toBe('1 error 1 warning');
     // Nothing is selected after a delete: the inspector shows the graph.
     await expect.poll(() => page.getByTestId('inspector-doc').count(), POLL).toBe(1);
 
@@ -84,7 +85,7 @@ describe('editor: editing by hand', () => {
     };
     await expectLabels(page, rewired);
     expect(await edgeLabels(page)).toEqual(rewired);
-    expect(await page.getByTestId('status-problems').textContent()).toBe('All shapes check out');
+    expect(await statusText(page)).toBe('All shapes check out');
     await snapshot(page, 'editor-pasted-and-rewired');
 
     // Backspace deletes too.
@@ -127,7 +128,7 @@ describe('editor: editing by hand', () => {
     // The edge into the port the core blames is drawn as an error.
     expect(await page.getByTestId('edge-label-e_enc0_conv2_cat0').getAttribute('data-error')).toBe('true');
     expect(await page.getByTestId('edge-label-e_up0_cat0').getAttribute('data-error')).toBe('false');
-    expect(await page.getByTestId('status-problems').textContent()).toContain('1 error');
+    expect(await statusText(page)).toContain('1 error');
 
     await selectNode(page, 'cat0');
     expect(await inspectorProblems(page)).toEqual([mismatch]);
@@ -147,7 +148,7 @@ describe('editor: editing by hand', () => {
     expect(sortedValues(fixed)).toEqual(sortedValues(PAPER_LABELS));
     expect(await page.locator('[data-testid^="edge-label-"][data-error="true"]').count()).toBe(0);
     expect((await nodeDiagnostics(page, 'cat0')).severity).toBe('ok');
-    expect(await page.getByTestId('status-problems').textContent()).toBe('All shapes check out');
+    expect(await statusText(page)).toBe('All shapes check out');
     await clickEmptyCanvas(page);
     await snapshot(page, 'editor-concat-fixed');
     expect(problems).toEqual([]);

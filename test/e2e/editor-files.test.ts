@@ -17,6 +17,7 @@ import {
   openEditor,
   POLL,
   selectNode,
+  statusText,
   toastTexts,
   waitForCanvas,
 } from './editor-page';
@@ -191,7 +192,7 @@ describe('editor: files, autosave, templates', () => {
     await page.getByTestId('template-keras-get_unet').click();
     await expectLabels(page, { e_input_enc0_conv1: '1×96×96', e_enc4_conv2_up3: '512×6×6', e_head_output: '1×96×96' });
     expect(await page.getByTestId('toolbar-doc-name').textContent()).toBe('U-Net (Keras get_unet)');
-    expect(await page.getByTestId('status-problems').textContent()).toBe('All shapes check out');
+    expect(await statusText(page)).toBe('All shapes check out');
     await snapshot(page, 'editor-template-keras');
 
     await page.getByTestId('new-unet').click();

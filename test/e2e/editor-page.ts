@@ -144,6 +144,11 @@ export async function dragNode(page: Page, nodeId: string, dx: number, dy: numbe
   await page.mouse.up();
 }
 
+/** The toolbar's problem count as read: "All shapes check out", "2 warnings", "1 error 1 warning". */
+export async function statusText(page: Page): Promise<string> {
+  return ((await page.getByTestId('status-problems').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
 /** Toasts currently shown. */
 export function toastTexts(page: Page): Promise<string[]> {
   return page.getByTestId('toast').allTextContents();

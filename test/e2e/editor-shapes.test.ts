@@ -16,6 +16,7 @@ import {
   openEditor,
   POLL,
   selectNode,
+  statusText,
 } from './editor-page';
 import { PAPER_LABELS, PAPER_MAIN_EDGES, PAPER_MAIN_PATH } from './editor-paper';
 
@@ -48,7 +49,7 @@ describe('editor: shapes on the canvas', () => {
     expect(await labelsOf(page, PAPER_MAIN_EDGES)).toEqual(PAPER_MAIN_PATH.map(([, label]) => label));
     expect(await edgeLabels(page)).toEqual(PAPER_LABELS);
     expect(await page.locator('[data-testid^="edge-label-"][data-error="true"]').count()).toBe(0);
-    expect(await page.getByTestId('status-problems').textContent()).toBe('All shapes check out');
+    expect(await statusText(page)).toBe('All shapes check out');
     expect(await page.getByTestId('size-trace').textContent()).toBe(
       '572 → 570 → 568 → 284 → 282 → 280 → 140 → 138 → 136 → 68 → 66 → 64 → 32 → 30 → 28 → 56 → 54 → 52 → 104 → 102 → 100 → 200 → 198 → 196 → 392 → 390 → 388',
     );
@@ -80,7 +81,7 @@ describe('editor: shapes on the canvas', () => {
       messages: ['input 572×572: 1 layer sees an odd size or mismatch — nearest valid sizes: 570, 586'],
     });
     expect(await page.getByTestId('node-shape-down1').textContent()).toBe('128×140×140');
-    expect(await page.getByTestId('status-problems').textContent()).toBe(' 2 warnings');
+    expect(await statusText(page)).toBe('2 warnings');
     // The concats still line up: the crops absorb the change, so no concat error.
     expect((await nodeDiagnostics(page, 'cat0')).severity).toBe('ok');
     expect((await nodeDiagnostics(page, 'cat1')).severity).toBe('ok');
@@ -107,7 +108,7 @@ describe('editor: shapes on the canvas', () => {
     expect(await edgeLabels(page)).toEqual(SAME_FIRST_CONV);
     await page.getByTestId('undo').click();
     await expectLabels(page, PAPER_LABELS);
-    expect(await page.getByTestId('status-problems').textContent()).toBe('All shapes check out');
+    expect(await statusText(page)).toBe('All shapes check out');
     await page.getByTestId('redo').click();
     await expectLabels(page, SAME_FIRST_CONV);
     await page.getByTestId('undo').click();
@@ -147,7 +148,7 @@ describe('editor: shapes on the canvas', () => {
       });
     expect(await inspectorProblems(page)).toEqual([warning]);
     expect(await page.getByTestId('solver-invalid').textContent()).toBe('570 is not valid — nearest:572/556');
-    expect(await page.getByTestId('status-problems').textContent()).toBe(' 4 warnings');
+    expect(await statusText(page)).toBe('4 warnings');
     await snapshot(page, 'editor-input-570');
 
     await page.getByTestId('solver-suggestion-556x556').click();
@@ -157,7 +158,7 @@ describe('editor: shapes on the canvas', () => {
     expect(await page.getByTestId('param-width').inputValue()).toBe('556');
     for (const id of ['input', 'down1', 'down2', 'down3']) expect((await nodeDiagnostics(page, id)).severity).toBe('ok');
     expect(await page.getByTestId('inspector-diagnostics').count()).toBe(0);
-    expect(await page.getByTestId('status-problems').textContent()).toBe('All shapes check out');
+    expect(await statusText(page)).toBe('All shapes check out');
 
     // Back to 570, and this time the inspector's own fix button takes it to 572: exactly the paper again.
     await clickEmptyCanvas(page);
