@@ -28,7 +28,11 @@ export interface Sample {
   mask: RgbaImage;
 }
 
-const blank = (size: number): RgbaImage => ({ width: size, height: size, data: new Uint8ClampedArray(size * size * 4).fill(255) });
+/** A side length for square images, or width and height. */
+export type SampleSize = number | { width: number; height: number };
+const dims = (size: SampleSize) => (typeof size === 'number' ? { width: size, height: size } : size);
+
+const blank = (width: number, height: number): RgbaImage => ({ width, height, data: new Uint8ClampedArray(width * height * 4).fill(255) });
 
 function put(img: RgbaImage, x: number, y: number, r: number, g: number, b: number) {
   img.data.set([r, g, b, 255], (y * img.width + x) * 4);
@@ -56,20 +60,21 @@ function valueNoise(size: number, cell: number, random: () => number): (x: numbe
 const noise = (random: () => number) => random() + random() + random() + random() - 2;
 
 /** EM-like membranes: a jittered Voronoi tessellation with dark, soft-edged cell borders. */
-export function membranes(size: number, seed: number, cellSize = 22): Sample {
+export function membranes(size: SampleSize, seed: number, cellSize = 22): Sample {
+  const { width, height } = dims(size);
   const random = rng(seed);
-  const perSide = Math.max(2, Math.round(size / cellSize));
-  const step = size / perSide;
+  const perSide = Math.max(2, Math.round(Math.max(width, height) / cellSize));
+  const step = Math.max(width, height) / perSide;
   const seeds: { x: number; y: number; tone: number }[] = [];
   for (let j = -1; j <= perSide; j++)
     for (let i = -1; i <= perSide; i++)
       seeds.push({ x: (i + 0.15 + 0.7 * random()) * step, y: (j + 0.15 + 0.7 * random()) * step, tone: 150 + 50 * random() });
-  const texture = valueNoise(size, 6, random);
-  const image = blank(size);
-  const mask = blank(size);
+  const texture = valueNoise(Math.max(width, height), 6, random);
+  const image = blank(width, height);
+  const mask = blank(width, height);
   const thickness = Math.max(1.5, step * 0.09);
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) {
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
       let d1 = Infinity;
       let d2 = Infinity;
       let tone = 0;
@@ -91,21 +96,22 @@ export function membranes(size: number, seed: number, cellSize = 22): Sample {
 }
 
 /** H&E-like stain: pink tissue with purple, slightly irregular elliptical nuclei. */
-export function nuclei(size: number, seed: number, count = Math.round((size * size) / 700)): Sample {
+export function nuclei(size: SampleSize, seed: number, count = Math.round((dims(size).width * dims(size).height) / 700)): Sample {
+  const { width, height } = dims(size);
   const random = rng(seed);
   const blobs = Array.from({ length: count }, () => ({
-    x: random() * size,
-    y: random() * size,
+    x: random() * width,
+    y: random() * height,
     a: 4 + 5 * random(),
     b: 3 + 3 * random(),
     angle: Math.PI * random(),
     shade: 0.8 + 0.4 * random(),
   }));
-  const texture = valueNoise(size, 9, random);
-  const image = blank(size);
-  const mask = blank(size);
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) {
+  const texture = valueNoise(Math.max(width, height), 9, random);
+  const image = blank(width, height);
+  const mask = blank(width, height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
       let inside = 0;
       let shade = 1;
       for (const n of blobs) {
@@ -147,6 +153,7 @@ const SAMPLES: { id: string; title: string; make: () => Sample; channels: 1 | 3;
   { id: 'membranes-572', title: 'EM membranes 572×572 (grayscale, paper input size)', make: () => membranes(572, 13, 40), channels: 1, maskMeaning: 'cell interior (membranes black)' },
   { id: 'nuclei-128', title: 'Stained nuclei 128×128 (RGB)', make: () => nuclei(128, 21), channels: 3, maskMeaning: 'nuclei' },
   { id: 'nuclei-256', title: 'Stained nuclei 256×256 (RGB)', make: () => nuclei(256, 22), channels: 3, maskMeaning: 'nuclei' },
+  { id: 'nuclei-384x256', title: 'Stained nuclei 384×256 (RGB, wide)', make: () => nuclei({ width: 384, height: 256 }, 23), channels: 3, maskMeaning: 'nuclei' },
 ];
 
 export async function writeSamples(dir: string): Promise<SampleEntry[]> {

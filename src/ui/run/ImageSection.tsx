@@ -85,7 +85,8 @@ export function ImageSection({ state, session, inputChannels, inputSize }: Props
         ) : image ? (
           <>
             <span className="rp-image-name" title={image.name}>
-              {image.name}
+              {/* Sample titles end in "(grayscale)" etc., which the tags already say. */}
+              {image.origin === 'sample' ? image.name.replace(/\s*\(.*\)$/, '') : image.name}
             </span>
             <span className="rp-tags">
               <span className="rp-tag mono">

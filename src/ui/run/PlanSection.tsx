@@ -1,6 +1,8 @@
 import { formatBytes } from '../model/format';
 import { IconWarning } from '../icons';
+import type { RgbaImage } from '../../compile/image';
 import { describeMemory, type PlanOutcome, type SizeMode } from './plan';
+import { PlanPreview } from './PlanPreview';
 import type { RunPanelState, RunSession } from './session';
 
 const MODES: [SizeMode, string, string][] = [
@@ -13,11 +15,12 @@ const BUDGETS = [0.25e9, 0.5e9, 1e9, 1.5e9, 2e9, 4e9, 8e9];
 
 interface Props {
   outcome: PlanOutcome | undefined;
+  image: RgbaImage | undefined;
   state: RunPanelState;
   session: RunSession;
 }
 
-export function PlanSection({ outcome, state, session }: Props) {
+export function PlanSection({ outcome, image, state, session }: Props) {
   if (!outcome) return null;
   if (!outcome.ok)
     return (
@@ -61,7 +64,16 @@ export function PlanSection({ outcome, state, session }: Props) {
           </li>
         ))}
       </ol>
+      {image && <PlanPreview image={image} plan={plan} />}
       {plan.tilingUnavailable && state.mode !== 'resize' && <p className="rp-note">Overlap-tiling is not available: {plan.tilingUnavailable}.</p>}
+      {plan.fittedInput && !memory.over && (
+        <p className="rp-note" data-testid="run-fitted">
+          This image needs only a {plan.fittedInput.w}×{plan.fittedInput.h} input ({Math.round((100 * plan.fittedInput.w * plan.fittedInput.h) / (plan.runInput.w * plan.runInput.h))}% of the work).{' '}
+          <button type="button" className="link" data-testid="run-use-fitted" onClick={() => session.setRunSize(plan.fittedInput)}>
+            Run at {plan.fittedInput.w}×{plan.fittedInput.h}
+          </button>
+        </p>
+      )}
       {plan.overridden && (
         <p className="rp-note" data-testid="run-size-override">
           Running at {plan.runInput.w}×{plan.runInput.h} instead of the input node's size.{' '}

@@ -31,12 +31,13 @@ export function ResultSection({ result, image, stale, untrained }: Props) {
   const k = Math.min(channel, out.c - 1);
   const [opacity, setOpacity] = useState(0.55);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(() => new Set([0]));
+  const [stretch, setStretch] = useState(false);
   const { coverage } = result.plan;
 
   const input = useMemo(() => pixelCanvas(image.rgba), [image]);
   const classes = useMemo(() => (out.c > 1 ? argmax(out.data, out.c) : undefined), [out]);
   const shares = useMemo(() => (classes ? classShares(classes, out.c) : []), [classes, out.c]);
-  const heat = useMemo(() => (mode === 'heatmap' || out.view === 'probability' ? channelValues(out.data, out.c, k, out.view === 'image') : undefined), [out, k, mode]);
+  const heat = useMemo(() => (mode === 'heatmap' || out.view === 'probability' ? channelValues(out.data, out.c, k, stretch || out.view === 'image') : undefined), [out, k, mode, stretch]);
   const layer = useMemo(() => {
     if (mode === 'image') return pixelCanvas(imagePixels(out.data, out.c, out.w, out.h));
     if ((mode === 'overlay' || mode === 'mask') && classes) return pixelCanvas(classPixels(classes, out.w, out.h, mode === 'overlay' ? hidden : new Set()));
@@ -62,6 +63,8 @@ export function ResultSection({ result, image, stale, untrained }: Props) {
   const size = overInput ? drawSize(image.rgba.width, image.rgba.height, 720) : drawSize(out.w * upscale, out.h * upscale, 720);
   const pixelated = !overInput;
   const showTruth = !!scores && mode !== 'image';
+  const showInput = mode === 'image';
+  const scaleFactor = out.w / coverage.w;
   const paint = (layerToDraw: HTMLCanvasElement | undefined) => (ctx: CanvasRenderingContext2D, w: number, h: number) => {
     if (overInput) drawOverlay(ctx, w, h, input, image.rgba.width, layerToDraw, coverage, opacity);
     else if (layerToDraw) drawAlone(ctx, w, h, layerToDraw);
@@ -97,28 +100,38 @@ export function ResultSection({ result, image, stale, untrained }: Props) {
         </span>
         <span>{out.view === 'classes' ? 'argmax over channels' : out.view === 'probability' ? 'probability' : 'image'}</span>
       </div>
-      <div className={`rp-figures${showTruth ? ' two' : ''}`}>
-        <figure>
-          <DrawCanvas
-            {...size}
-            className="rp-canvas"
-            testId="run-output-canvas"
-            pixelated={pixelated}
-            deps={[layer, mode, opacity, coverage, input]}
-            draw={paint(layer)}
-          />
-          {showTruth && <figcaption>Prediction</figcaption>}
-        </figure>
-        {showTruth && (
+      <div className={`rp-figures${showTruth || showInput ? ' two' : ''}`}>
+        {showInput && (
           <figure>
             <DrawCanvas
               {...size}
               className="rp-canvas"
-              testId="run-truth-canvas"
-              pixelated={pixelated}
-              deps={[truthLayer, mode, opacity, coverage, input]}
-              draw={paint(truthLayer)}
+              testId="run-input-canvas"
+              pixelated
+              deps={[input, coverage]}
+              draw={(ctx, w, h) => {
+                ctx.imageSmoothingEnabled = false;
+                ctx.drawImage(input, coverage.x, coverage.y, coverage.w, coverage.h, 0, 0, w, h);
+              }}
             />
+            <figcaption>
+              Input {Math.round(coverage.w)}×{Math.round(coverage.h)}
+            </figcaption>
+          </figure>
+        )}
+        <figure>
+          <DrawCanvas {...size} className="rp-canvas" testId="run-output-canvas" pixelated={pixelated} deps={[layer, mode, opacity, coverage, input]} draw={paint(layer)} />
+          {showTruth && <figcaption>Prediction</figcaption>}
+          {showInput && (
+            <figcaption>
+              Output {out.w}×{out.h}
+              {scaleFactor > 1.01 ? ` (×${Number(scaleFactor.toFixed(2))})` : ''}
+            </figcaption>
+          )}
+        </figure>
+        {showTruth && (
+          <figure>
+            <DrawCanvas {...size} className="rp-canvas" testId="run-truth-canvas" pixelated={pixelated} deps={[truthLayer, mode, opacity, coverage, input]} draw={paint(truthLayer)} />
             <figcaption>Ground truth{image.truthMeaning ? ` · ${image.truthMeaning}` : ''}</figcaption>
           </figure>
         )}
@@ -162,6 +175,11 @@ export function ResultSection({ result, image, stale, untrained }: Props) {
           <span className="rp-scale-bar" style={{ background: VIRIDIS_CSS }} />
           <span className="num">{formatValue(heat.max)}</span>
           {heat.sigmoid && <span className="rp-muted">sigmoid of logits</span>}
+          {out.view !== 'image' && (
+            <button type="button" className={`btn small ghost rp-toggle${stretch ? ' on' : ''}`} aria-pressed={stretch} title="Scale the colours to this channel's own min … max" onClick={() => setStretch((v) => !v)}>
+              Stretch
+            </button>
+          )}
         </div>
       )}
       {scores && (

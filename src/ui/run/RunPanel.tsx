@@ -35,7 +35,7 @@ export function RunPanel() {
   return (
     <div className="run-panel" data-testid="run-panel">
       <ImageSection state={state} session={session} inputChannels={analysis.input?.shape.c} inputSize={analysis.input?.shape} />
-      <PlanSection outcome={outcome} state={state} session={session} />
+      <PlanSection outcome={outcome} image={image?.rgba} state={state} session={session} />
       <ModelSection
         state={state}
         session={session}

@@ -63,6 +63,11 @@ export interface RunPlan {
   memory: MemoryEstimate;
   /** A smaller input that fits the budget, when the estimate is over it. */
   smallerInput?: Size;
+  /**
+   * A much smaller valid input that still takes the whole image in one tile (with the border), when the input
+   * node's size is far larger than the image needs.
+   */
+  fittedInput?: Size;
 }
 
 export type PlanOutcome = { ok: true; plan: RunPlan } | { ok: false; reason: string };
@@ -131,6 +136,18 @@ export function smallerInputFor(doc: GraphDoc, size: Size, budgetBytes: number):
     current = candidate as Size;
   }
   return undefined;
+}
+
+/** The smallest valid input that covers a one-tile image with its border, when it is under 60 % of the area. */
+function fittedInputFor(doc: GraphDoc, tiles: TilePlan, runInput: Shape): Size | undefined {
+  const { rows, cols, geometry } = tiles;
+  if (tiles.tiles.length !== 1 || geometry.scale !== 1) return undefined;
+  const need = { h: rows.length + rows.borderBefore + rows.borderAfter + 2 * tiles.margin, w: cols.length + cols.borderBefore + cols.borderAfter + 2 * tiles.margin };
+  if (need.h * need.w >= 0.6 * runInput.h * runInput.w) return undefined;
+  const near = nearestValid(doc, need, { maxDistance: 256 });
+  const fit = { h: near.h.above, w: near.w.above };
+  if (fit.h === undefined || fit.w === undefined || fit.h * fit.w >= 0.6 * runInput.h * runInput.w) return undefined;
+  return analyzeGraph(doc, { input: fit as Size, solve: false }).errorCount === 0 ? (fit as Size) : undefined;
 }
 
 /** Plans a run of `doc` (analysed as `analysis`, at the input node's size) on an image. */
@@ -217,7 +234,11 @@ export function planRun(doc: GraphDoc, analysis: Analysis, image: ImageFacts, se
     steps,
     memory,
   };
-  if (memory.over) plan.smallerInput = smallerInputFor(doc, { h: runInput.h, w: runInput.w }, settings.budgetBytes);
+  if (sizeMode === 'tile') plan.fittedInput = fittedInputFor(doc, tiles!, runInput);
+  if (memory.over) {
+    const fitted = plan.fittedInput && analyzeGraph(doc, { input: plan.fittedInput, solve: false });
+    plan.smallerInput = fitted && !memoryOf(fitted, settings.budgetBytes).over ? plan.fittedInput : smallerInputFor(doc, { h: runInput.h, w: runInput.w }, settings.budgetBytes);
+  }
   return { ok: true, plan };
 }
 
