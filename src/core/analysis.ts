@@ -208,7 +208,8 @@ const sizeText = (s: { h: number; w: number }) => (s.h === s.w ? `${s.h}` : `${s
 
 /**
  * When some layers see a size they cannot handle, finds the nearest input sizes that work, offers the
- * nearest on each size diagnostic, and returns a warning on the input node listing them all.
+ * nearest on each size diagnostic, and returns a warning on the input node listing them all (none when no
+ * input size would help).
  */
 function addSizeSuggestions(
   doc: Graph,
@@ -233,17 +234,15 @@ function addSizeSuggestions(
       if (isSizeDiagnostic(diagnostics[i]!))
         diagnostics[i] = { ...diagnostics[i]!, fixes: [...(diagnostics[i]!.fixes ?? []), fixes[0]] };
   }
+  // No size helps (another error blocks them all, or the mismatch is structural, like a missing crop): a warning
+  // on the input would point the user at the wrong node.
+  if (!fixes.length) return undefined;
   const layers = new Set(sized.map((d) => d.nodeId)).size;
-  const nearest = found.suggestions.length
-    ? `nearest valid sizes: ${found.suggestions.map(sizeText).join(', ')}`
-    : blocked
-      ? 'fix the other errors first, then valid sizes can be searched'
-      : `no valid size within ${options.maxDistance ?? DEFAULT_MAX_DISTANCE} px`;
   return {
     severity: 'warning',
     code: 'input-size',
     nodeId: input.id,
-    message: `input ${h}×${w}: ${layers} ${layers === 1 ? 'layer sees' : 'layers see'} an odd size or mismatch — ${nearest}`,
+    message: `input ${h}×${w}: ${layers} ${layers === 1 ? 'layer sees' : 'layers see'} an odd size or mismatch — nearest valid sizes: ${found.suggestions.map(sizeText).join(', ')}`,
     fixes,
   };
 }

@@ -1,3 +1,4 @@
+import { buildUNet } from '../../src/core/builder';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../src/core/analysis';
@@ -101,9 +102,22 @@ describe('input-size suggestions', () => {
   it('does not search when told not to, or when other errors block every size', () => {
     expect(analyzeGraph(twoBranchOdd, { solve: false }).diagnostics.map((d) => d.code)).toEqual(['concat-mismatch']);
     const broken: GraphDoc = { ...twoBranchOdd, nodes: [...twoBranchOdd.nodes, { id: 'stray', op: 'mystery', params: {}, position: { x: 0, y: 0 } }] };
-    const warning = analyzeGraph(broken).diagnostics.find((d) => d.code === 'input-size')!;
-    expect(warning.message).toContain('fix the other errors first');
-    expect(warning.fixes).toEqual([]);
+    expect(analyzeGraph(broken).diagnostics.map((d) => d.code)).not.toContain('input-size');
+  });
+
+  it('does not blame the input for a mismatch no input size can fix (a missing crop)', () => {
+    const paper = buildUNet({});
+    const noCrop: GraphDoc = {
+      ...paper,
+      nodes: paper.nodes.filter((n) => n.id !== 'crop0'),
+      edges: [
+        ...paper.edges.filter((e) => e.source !== 'crop0' && e.target !== 'crop0'),
+        { id: 'skip', source: 'enc0_conv2', target: 'cat0', targetPort: 0 },
+      ],
+    };
+    const a = analyzeGraph(noCrop);
+    expect(a.diagnostics.map((d) => d.code)).toEqual(['concat-mismatch']);
+    expect(a.diagnostics[0]!.fixes!.map((f) => f.label)).not.toContain('Set input to 572×572');
   });
 });
 
