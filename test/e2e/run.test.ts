@@ -211,6 +211,29 @@ describe('Run panel', () => {
     expect(errors).toEqual([]);
   });
 
+  it('cancels a long tiled run between tiles and stays usable', async () => {
+    // Depth 2, base 4, 92 → 52: the 572 sample takes 11×11 tiles.
+    const { page, errors } = await openRun(files.other);
+    await pickSample(page, 'membranes-572');
+    // Plain-JS cpu: slow enough per tile to cancel half-way.
+    await page.selectOption('[data-testid="run-backend"]', 'cpu');
+    expect(await page.textContent('[data-testid="run-button"]')).toContain('121 tiles');
+    await page.click('[data-testid="run-button"]');
+    // Some tiles done (the text moves on quickly: read the number, not an exact text).
+    await page.waitForFunction(() => Number(/Tile (\d+) of 121/.exec(document.querySelector('[data-testid="run-progress"]')?.textContent ?? '')?.[1] ?? 0) >= 3, null, { timeout: 60_000 });
+    await snapshot(page, 'run-progress');
+    await page.click('[data-testid="run-cancel"]');
+    await page.waitForFunction(() => (window as unknown as { __unetStudio: RunHook }).__unetStudio.runStatus().status === 'cancelled');
+    expect(await page.textContent('[data-testid="run-model"]')).toContain('Cancelled.');
+    const memory = await hook(page).memory();
+    expect(memory.numTensors).toBe(memory.modelTensors);
+    // Another image runs fine afterwards, on the same cached model.
+    await pickSample(page, 'membranes-96');
+    expect((await run(page)).status).toBe('done');
+    expect(await page.textContent('[data-testid="run-compile-ms"]')).toBe('cached');
+    expect(errors).toEqual([]);
+  });
+
   it('runs on WebGL when asked, and falls back to wasm when the context is lost', async () => {
     const { page, errors } = await openRun(files.tiny);
     await pickSample(page, 'membranes-96');

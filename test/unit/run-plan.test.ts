@@ -50,8 +50,12 @@ describe('planRun on the paper U-Net (572 → 388, valid convs)', () => {
     const p = plan(paper, image(572, 572));
     expect(p.memory.weightsBytes).toBe(2 * analysis.totals.paramBytes);
     expect(p.memory.activationBytes).toBe(analysis.totals.peakBytes);
+    // Tiles also hold the whole image (1 channel) and the stitched result (2 channels) as float32.
+    expect(p.memory.imageBytes).toBe(4 * 572 * 572 * 3);
     expect(p.memory.over).toBe(false);
-    expect(describeMemory(p.memory)).toBe('≈ 415.61 MB (activations 167.36 MB + weights 248.25 MB) of a 1.50 GB budget');
+    expect(describeMemory(p.memory)).toBe('≈ 419.53 MB (activations 167.36 MB + weights 248.25 MB + image buffers 3.93 MB) of a 1.50 GB budget');
+    const resized = plan(paper, image(572, 572), { mode: 'resize' });
+    expect(describeMemory(resized.memory)).toBe('≈ 415.61 MB (activations 167.36 MB + weights 248.25 MB) of a 1.50 GB budget');
   });
 
   it('over the budget, offers a smaller valid input that fits', () => {

@@ -32,6 +32,8 @@ export interface MemoryEstimate {
   weightsBytes: number;
   /** Peak activations of one forward pass at batch 1 (the core's estimate; the input counts). */
   activationBytes: number;
+  /** Whole-image buffers a tiled run holds besides the network: the normalised image and the stitched outputs. */
+  imageBytes: number;
   totalBytes: number;
   budgetBytes: number;
   over: boolean;
@@ -107,31 +109,32 @@ function normalisationStep(spec: InputSpec): PlanStep {
     : { title: 'Normalise', detail: 'pixel ÷ 255 → 0..1' };
 }
 
-function memoryOf(analysis: Analysis, budgetBytes: number): MemoryEstimate {
+function memoryOf(analysis: Analysis, budgetBytes: number, imageBytes = 0): MemoryEstimate {
   const batch = analysis.input?.batch ?? 1;
   const weightsBytes = 2 * analysis.totals.paramBytes;
   const activationBytes = Math.round(analysis.totals.peakBytes / batch);
-  const totalBytes = weightsBytes + activationBytes;
-  return { weightsBytes, activationBytes, totalBytes, budgetBytes, over: totalBytes > budgetBytes };
+  const totalBytes = weightsBytes + activationBytes + imageBytes;
+  return { weightsBytes, activationBytes, imageBytes, totalBytes, budgetBytes, over: totalBytes > budgetBytes };
 }
 
 /**
  * The largest input size near a square shrink of `size` that the graph accepts and whose estimate fits the
  * budget; undefined when even the weights do not fit or no valid size is found.
  */
-export function smallerInputFor(doc: GraphDoc, size: Size, budgetBytes: number): Size | undefined {
+export function smallerInputFor(doc: GraphDoc, size: Size, budgetBytes: number, imageBytes = 0): Size | undefined {
   let current = size;
   for (let attempt = 0; attempt < 8; attempt++) {
-    const memory = memoryOf(analyzeGraph(doc, { input: current, solve: false }), budgetBytes);
-    if (memory.weightsBytes >= budgetBytes) return undefined;
+    const memory = memoryOf(analyzeGraph(doc, { input: current, solve: false }), budgetBytes, imageBytes);
+    const fixed = memory.weightsBytes + imageBytes;
+    if (fixed >= budgetBytes) return undefined;
     // Activations grow with the area; aim a little under the budget.
-    const factor = Math.min(0.9, Math.sqrt((0.9 * (budgetBytes - memory.weightsBytes)) / Math.max(1, memory.activationBytes)));
+    const factor = Math.min(0.9, Math.sqrt((0.9 * (budgetBytes - fixed)) / Math.max(1, memory.activationBytes)));
     const target = { h: Math.max(1, Math.floor(current.h * factor)), w: Math.max(1, Math.floor(current.w * factor)) };
     const near = nearestValid(doc, target, { maxDistance: 256 });
     const candidate = { h: near.h.below ?? near.h.above, w: near.w.below ?? near.w.above };
     if (candidate.h === undefined || candidate.w === undefined) return undefined;
     const fits = analyzeGraph(doc, { input: candidate as Size, solve: false });
-    if (fits.errorCount === 0 && !memoryOf(fits, budgetBytes).over) return candidate as Size;
+    if (fits.errorCount === 0 && !memoryOf(fits, budgetBytes, imageBytes).over) return candidate as Size;
     if (candidate.h >= current.h && candidate.w >= current.w) return undefined; // no smaller valid size
     current = candidate as Size;
   }
@@ -219,7 +222,8 @@ export function planRun(doc: GraphDoc, analysis: Analysis, image: ImageFacts, se
   steps.push(normalisationStep(spec));
   steps.push({ title: 'Output', detail: `${resultSize.w}×${resultSize.h}${outputs.length > 1 ? ` (first of ${outputs.length} outputs)` : ''}, ${first.c} channel${first.c === 1 ? '' : 's'}` });
 
-  const memory = memoryOf(effective, settings.budgetBytes);
+  const imageBytes = sizeMode === 'tile' ? 4 * (image.width * image.height * runInput.c + resultSize.h * resultSize.w * outputs.reduce((n, o) => n + o.shape!.c, 0)) : 0;
+  const memory = memoryOf(effective, settings.budgetBytes, imageBytes);
   const plan: RunPlan = {
     inputId: analysis.input.id,
     runInput,
@@ -237,12 +241,16 @@ export function planRun(doc: GraphDoc, analysis: Analysis, image: ImageFacts, se
   if (sizeMode === 'tile') plan.fittedInput = fittedInputFor(doc, tiles!, runInput);
   if (memory.over) {
     const fitted = plan.fittedInput && analyzeGraph(doc, { input: plan.fittedInput, solve: false });
-    plan.smallerInput = fitted && !memoryOf(fitted, settings.budgetBytes).over ? plan.fittedInput : smallerInputFor(doc, { h: runInput.h, w: runInput.w }, settings.budgetBytes);
+    plan.smallerInput =
+      fitted && !memoryOf(fitted, settings.budgetBytes, imageBytes).over
+        ? plan.fittedInput
+        : smallerInputFor(doc, { h: runInput.h, w: runInput.w }, settings.budgetBytes, imageBytes);
   }
   return { ok: true, plan };
 }
 
 /** One line for the memory guard: "≈ 2.31 GB (activations 2.18 GB + weights 124.12 MB) of a 1.50 GB budget". */
 export function describeMemory(m: MemoryEstimate): string {
-  return `≈ ${formatBytes(m.totalBytes)} (activations ${formatBytes(m.activationBytes)} + weights ${formatBytes(m.weightsBytes)}) of a ${formatBytes(m.budgetBytes)} budget`;
+  const image = m.imageBytes > 0 ? ` + image buffers ${formatBytes(m.imageBytes)}` : '';
+  return `≈ ${formatBytes(m.totalBytes)} (activations ${formatBytes(m.activationBytes)} + weights ${formatBytes(m.weightsBytes)}${image}) of a ${formatBytes(m.budgetBytes)} budget`;
 }

@@ -48,6 +48,8 @@ export function describeProblem(err: unknown, fallbackTitle = 'The run failed'):
   if (err instanceof CompileError) return { title: 'The graph cannot be compiled', details: err.problems.map((p) => (p.nodeId && !p.message.startsWith(p.nodeId) ? `${p.nodeId}: ${p.message}` : p.message)) };
   if (err instanceof WeightsError) return { title: 'The weights do not fit this graph', details: err.problems.slice(0, 12).concat(err.problems.length > 12 ? [`… and ${err.problems.length - 12} more`] : []) };
   const message = err instanceof Error ? err.message : String(err);
+  const backends = /^no tfjs backend could start: (.*)$/.exec(message);
+  if (backends) return { title: 'The backend could not start', details: [...backends[1]!.split('; '), 'Choose Auto to use the fastest backend this browser has.'] };
   return { title: fallbackTitle, details: [message] };
 }
 
