@@ -24,7 +24,9 @@ export interface TileGeometry {
 export interface AxisPlan {
   /** Image length along this axis. */
   length: number;
-  /** Input pixels a tile's output covers (its step over the image). */
+  /** Input pixels a tile's output covers. */
+  covered: number;
+  /** Input pixels between tiles: what each tile keeps (covered, less margins, rounded down to the alignment). */
   step: number;
   /** How many tiles along the axis. */
   count: number;
@@ -60,6 +62,8 @@ export interface TilePlan {
   geometry: TileGeometry;
   /** Extra context per side (input px) cut from each tile's output, e.g. against seams of 'same' networks. */
   margin: number;
+  /** Tile steps are multiples of this (see TileOptions.align). */
+  align: number;
   rows: AxisPlan;
   cols: AxisPlan;
   tiles: Tile[];
@@ -76,7 +80,7 @@ export class TilingError extends Error {
 
 const isWhole = (v: number) => Math.abs(v - Math.round(v)) < 1e-9;
 
-function planAxis(axis: 'height' | 'width', length: number, input: number, output: number, scale: number, margin: number): AxisPlan {
+function planAxis(axis: 'height' | 'width', length: number, input: number, output: number, scale: number, margin: number, align: number): AxisPlan {
   if (!(Number.isInteger(length) && length >= 1)) throw new TilingError(`image ${axis} must be a whole number ≥ 1, got ${length}`);
   const covered = output / scale;
   if (!isWhole(covered) || covered < 1)
@@ -84,33 +88,50 @@ function planAxis(axis: 'height' | 'width', length: number, input: number, outpu
   const border = input - Math.round(covered);
   if (border < 0)
     throw new TilingError(`the output covers ${Math.round(covered)} input pixels of ${axis}, more than the ${input}-pixel input: it cannot be tiled`);
-  const step = Math.round(covered) - 2 * margin;
-  if (step < 1) throw new TilingError(`a context margin of ${margin} px leaves no output per tile along the ${axis}`);
+  const kept = Math.round(covered) - 2 * margin;
+  if (kept < 1) throw new TilingError(`a context margin of ${margin} px leaves no output per tile along the ${axis}`);
+  // Tiles that start on the network's pooling grid see the image exactly as one big pass would (seamless).
+  const step = kept >= align ? kept - (kept % align) : kept;
   const borderBefore = Math.floor(border / 2);
   const borderAfter = border - borderBefore;
   const count = Math.ceil(length / step);
+  const padBefore = borderBefore + margin;
   return {
     length,
+    covered: Math.round(covered),
     step,
     count,
     borderBefore,
     borderAfter,
-    padBefore: borderBefore + margin,
-    padAfter: borderAfter + margin + count * step - length,
+    padBefore,
+    // The last tile's input reaches (count − 1)·step + input into the padded image.
+    padAfter: (count - 1) * step + input - padBefore - length,
     outputLength: Math.ceil(length * scale - 1e-9),
   };
 }
 
+export interface TileOptions {
+  /** Extra context per side (input px) cut from each tile's output, e.g. against seams of 'same' networks. */
+  margin?: number;
+  /**
+   * Tile steps are multiples of this (the network's largest cumulative stride, e.g. 16 for four 2×2 pools),
+   * so every tile meets the pooling grid as a single pass over the whole image would: no seams.
+   */
+  align?: number;
+}
+
 /**
  * Tiles covering an image: a regular grid of `step`-pixel regions, each read with the network's border (and
- * `margin`) around it from the mirror-padded image. Throws TilingError when the geometry cannot tile.
+ * margin) around it from the mirror-padded image. Throws TilingError when the geometry cannot tile.
  */
-export function planTiles(image: Size, geometry: TileGeometry, margin = 0): TilePlan {
+export function planTiles(image: Size, geometry: TileGeometry, options: TileOptions = {}): TilePlan {
   const { input, output, scale } = geometry;
+  const { margin = 0, align = 1 } = options;
   if (!(scale > 0)) throw new TilingError(`the output scale must be positive, got ${scale}`);
   if (!(Number.isInteger(margin) && margin >= 0)) throw new TilingError(`the context margin must be a whole number ≥ 0, got ${margin}`);
-  const rows = planAxis('height', image.h, input.h, output.h, scale, margin);
-  const cols = planAxis('width', image.w, input.w, output.w, scale, margin);
+  if (!(Number.isInteger(align) && align >= 1)) throw new TilingError(`the tile alignment must be a whole number ≥ 1, got ${align}`);
+  const rows = planAxis('height', image.h, input.h, output.h, scale, margin, align);
+  const cols = planAxis('width', image.w, input.w, output.w, scale, margin, align);
   const keep = Math.round(margin * scale);
   const keptH = Math.round(rows.step * scale);
   const keptW = Math.round(cols.step * scale);
@@ -133,7 +154,7 @@ export function planTiles(image: Size, geometry: TileGeometry, margin = 0): Tile
         keepX: keep,
       });
     }
-  return { image, geometry, margin, rows, cols, tiles, output: { h: rows.outputLength, w: cols.outputLength } };
+  return { image, geometry, margin, align, rows, cols, tiles, output: { h: rows.outputLength, w: cols.outputLength } };
 }
 
 /**
@@ -194,15 +215,21 @@ function borderText(plan: TilePlan): string {
   return `mirror border ${rows.borderBefore}/${rows.borderAfter} px (top/bottom), ${cols.borderBefore}/${cols.borderAfter} px (left/right)`;
 }
 
-/** "572×572 tiles, mirror border 92 px, 4 tiles (2×2), output 388×388 per tile" */
+/** "572×572 tiles, mirror border 92 px, 4 tiles (2×2), output 388×388 per tile, 384×384 kept (…)" */
 export function describePlan(plan: TilePlan): string {
   const n = plan.tiles.length;
+  const { rows, cols, geometry } = plan;
   const parts = [
-    `${px(plan.geometry.input)} tiles`,
+    `${px(geometry.input)} tiles`,
     borderText(plan),
-    `${n} tile${n === 1 ? '' : 's'}${n > 1 ? ` (${plan.cols.count}×${plan.rows.count})` : ''}`,
-    `output ${px(plan.geometry.output)} per tile`,
+    `${n} tile${n === 1 ? '' : 's'}${n > 1 ? ` (${cols.count}×${rows.count})` : ''}`,
+    `output ${px(geometry.output)} per tile`,
   ];
   if (plan.margin > 0) parts.push(`${plan.margin} px context margin cut from each side`);
+  const aligned = rows.step < rows.covered - 2 * plan.margin || cols.step < cols.covered - 2 * plan.margin;
+  if (aligned && n > 1) {
+    const kept = { h: Math.round(rows.step * geometry.scale), w: Math.round(cols.step * geometry.scale) };
+    parts.push(`${px(kept)} kept to stay on the ${plan.align}-px pooling grid (seamless)`);
+  }
   return parts.join(', ');
 }

@@ -144,7 +144,9 @@ describe('Run panel', () => {
     const { page, errors } = await openRun(files.tiny);
     await pickSample(page, 'membranes-256');
     await page.selectOption('[data-testid="run-backend"]', 'wasm');
-    expect(await page.textContent('[data-testid="run-plan-steps"]')).toContain('188×188 tiles, mirror border 44 px, 9 tiles (3×3), output 100×100 per tile');
+    expect(await page.textContent('[data-testid="run-plan-steps"]')).toContain(
+      '188×188 tiles, mirror border 44 px, 9 tiles (3×3), output 100×100 per tile, 96×96 kept to stay on the 8-px pooling grid (seamless)',
+    );
     expect(await page.textContent('[data-testid="run-weights-label"]')).toBe('untrained');
 
     const first = await run(page);
@@ -196,7 +198,7 @@ describe('Run panel', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="run-image-status"] .rp-image-name')?.textContent === 'wide-photo.png');
     const steps = await page.textContent('[data-testid="run-plan-steps"]');
     expect(steps).toContain('300×200 RGB → grayscale (BT.601 luma)');
-    expect(steps).toContain('188×188 tiles, mirror border 44 px, 6 tiles (3×2), output 100×100 per tile');
+    expect(steps).toContain('188×188 tiles, mirror border 44 px, 12 tiles (4×3), output 100×100 per tile');
     await page.selectOption('[data-testid="run-backend"]', 'wasm');
     const result = await run(page);
     expect(result.outputs).toEqual([{ id: 'output', h: 200, w: 300, c: 2, view: 'classes' }]);

@@ -20,7 +20,11 @@ describe('planRun on the paper U-Net (572 → 388, valid convs)', () => {
   it('overlap-tiles a larger image so the output covers all of it', () => {
     const p = plan(paper, image(700, 500));
     expect(p.sizeMode).toBe('tile');
-    expect(details(p)['Overlap-tile']).toBe('572×572 tiles, mirror border 92 px, 4 tiles (2×2), output 388×388 per tile');
+    // Four 2×2 pools: tiles step by a multiple of 16 so they meet the pooling grid like one big pass would.
+    expect(details(p)['Overlap-tile']).toBe(
+      '572×572 tiles, mirror border 92 px, 4 tiles (2×2), output 388×388 per tile, 384×384 kept to stay on the 16-px pooling grid (seamless)',
+    );
+    expect(p.tiles!.align).toBe(16);
     expect(p.resultSize).toEqual({ h: 500, w: 700 });
     expect(p.coverage).toEqual({ x: 0, y: 0, w: 700, h: 500 });
     expect(details(p).Output).toBe('700×500, 2 channels');

@@ -81,8 +81,21 @@ describe('planTiles', () => {
     [{ h: 5, w: 5 }, { input: { h: 8, w: 8 }, output: { h: 8, w: 8 }, scale: 1 }, 4, 'leaves no output per tile along the height'],
     [{ h: 5, w: 5 }, { input: { h: 8, w: 8 }, output: { h: 8, w: 8 }, scale: 1 }, -1, 'margin must be a whole number ≥ 0, got -1'],
   ])('rejects %j with %j (margin %d): %s', (image, geometry, margin, message) => {
-    expect(() => planTiles(image, geometry, margin)).toThrow(TilingError);
-    expect(() => planTiles(image, geometry, margin)).toThrow(message);
+    expect(() => planTiles(image, geometry, { margin })).toThrow(TilingError);
+    expect(() => planTiles(image, geometry, { margin })).toThrow(message);
+  });
+
+  it('rounds the step down to the pooling grid and says what is kept', () => {
+    const plan = planTiles({ h: 700, w: 700 }, paper, { align: 16 });
+    expect(plan.rows).toMatchObject({ covered: 388, step: 384, count: 2, padBefore: 92, padAfter: 384 + 572 - 92 - 700 });
+    expect(plan.tiles[1]).toMatchObject({ inputX: 384, outputX: 384, outputW: 316 });
+    expect(describePlan(plan)).toBe(
+      '572×572 tiles, mirror border 92 px, 4 tiles (2×2), output 388×388 per tile, 384×384 kept to stay on the 16-px pooling grid (seamless)',
+    );
+    // A step already on the grid is kept whole, and one tile needs no word about it.
+    expect(planTiles({ h: 700, w: 700 }, paper, { align: 4 }).rows.step).toBe(388);
+    expect(describePlan(planTiles({ h: 300, w: 300 }, paper, { align: 16 }))).not.toContain('kept');
+    expect(() => planTiles({ h: 9, w: 9 }, paper, { align: 0 })).toThrow('the tile alignment must be a whole number ≥ 1, got 0');
   });
 });
 
@@ -104,11 +117,36 @@ describe('extract → network → stitch', () => {
     ['×3 up-scaler with a margin', { h: 10, w: 11 }, { input: { h: 8, w: 8 }, output: { h: 24, w: 24 }, scale: 3 }, 2, 2],
     ['half-resolution output', { h: 12, w: 20 }, { input: { h: 10, w: 10 }, output: { h: 3, w: 3 }, scale: 0.5 }, 0, 1],
   ])('%s: the stitched output is the whole image, every pixel once', (_, image, geometry, margin, c) => {
-    const plan = planTiles(image, geometry, margin);
+    const plan = planTiles(image, geometry, { margin });
     const data = ramp(image.h, image.w, c);
     const got = runTiled(data, plan, c);
     expect(plan.output).toEqual({ h: Math.ceil(image.h * geometry.scale), w: Math.ceil(image.w * geometry.scale) });
     expect(Array.from(got)).toEqual(Array.from(expected(data, image.h, image.w, c, geometry.scale)));
+  });
+
+  it('is seamless for a pooling network only when tiles start on its grid', () => {
+    // A stand-in for pooling: each output pixel reads the input at the start of its 4-px cell, counted from the
+    // tile's own corner — so a tile whose start is off the grid sees different cells than one big pass.
+    const cells = (tile: Float32Array, plan: TilePlan) => {
+      const { input, output } = plan.geometry;
+      const b = plan.rows.borderBefore;
+      return Float32Array.from({ length: output.h * output.w }, (_, i) => {
+        const y = Math.floor(i / output.w);
+        const x = i % output.w;
+        return tile[Math.floor((b + y) / 4) * 4 * input.w + Math.floor((b + x) / 4) * 4]!;
+      });
+    };
+    const image = ramp(40, 40, 1);
+    const run = (plan: TilePlan) => {
+      const out = new Float32Array(plan.output.h * plan.output.w);
+      for (const t of plan.tiles) stitchTile(out, plan, t, cells(extractTile(image, plan, t, 1), plan), 1);
+      return Array.from(out);
+    };
+    // One pass over the whole (padded) image is the reference.
+    const whole = run(planTiles({ h: 40, w: 40 }, { input: { h: 48, w: 48 }, output: { h: 40, w: 40 }, scale: 1 }));
+    const geometry: TileGeometry = { input: { h: 18, w: 18 }, output: { h: 10, w: 10 }, scale: 1 };
+    expect(run(planTiles({ h: 40, w: 40 }, geometry, { align: 4 }))).toEqual(whole);
+    expect(run(planTiles({ h: 40, w: 40 }, geometry))).not.toEqual(whole);
   });
 
   it('mirrors the image into the border of an edge tile', () => {

@@ -94,6 +94,13 @@ function geometryOf(input: Shape, outputs: { shape?: Shape; jump?: number }[]): 
   return { input: { h: input.h, w: input.w }, output: { h: first.shape.h, w: first.shape.w }, scale };
 }
 
+/** The network's largest cumulative stride (e.g. 16 after four 2×2 pools): tiles starting on it are seamless. */
+function poolingGrid(analysis: Analysis): number {
+  let grid = 1;
+  for (const info of analysis.inference.nodes.values()) if (info.jump && Number.isInteger(info.jump) && info.jump > grid) grid = info.jump;
+  return grid;
+}
+
 function channelStep(spec: InputSpec, image: ImageFacts): PlanStep {
   const kind = image.grayscale ? 'grayscale' : 'RGB';
   const size = `${image.width}×${image.height} ${kind}`;
@@ -182,7 +189,7 @@ export function planRun(doc: GraphDoc, analysis: Analysis, image: ImageFacts, se
       const needsSeveral = image.height > geometry.input.h || image.width > geometry.input.w;
       // A network without a border still sees a tile's edge as the image edge; a context margin hides the seams.
       const margin = noBorder && needsSeveral && Number.isInteger(geometry.scale) ? Math.min(32, Math.floor(Math.min(runInput.h, runInput.w) / 8)) : 0;
-      tiles = planTiles(imageSize, geometry, margin);
+      tiles = planTiles(imageSize, geometry, { margin, align: poolingGrid(effective) });
     } catch (err) {
       tilingUnavailable = err instanceof TilingError ? err.message : String(err);
     }
