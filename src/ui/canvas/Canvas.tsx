@@ -157,7 +157,7 @@ export function Canvas() {
         maxZoom={2.5}
         fitView
         fitViewOptions={{ padding: 0.08 }}
-        proOptions={{ hideAttribution: true }}
+        attributionPosition="top-right"
         elevateEdgesOnSelect
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cdd2da" />

@@ -4,6 +4,16 @@ import { formatShape } from '../../core/types';
 import type { ShapeFlowEdge } from '../model/flowModel';
 import './ShapeEdge.css';
 
+/**
+ * Stroke as inline style, not only CSS: the PNG/SVG export (html-to-image) copies inline styles of SVG paths but
+ * not stylesheet rules, and edges would vanish from the picture.
+ */
+const strokeStyle = (error: boolean, selected: boolean) => ({
+  stroke: error ? '#d1343d' : selected ? '#3461e0' : '#a3aab7',
+  strokeWidth: selected ? 2.2 : 1.6,
+  strokeDasharray: error ? '6 4' : undefined,
+});
+
 /** The one edge: a bezier carrying its tensor's C×H×W as a label; red when it feeds an error. */
 function ShapeEdge(props: EdgeProps<ShapeFlowEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd } = props;
@@ -13,7 +23,7 @@ function ShapeEdge(props: EdgeProps<ShapeFlowEdge>) {
   const classes = ['shape-edge', error ? 'error' : '', selected ? 'selected' : ''].filter(Boolean).join(' ');
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={classes} interactionWidth={16} />
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={classes} interactionWidth={16} style={strokeStyle(error, !!selected)} />
       <EdgeLabelRenderer>
         <div
           className={`shape-edge-label nodrag nopan${error ? ' error' : ''}${known ? '' : ' unknown'}${selected ? ' selected' : ''}`}
