@@ -19,7 +19,8 @@ export const formatMs = (ms: number | undefined): string =>
 function progressText(p: RunProgress): string {
   if (p.phase === 'backend') return 'Starting the backend…';
   if (p.phase === 'compile') return 'Compiling the graph…';
-  return p.total > 1 ? `Tile ${Math.min(p.done + 1, p.total)} of ${p.total}` : 'Running…';
+  const percent = `${Math.round((100 * p.done) / Math.max(1, p.total))} %`;
+  return p.total > 1 ? `Tile ${Math.min(Math.floor(p.done) + 1, p.total)} of ${p.total} · ${percent}` : `Running… ${percent}`;
 }
 
 export function ProblemBox({ problem, testId }: { problem: Problem; testId?: string }) {

@@ -4,7 +4,8 @@
  */
 import type { BackendChoice } from '../../compile/backends';
 import { imageToInput, resolveView, type OutputView, type RgbaImage } from '../../compile/image';
-import { predict, type TensorData } from '../../compile/runtime';
+import type { TensorData } from '../../compile/runtime';
+import { predictStepped } from '../../compile/stepped';
 import { extractTile, stitchTile } from '../../compile/tiling';
 import type { GraphDoc } from '../../core/types';
 import { activateBackend, recoverFromLostWebgl, webglContextLost, type ActiveBackend } from './backend';
@@ -78,21 +79,25 @@ async function forwardPasses(entry: ModelEntry, req: RunRequest, pixels: TensorD
   const { plan, signal } = req;
   const outputIds = entry.fast.outputIds;
   const viewOf = (id: string) => String(entry.fast.doc.nodes.find((n) => n.id === id)?.params.view ?? 'auto');
-  const timed = async (input: TensorData) => {
+  // Layer by layer, so a slow pass keeps the page responsive, moves the bar and can be cancelled.
+  const timed = async (input: TensorData, pass: number, passes: number) => {
     const started = performance.now();
-    const out = await predict(entry.fast.model, input);
+    const out = await predictStepped(entry.fast.model, input, {
+      signal,
+      onProgress: (done, total) => req.onProgress({ phase: 'run', done: pass + done / total, total: passes }),
+    });
     recordPass(entry, performance.now() - started);
     return out;
   };
 
   if (!plan.tiles) {
     req.onProgress({ phase: 'run', done: 0, total: 1 });
-    let out = await timed(pixels);
+    let out = await timed(pixels, 0, 1);
     // A single pass cannot tell warm from first: measure one warm pass when the first was quick.
     if (entry.passes === 1 && (entry.firstPassMs ?? Infinity) < 3000) {
       await yieldToBrowser();
       checkCancel(signal);
-      out = await timed(pixels);
+      out = await timed(pixels, 0, 1);
     }
     req.onProgress({ phase: 'run', done: 1, total: 1 });
     return {
@@ -108,7 +113,7 @@ async function forwardPasses(entry: ModelEntry, req: RunRequest, pixels: TensorD
   for (const tile of tiles.tiles) {
     checkCancel(signal);
     req.onProgress({ phase: 'run', done: tile.index, total: tiles.tiles.length });
-    const out = await timed({ data: extractTile(pixels.data, tiles, tile, c), shape: [1, inH, inW, c] });
+    const out = await timed({ data: extractTile(pixels.data, tiles, tile, c), shape: [1, inH, inW, c] }, tile.index, tiles.tiles.length);
     out.forEach((t, k) => stitchTile(results[k]!, tiles, tile, t.data, t.shape[3]!));
     await yieldToBrowser();
   }

@@ -162,7 +162,7 @@ export class RunSession {
     }
   }
 
-  cancel = () => this.abort?.abort();
+  cancel = () => this.abort?.abort(new RunCancelled());
 
   /** What browser tests read: tfjs memory, and how many tensors the cached models hold. */
   memory() {
