@@ -51,6 +51,15 @@ describe('Inspector', () => {
     expect((screen.getByTestId('param-filters') as HTMLInputElement).value).toBe('32');
   });
 
+  it('shows each number field its range, and steps integers with the arrow keys within it', () => {
+    const store = renderEditor(paper(), 'enc0_conv1');
+    expect(screen.getByTestId('field-kernel').textContent).toContain('1 – 31');
+    act(() => void fireEvent.keyDown(screen.getByTestId('param-kernel'), { key: 'ArrowUp' }));
+    expect(paramsOf(store, 'enc0_conv1').kernel).toBe(4);
+    act(() => void fireEvent.keyDown(screen.getByTestId('param-stride'), { key: 'ArrowDown' }));
+    expect(paramsOf(store, 'enc0_conv1').stride).toBe(1); // 0 is out of range: nothing committed
+  });
+
   it('edits padding as valid / same / an explicit number', () => {
     const store = renderEditor(paper(), 'enc0_conv1');
     act(() => void fireEvent.change(screen.getByTestId('param-padding'), { target: { value: 'same' } }));

@@ -11,12 +11,18 @@ export function parseTyped(text: string): ParamValue | undefined {
   return NUMBER.test(t) ? Number(t) : t;
 }
 
-const rangeHint = (spec: ParamSpec): string => {
+/** "1 – 65536", "≥ 0", "> 0", "0 – <1": what a number field accepts, shown inside it. */
+export function rangeHint(spec: ParamSpec): string {
   if (spec.type !== 'int' && spec.type !== 'float') return '';
-  const lo = spec.min !== undefined ? String(spec.min) : '';
-  const hi = spec.max !== undefined ? String(spec.max) : '';
-  return lo && hi ? `${lo} – ${hi}` : lo ? `≥ ${lo}` : hi ? `≤ ${hi}` : '';
-};
+  const exMin = spec.type === 'float' && spec.exclusiveMin;
+  const exMax = spec.type === 'float' && spec.exclusiveMax;
+  const lo = spec.min;
+  const hi = spec.max;
+  if (lo !== undefined && hi !== undefined) return `${exMin ? '>' : ''}${lo} – ${exMax ? '<' : ''}${hi}`;
+  if (lo !== undefined) return `${exMin ? '>' : '≥'} ${lo}`;
+  if (hi !== undefined) return `${exMax ? '<' : '≤'} ${hi}`;
+  return '';
+}
 
 export interface ParamFieldProps {
   name: string;
@@ -60,7 +66,7 @@ export function ParamField({ name, spec, value, onCommit, onDone, label = name, 
         ) : spec.type === 'padding' ? (
           <PaddingInput id={id} spec={spec} value={value} onCommit={onCommit} onDone={onDone} testId={testId} />
         ) : (
-          <TypedInput id={id} spec={spec} value={value} onCommit={onCommit} onDone={onDone} testId={testId} placeholder={hint} />
+          <TypedInput id={id} spec={spec} value={value} onCommit={onCommit} onDone={onDone} testId={testId} hint={hint} />
         )}
       </div>
       <div className="field-help">{spec.help}</div>
@@ -75,13 +81,14 @@ interface TypedInputProps {
   onCommit(value: ParamValue): void;
   onDone?(): void;
   testId: string;
-  placeholder?: string;
+  /** The accepted range, shown faintly inside the field. */
+  hint?: string;
   /** Extra check after the schema's (e.g. padding explicit mode wants a number). */
   accept?: (v: ParamValue | undefined) => string | null;
 }
 
 /** A text box for numbers: shows the schema's message while the text is refused. */
-export function TypedInput({ id, spec, value, onCommit, onDone, testId, placeholder, accept }: TypedInputProps) {
+export function TypedInput({ id, spec, value, onCommit, onDone, testId, hint, accept }: TypedInputProps) {
   const [text, setText] = useState(value === undefined ? '' : String(value));
   const [error, setError] = useState<string | null>(null);
   const editing = useRef(false);
@@ -99,8 +106,22 @@ export function TypedInput({ id, spec, value, onCommit, onDone, testId, placehol
     setError(problem);
     if (!problem && typed !== undefined && typed !== value) onCommit(typed);
   };
+  // ArrowUp/ArrowDown step integers, like a native number field, without its quirks for half-typed text.
+  const step = (delta: number) => {
+    if (spec.type !== 'int' && !(spec.type === 'padding' && accept)) return false;
+    const current = typeof value === 'number' ? value : Number(parseTyped(text));
+    if (!Number.isFinite(current)) return false;
+    const next = current + delta;
+    if (checkParam(spec, next) === null && (accept?.(next) ?? null) === null) {
+      setText(String(next));
+      setError(null);
+      onCommit(next);
+    }
+    return true;
+  };
   return (
     <div className="typed-input">
+      {hint && !error && <span className="range-hint">{hint}</span>}
       <input
         id={id}
         className={`field-input mono${error ? ' invalid' : ''}`}
@@ -109,12 +130,12 @@ export function TypedInput({ id, spec, value, onCommit, onDone, testId, placehol
         autoComplete="off"
         spellCheck={false}
         value={text}
-        placeholder={placeholder}
         aria-invalid={error ? true : undefined}
         data-testid={testId}
         onFocus={() => (editing.current = true)}
         onChange={(e) => onChange(e.target.value)}
         onKeyDown={(e) => {
+          if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && step(e.key === 'ArrowUp' ? 1 : -1)) e.preventDefault();
           if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
           if (e.key === 'Escape') {
             setText(value === undefined ? '' : String(value));
@@ -142,7 +163,7 @@ export function TypedInput({ id, spec, value, onCommit, onDone, testId, placehol
 
 type PaddingMode = 'valid' | 'same' | 'explicit';
 
-function PaddingInput({ id, spec, value, onCommit, onDone, testId }: Omit<TypedInputProps, 'placeholder'>) {
+function PaddingInput({ id, spec, value, onCommit, onDone, testId }: Omit<TypedInputProps, 'hint'>) {
   const mode: PaddingMode = typeof value === 'number' ? 'explicit' : value === 'same' ? 'same' : 'valid';
   const [explicit, setExplicit] = useState(mode === 'explicit');
   useEffect(() => setExplicit(mode === 'explicit'), [mode]);
@@ -177,7 +198,7 @@ function PaddingInput({ id, spec, value, onCommit, onDone, testId }: Omit<TypedI
           onCommit={onCommit}
           onDone={onDone}
           testId={`${testId}-value`}
-          placeholder={`0 – ${spec.type === 'padding' ? (spec.max ?? '') : ''}`}
+          hint={`0 – ${spec.type === 'padding' ? (spec.max ?? '') : ''}`}
           accept={(v) => (typeof v === 'number' ? null : `expected an integer ≥ 0 (pixels added on every side), got ${v === undefined ? 'nothing' : JSON.stringify(v)}`)}
         />
       )}
