@@ -5,7 +5,7 @@
  * guard and a lost WebGL context. Never runs a full-width template.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -72,7 +72,6 @@ beforeAll(async () => {
   writeFileSync(files.photo, encodePng({ width: w, height: h, data: pixels }));
   writeFileSync(files.notAnImage, 'this is text, not a PNG');
   await writeClassZeroWeights(tiny, files.modelJson, files.weightsBin);
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(path.dirname(files.otherModelJson), { recursive: true });
   await writeClassZeroWeights(other, files.otherModelJson, files.otherWeightsBin);
   browser = await launchBrowser();
@@ -88,7 +87,7 @@ async function openRun(graphFile: string): Promise<{ page: Page; errors: string[
   const { page } = opened;
   await page.waitForSelector('[data-testid^="edge-label-"]');
   await page.setInputFiles('[data-testid="import-file-input"]', graphFile);
-  await page.waitForFunction((name) => (window as unknown as { __unetStudio: RunHook }).__unetStudio.getDoc().name === name, JSON.parse((await import('node:fs')).readFileSync(graphFile, 'utf8')).name);
+  await page.waitForFunction((name) => (window as unknown as { __unetStudio: RunHook }).__unetStudio.getDoc().name === name, JSON.parse(readFileSync(graphFile, 'utf8')).name);
   await page.click('[data-testid="tab-run"]');
   await page.waitForSelector('[data-testid="run-image-status"] .rp-image-name');
   return opened;
@@ -194,7 +193,14 @@ describe('Run panel', () => {
     await page.waitForSelector('[data-testid="run-image-error"]');
     expect(await page.textContent('[data-testid="run-image-error"]')).toBe('notes.png: not an image the browser can decode (use PNG or JPEG)');
 
-    await page.setInputFiles('[data-testid="run-image-input"]', files.photo);
+    // Dropped on the panel's image section, as from a file manager.
+    const png = readFileSync(files.photo).toString('base64');
+    const drop = await page.evaluateHandle((b64) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], 'wide-photo.png', { type: 'image/png' }));
+      return transfer;
+    }, png);
+    await page.dispatchEvent('[data-testid="run-image"]', 'drop', { dataTransfer: drop });
     await page.waitForFunction(() => document.querySelector('[data-testid="run-image-status"] .rp-image-name')?.textContent === 'wide-photo.png');
     const steps = await page.textContent('[data-testid="run-plan-steps"]');
     expect(steps).toContain('300×200 RGB → grayscale (BT.601 luma)');

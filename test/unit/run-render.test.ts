@@ -11,6 +11,7 @@ import {
   maskPixels,
   viridis,
 } from '../../src/ui/run/render';
+import { rendererName } from '../../src/ui/run/backend';
 
 describe('viridis', () => {
   it('runs from dark purple to yellow, clamping outside [0, 1]', () => {
@@ -90,4 +91,14 @@ describe('formatValue', () => {
     [0.0000123, '1.2e-5'],
     [Number.POSITIVE_INFINITY, 'Infinity'],
   ])('%d → %s', (v, s) => expect(formatValue(v)).toBe(s));
+});
+
+describe('rendererName', () => {
+  it.each([
+    ['ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)', 'SwiftShader (software)'],
+    ['ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 (0x00002503) Direct3D11 vs_5_0 ps_5_0, D3D11)', 'NVIDIA GeForce RTX 3060'],
+    ['ANGLE (Apple, ANGLE Metal Renderer: Apple M2, Unspecified Version)', 'ANGLE Metal Renderer: Apple M2'],
+    ['llvmpipe (LLVM 15.0.6, 256 bits)', 'llvmpipe (software)'],
+    ['Mali-G78', 'Mali-G78'],
+  ])('%s → %s', (renderer, name) => expect(rendererName(renderer)).toBe(name));
 });

@@ -47,11 +47,23 @@ export function webglContextLost(): boolean {
   return webglLost || webglContext()?.isContextLost() === true;
 }
 
+/**
+ * A short device name from a WebGL renderer string: "ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 (0x…) Direct3D11 …)"
+ * → "NVIDIA GeForce RTX 3060"; software renderers by their name ("SwiftShader (software)").
+ */
+export function rendererName(renderer: string): string {
+  const software = /swiftshader|llvmpipe|softpipe/i.exec(renderer)?.[0].toLowerCase();
+  if (software) return `${software === 'swiftshader' ? 'SwiftShader' : software} (software)`;
+  if (isSoftwareRenderer(renderer)) return `${renderer} (software)`;
+  const angle = /^ANGLE \((.*)\)$/.exec(renderer.trim());
+  if (!angle) return renderer;
+  const parts = angle[1]!.split(', ');
+  const gpu = parts.length > 1 ? parts[1]! : parts[0]!;
+  return gpu.replace(/\s*\(0x[0-9a-f]+\)/gi, '').replace(/\s+(Direct3D\d*|OpenGL( ES)? \d|Vulkan \d).*$/i, '').trim() || renderer;
+}
+
 function deviceOf(name: BackendName): string {
-  if (name === 'webgl') {
-    const renderer = webglRenderer() ?? 'unknown renderer';
-    return isSoftwareRenderer(renderer) ? `${renderer.replace(/\s*\(.*$/, '')} (software)` : renderer;
-  }
+  if (name === 'webgl') return rendererName(webglRenderer() ?? 'unknown renderer');
   if (name === 'wasm') {
     // Read, not evaluate: the wasm flags are async and have been settled once the backend is up.
     const flags = (tf.env() as unknown as { flags: Record<string, unknown> }).flags;
