@@ -287,6 +287,10 @@ describe('Run panel', () => {
     expect(problem).toContain('The weights do not fit this graph');
     expect(problem).toMatch(/enc0_conv1\/kernel: expected \[3, 3, 1, 8\], weights\.bin has \[3, 3, 1, 4\]/);
     expect(await page.textContent('[data-testid="run-weights-label"]')).toBe('untrained');
+    // The half-built model was freed and the last run's model kept.
+    const kept = await hook(page).memory();
+    expect(kept.numTensors).toBe(kept.modelTensors);
+    expect(await page.textContent('[data-testid="run-output-size"]')).toBe('2×96×96');
     await snapshot(page, 'run-weights-misfit');
 
     await page.setInputFiles('[data-testid="run-weights-input"]', [files.modelJson, files.weightsBin]);

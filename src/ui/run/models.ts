@@ -103,7 +103,7 @@ export class ModelCache {
         carried = undefined; // e.g. the old backend lost its context: fresh random weights then
       }
     }
-    this.dispose();
+    // Build the new models before letting the old go, so weights that do not fit leave the last run usable.
     const started = performance.now();
     const { plain, fast } = await onCpuForGpu(backend, async () => {
       const plain = compileGraph(doc, inputSize ? { input: inputSize } : {});
@@ -115,6 +115,7 @@ export class ModelCache {
         throw err;
       }
     });
+    this.dispose();
     this.entry = {
       doc,
       inputSize,
