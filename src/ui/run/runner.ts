@@ -90,15 +90,18 @@ async function forwardPasses(entry: ModelEntry, req: RunRequest, pixels: TensorD
     return out;
   };
 
+  // One pass cannot tell warm from first: after a model's first pass, time one more when that was quick.
+  const measureWarm = async (input: TensorData, passes: number) => {
+    if (entry.passes !== 1 || (entry.firstPassMs ?? Infinity) >= 3000) return;
+    await yieldToBrowser();
+    checkCancel(signal);
+    await timed(input, passes - 1, passes);
+  };
+
   if (!plan.tiles) {
     req.onProgress({ phase: 'run', done: 0, total: 1 });
-    let out = await timed(pixels, 0, 1);
-    // A single pass cannot tell warm from first: measure one warm pass when the first was quick.
-    if (entry.passes === 1 && (entry.firstPassMs ?? Infinity) < 3000) {
-      await yieldToBrowser();
-      checkCancel(signal);
-      out = await timed(pixels, 0, 1);
-    }
+    const out = await timed(pixels, 0, 1);
+    await measureWarm(pixels, 1);
     req.onProgress({ phase: 'run', done: 1, total: 1 });
     return {
       outputs: out.map((t, k) => ({ id: outputIds[k]!, data: t.data, h: t.shape[1]!, w: t.shape[2]!, c: t.shape[3]!, view: resolveView(viewOf(outputIds[k]!), t) })),
@@ -113,8 +116,10 @@ async function forwardPasses(entry: ModelEntry, req: RunRequest, pixels: TensorD
   for (const tile of tiles.tiles) {
     checkCancel(signal);
     req.onProgress({ phase: 'run', done: tile.index, total: tiles.tiles.length });
-    const out = await timed({ data: extractTile(pixels.data, tiles, tile, c), shape: [1, inH, inW, c] }, tile.index, tiles.tiles.length);
+    const input: TensorData = { data: extractTile(pixels.data, tiles, tile, c), shape: [1, inH, inW, c] };
+    const out = await timed(input, tile.index, tiles.tiles.length);
     out.forEach((t, k) => stitchTile(results[k]!, tiles, tile, t.data, t.shape[3]!));
+    if (tiles.tiles.length === 1) await measureWarm(input, 1);
     await yieldToBrowser();
   }
   req.onProgress({ phase: 'run', done: tiles.tiles.length, total: tiles.tiles.length });
