@@ -2,6 +2,7 @@ import type { Diagnostic } from '../../core/diagnostics';
 import { applyDiagnosticFix } from '../../state/commands';
 import { useEditor } from '../EditorContext';
 import { IconError, IconWarning } from '../icons';
+import './diagnostics.css';
 
 interface Props {
   diagnostic: Diagnostic;

@@ -7,6 +7,7 @@ import { OP_DRAG_TYPE } from '../canvas/Canvas';
 import { useEditor } from '../EditorContext';
 import { IconClose, IconSearch } from '../icons';
 import { NODE_HEIGHT, NODE_WIDTH } from '../model/handleSides';
+import './palette.css';
 
 const CATEGORY_NAMES: Record<OpCategory, string> = {
   io: 'Input & output',

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { checkParam, describeSpec, type ParamSpec } from '../../core/params';
 import type { ParamValue } from '../../core/types';
+import './fields.css';
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Inspector } from './Inspector';
 import { RunPanel } from './RunSlot';
+import './inspector.css';
 
 type Tab = 'inspector' | 'run';
 

@@ -4,6 +4,7 @@ import { IconChevronDown, IconError, IconWarning } from '../icons';
 import { formatBytes, formatInt, formatMacs } from '../model/format';
 import { DiagnosticItem } from './DiagnosticItem';
 import { SummaryTable } from './SummaryTable';
+import './summary.css';
 
 type Tab = 'layers' | 'problems';
 
