@@ -1,6 +1,6 @@
 import type { Dimensions, EdgeChange, NodeChange } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { XY } from '../../core/types';
+import { formatShape, type XY } from '../../core/types';
 import type { EditorStore } from '../../state/store';
 import { useAnalysis, useStoreState } from '../EditorContext';
 import { createNodeDataCache, toFlowEdges, type OpFlowNode, type ShapeFlowEdge } from '../model/flowModel';
@@ -30,19 +30,40 @@ export function useFlowElements(store: EditorStore) {
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
 
+  // Unchanged elements keep their object identity, so React Flow skips them: during a drag only the moved node
+  // and its edges re-render, which keeps a 1,000-node graph smooth.
+  const nodeCache = useRef(new IdentityCache<OpFlowNode>()).current;
+  const edgeCache = useRef(new IdentityCache<ShapeFlowEdge>()).current;
+
   const nodes = useMemo<OpFlowNode[]>(
     () =>
-      doc.nodes.map((n) => ({
-        id: n.id,
-        type: 'op',
-        position: dragging?.[n.id] ?? n.position,
-        data: dataCache(n, doc, analysis, sides),
-        selected: selectedNodes.has(n.id),
-        measured: measured[n.id],
-      })),
-    [doc, analysis, sides, selectedNodes, measured, dragging, dataCache],
+      nodeCache.sweep(
+        doc.nodes.map((n) => {
+          const position = dragging?.[n.id] ?? n.position;
+          const data = dataCache(n, doc, analysis, sides);
+          const selected = selectedNodes.has(n.id);
+          const size = measured[n.id];
+          return nodeCache.get(n.id, [position.x, position.y, data, selected, size], () => ({
+            id: n.id,
+            type: 'op' as const,
+            position,
+            data,
+            selected,
+            measured: size,
+          }));
+        }),
+      ),
+    [doc, analysis, sides, selectedNodes, measured, dragging, dataCache, nodeCache],
   );
-  const edges = useMemo<ShapeFlowEdge[]>(() => toFlowEdges(doc, analysis, sides, selectedEdges), [doc, analysis, sides, selectedEdges]);
+  const edges = useMemo<ShapeFlowEdge[]>(
+    () =>
+      edgeCache.sweep(
+        toFlowEdges(doc, analysis, sides, selectedEdges).map((e) =>
+          edgeCache.get(e.id, [e.source, e.target, e.sourceHandle, e.targetHandle, e.selected, formatShape(e.data!.shape), e.data!.error], () => e),
+        ),
+      ),
+    [doc, analysis, sides, selectedEdges, edgeCache],
+  );
 
   const onNodesChange = useCallback(
     (changes: NodeChange<OpFlowNode>[]) => {
@@ -91,4 +112,26 @@ export function useFlowElements(store: EditorStore) {
   );
 
   return { nodes, edges, onNodesChange, onEdgesChange, finishDrag, measured };
+}
+
+/** Returns the previous object for an id while its dependencies are the same (by identity). */
+class IdentityCache<T> {
+  private entries = new Map<string, { deps: unknown[]; value: T }>();
+  private seen = new Set<string>();
+
+  get(id: string, deps: unknown[], make: () => T): T {
+    this.seen.add(id);
+    const hit = this.entries.get(id);
+    if (hit && hit.deps.length === deps.length && hit.deps.every((d, i) => d === deps[i])) return hit.value;
+    const value = make();
+    this.entries.set(id, { deps, value });
+    return value;
+  }
+
+  /** Forgets ids not used since the last sweep (deleted elements). */
+  sweep<L>(list: L): L {
+    for (const id of this.entries.keys()) if (!this.seen.has(id)) this.entries.delete(id);
+    this.seen.clear();
+    return list;
+  }
 }
