@@ -23,19 +23,20 @@ export interface EditorServices {
   focusNodes(ids: string[]): void;
 }
 
-const ServicesContext = createContext<EditorServices | null>(null);
+/** Exported for components that also render outside the editor (an edge in a test): they check for null. */
+export const EditorServicesContext = createContext<EditorServices | null>(null);
 const AnalysisContext = createContext<UiAnalysis | null>(null);
 
 export function EditorProvider({ services, analysis, children }: { services: EditorServices; analysis: UiAnalysis; children: ReactNode }) {
   return (
-    <ServicesContext.Provider value={services}>
+    <EditorServicesContext.Provider value={services}>
       <AnalysisContext.Provider value={analysis}>{children}</AnalysisContext.Provider>
-    </ServicesContext.Provider>
+    </EditorServicesContext.Provider>
   );
 }
 
 export function useEditor(): EditorServices {
-  const services = useContext(ServicesContext);
+  const services = useContext(EditorServicesContext);
   if (!services) throw new Error('useEditor must be used inside <EditorProvider>');
   return services;
 }

@@ -101,6 +101,22 @@ describe('OpNode (the one node component)', () => {
   });
 });
 
+describe('canvas', () => {
+  it('clicking an edge label selects the connection and shows it in the inspector', () => {
+    const store = renderEditor(mismatch);
+    act(() => void fireEvent.click(screen.getByTestId('edge-label-e_conv_cat')));
+    expect(store.getState().selection).toEqual({ nodes: [], edges: ['e_conv_cat'] });
+    expect(screen.getByTestId('inspector-edge').textContent).toContain('16×6×6');
+  });
+
+  it('an empty graph says how to start', () => {
+    const store = renderEditor(mismatch);
+    expect(screen.queryByTestId('canvas-empty')).toBeNull();
+    act(() => store.apply('clear', (d) => void ((d.nodes = []), (d.edges = []))));
+    expect(screen.getByTestId('canvas-empty').textContent).toMatch(/Add an Input/);
+  });
+});
+
 describe('node data', () => {
   it('puts crop/pad "like" ports by name, and variadic ports up to the op maximum', () => {
     const doc = structuredClone(mismatch);

@@ -164,6 +164,12 @@ export function Canvas() {
         <MiniMap pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} nodeBorderRadius={4} maskColor="rgba(240, 242, 245, 0.7)" />
         <Controls showInteractive={false} />
       </ReactFlow>
+      {nodes.length === 0 && (
+        <div className="canvas-empty" data-testid="canvas-empty">
+          <div className="canvas-empty-title">An empty graph</div>
+          <div>Add an Input from the palette, pick a template, or drop a .json graph here.</div>
+        </div>
+      )}
       {fileOver && (
         <div className="canvas-drop-hint" data-testid="drop-hint">
           Drop a UNet Studio <span className="mono">.json</span> graph to open it

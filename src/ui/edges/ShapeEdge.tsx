@@ -1,5 +1,6 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useContext } from 'react';
+import { EditorServicesContext } from '../EditorContext';
 import { formatShape } from '../../core/types';
 import type { ShapeFlowEdge } from '../model/flowModel';
 import './ShapeEdge.css';
@@ -18,6 +19,7 @@ const strokeStyle = (error: boolean, selected: boolean) => ({
 function ShapeEdge(props: EdgeProps<ShapeFlowEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd } = props;
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const services = useContext(EditorServicesContext);
   const error = data?.error ?? false;
   const known = !!data?.shape;
   const classes = ['shape-edge', error ? 'error' : '', selected ? 'selected' : ''].filter(Boolean).join(' ');
@@ -29,6 +31,7 @@ function ShapeEdge(props: EdgeProps<ShapeFlowEdge>) {
           className={`shape-edge-label nodrag nopan${error ? ' error' : ''}${known ? '' : ' unknown'}${selected ? ' selected' : ''}`}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           data-testid={`edge-label-${id}`}
+          onClick={() => services?.store.setSelection({ nodes: [], edges: [id] })}
           data-error={error ? 'true' : 'false'}
         >
           {formatShape(data?.shape)}

@@ -93,7 +93,11 @@ export function Palette() {
                   e.dataTransfer.setData(OP_DRAG_TYPE, op.type);
                   e.dataTransfer.effectAllowed = 'move';
                 }}
-                onClick={() => addAtCentre(op.type)}
+                onClick={(e) => {
+                  addAtCentre(op.type);
+                  // Space pans the canvas; a still-focused palette button would take it as another click.
+                  e.currentTarget.blur();
+                }}
               >
                 <span className="palette-dot" aria-hidden="true" />
                 <span className="palette-label">{op.label}</span>
