@@ -8,7 +8,7 @@ import { Canvas } from './canvas/Canvas';
 import { ImportErrorsDialog, type ImportFailure } from './dialogs/ImportErrorsDialog';
 import { NewUNetDialog } from './dialogs/NewUNetDialog';
 import { ShortcutsDialog } from './dialogs/ShortcutsDialog';
-import { EditorProvider, useStoreState, type EditorServices } from './EditorContext';
+import { EditorProvider, useStoreState, type EditorServices, type SummaryTab } from './EditorContext';
 import { IconClose } from './icons';
 import { readGraphFile } from './model/files';
 import { formatTime } from './model/format';
@@ -40,6 +40,7 @@ function Editor({ store, storage, restored, templateId }: Startup) {
   const [dialog, setDialog] = useState<DialogName>(null);
   const [importFailure, setImportFailure] = useState<ImportFailure | null>(null);
   const [restoreNotice, setRestoreNotice] = useState(restored);
+  const [summaryTab, setSummaryTab] = useState<SummaryTab | null>('layers');
   const clipboard = useRef<Clipboard | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -97,8 +98,11 @@ function Editor({ store, storage, restored, templateId }: Startup) {
       importFile,
       loadDocument,
       focusNodes,
+      showProblems: () => setSummaryTab('problems'),
+      summaryTab,
+      setSummaryTab,
     }),
-    [store, notify, importFile, loadDocument, focusNodes],
+    [store, notify, importFile, loadDocument, focusNodes, summaryTab],
   );
 
   useShortcuts({

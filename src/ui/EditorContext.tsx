@@ -4,6 +4,7 @@ import type { EditorState, EditorStore } from '../state/store';
 import type { UiAnalysis } from './model/analysis';
 
 export type ToastKind = 'info' | 'success' | 'error';
+export type SummaryTab = 'layers' | 'problems';
 
 /** Things every panel may need that are not document state: the store, messages, app-level dialogs. */
 export interface EditorServices {
@@ -21,6 +22,11 @@ export interface EditorServices {
   loadDocument(doc: EditorState['doc'], label: string): void;
   /** Pans/zooms to show these nodes (the whole graph when empty). */
   focusNodes(ids: string[]): void;
+  /** Opens the summary panel on its Problems tab. */
+  showProblems(): void;
+  /** Which summary tab is open; `null` when the panel is collapsed. */
+  summaryTab: SummaryTab | null;
+  setSummaryTab(tab: SummaryTab | null): void;
 }
 
 /** Exported for components that also render outside the editor (an edge in a test): they check for null. */

@@ -109,6 +109,22 @@ describe('canvas', () => {
     expect(screen.getByTestId('inspector-edge').textContent).toContain('16×6×6');
   });
 
+  it('the toolbar status opens the problems list on the first problem; a problem selects its node', () => {
+    const store = renderEditor(mismatch);
+    expect(screen.getByTestId('status-problems').textContent).toMatch(/1 error/);
+    act(() => void fireEvent.click(screen.getByTestId('status-problems')));
+    expect(screen.getByTestId('problems-list')).toBeTruthy();
+    expect(screen.getByTestId('problem-0').dataset.code).toBe('concat-mismatch');
+    expect(store.getState().selection.nodes).toEqual(['cat']);
+    act(() => store.setSelection({ nodes: [] }));
+    act(() => void fireEvent.click(screen.getByTestId('problem-0').querySelector('button')!));
+    expect(store.getState().selection.nodes).toEqual(['cat']);
+    act(() => void fireEvent.click(screen.getByTestId('summary-toggle')));
+    expect(screen.queryByTestId('problems-list')).toBeNull();
+    act(() => void fireEvent.click(screen.getByTestId('summary-toggle')));
+    expect(screen.getByTestId('problems-list')).toBeTruthy();
+  });
+
   it('an empty graph says how to start', () => {
     const store = renderEditor(mismatch);
     expect(screen.queryByTestId('canvas-empty')).toBeNull();

@@ -1,20 +1,24 @@
 import { useMemo, useState } from 'react';
-import { useAnalysis, useEditor, useEditorState } from '../EditorContext';
+import { useAnalysis, useEditor, useEditorState, type SummaryTab } from '../EditorContext';
 import { IconChevronDown, IconError, IconWarning } from '../icons';
 import { formatBytes, formatInt, formatMacs } from '../model/format';
 import { DiagnosticItem } from './DiagnosticItem';
 import { SummaryTable } from './SummaryTable';
 import './summary.css';
 
-type Tab = 'layers' | 'problems';
-
 /** Bottom panel: totals, the layer table and every diagnostic. */
 export function SummaryPanel() {
   const analysis = useAnalysis();
   const { selection } = useEditorState();
-  const { store, focusNodes } = useEditor();
-  const [tab, setTab] = useState<Tab>('layers');
-  const [open, setOpen] = useState(true);
+  const { store, focusNodes, summaryTab, setSummaryTab } = useEditor();
+  // The panel remembers its tab while collapsed.
+  const [lastTab, setLastTab] = useState<SummaryTab>('layers');
+  const open = summaryTab !== null;
+  const tab = summaryTab ?? lastTab;
+  const show = (next: SummaryTab) => {
+    setLastTab(next);
+    setSummaryTab(next);
+  };
   const selected = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const { totals, errorCount, warningCount } = analysis;
   const select = (id: string) => {
@@ -27,10 +31,10 @@ export function SummaryPanel() {
     <section className={`summary-panel${open ? ' open' : ''}`} data-testid="summary-panel">
       <div className="summary-bar">
         <div className="tabs compact" role="tablist">
-          <button type="button" role="tab" aria-selected={tab === 'layers'} className={`tab${tab === 'layers' ? ' active' : ''}`} data-testid="tab-layers" onClick={() => (setTab('layers'), setOpen(true))}>
+          <button type="button" role="tab" aria-selected={tab === 'layers'} className={`tab${tab === 'layers' ? ' active' : ''}`} data-testid="tab-layers" onClick={() => show('layers')}>
             Layers <span className="tab-count">{analysis.rows.length}</span>
           </button>
-          <button type="button" role="tab" aria-selected={tab === 'problems'} className={`tab${tab === 'problems' ? ' active' : ''}`} data-testid="tab-problems" onClick={() => (setTab('problems'), setOpen(true))}>
+          <button type="button" role="tab" aria-selected={tab === 'problems'} className={`tab${tab === 'problems' ? ' active' : ''}`} data-testid="tab-problems" onClick={() => show('problems')}>
             Problems
             {errorCount > 0 && (
               <span className="tab-count error">
@@ -71,7 +75,7 @@ export function SummaryPanel() {
             <dd data-testid="total-peak">{formatBytes(totals.peakBytes)}</dd>
           </div>
         </dl>
-        <button type="button" className="icon-btn" aria-label={open ? 'Collapse panel' : 'Expand panel'} data-testid="summary-toggle" onClick={() => setOpen((o) => !o)}>
+        <button type="button" className="icon-btn" aria-label={open ? 'Collapse panel' : 'Expand panel'} data-testid="summary-toggle" onClick={() => (open ? (setLastTab(tab), setSummaryTab(null)) : setSummaryTab(lastTab))}>
           <IconChevronDown size={16} style={{ transform: open ? undefined : 'rotate(180deg)' }} />
         </button>
       </div>

@@ -24,7 +24,7 @@ import { Menu } from './Menu';
 import './toolbar.css';
 
 export function Toolbar() {
-  const { store, notify, openNewUNet, openImport, openShortcuts, loadDocument, focusNodes } = useEditor();
+  const { store, notify, openNewUNet, openImport, openShortcuts, loadDocument, focusNodes, showProblems } = useEditor();
   const { doc, canUndo, canRedo, undoLabel, redoLabel } = useEditorState();
   const analysis = useAnalysis();
   const { getNodes } = useReactFlow();
@@ -133,8 +133,9 @@ export function Toolbar() {
         type="button"
         className={`status-chip ${analysis.errorCount ? 'error' : analysis.warningCount ? 'warning' : 'ok'}`}
         data-testid="status-problems"
-        title={firstProblem ? `Show ${firstProblem.nodeId}: ${firstProblem.message}` : 'No problems'}
+        title={firstProblem ? `Show the problems (first: ${firstProblem.message})` : 'No problems'}
         onClick={() => {
+          if (analysis.diagnostics.length) showProblems();
           if (!firstProblem?.nodeId) return;
           store.setSelection({ nodes: [firstProblem.nodeId], edges: [] });
           focusNodes([firstProblem.nodeId]);
