@@ -29,6 +29,7 @@ export const SHORTCUTS: { keys: string[]; action: string }[] = [
   { keys: ['F'], action: 'Fit the graph to the view' },
   { keys: ['?'], action: 'Show this panel' },
   { keys: ['Drag'], action: 'Box-select on empty canvas' },
+  { keys: ['Drag output'], action: 'Drop on empty canvas to add a connected node' },
   { keys: ['Shift', 'Click'], action: 'Add to the selection' },
   { keys: ['Scroll'], action: 'Pan (Space + drag, or middle mouse, also pans)' },
   { keys: [MOD, 'Scroll'], action: 'Zoom' },

@@ -13,7 +13,7 @@ import {
   type Node,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useState, type DragEvent } from 'react';
+import { useCallback, useRef, useState, type DragEvent } from 'react';
 import { getOp } from '../../core/ops';
 import { addNode, connect, isValidConnection, moveNodes, type Connection as GraphConnection } from '../../state/commands';
 import { useEditor } from '../EditorContext';
@@ -22,6 +22,7 @@ import { portFromHandle, type OpFlowNode, type ShapeFlowEdge } from '../model/fl
 import { NODE_HEIGHT, NODE_WIDTH } from '../model/handleSides';
 import OpNode from '../nodes/OpNode';
 import './Canvas.css';
+import { QuickAdd, type QuickAddRequest } from './QuickAdd';
 import { useFlowElements } from './useFlowElements';
 
 /** The drag type the palette uses to carry an op name onto the canvas. */
@@ -63,6 +64,8 @@ export function Canvas() {
   const { nodes, edges, onNodesChange, onEdgesChange, finishDrag } = useFlowElements(store);
   const { screenToFlowPosition } = useReactFlow();
   const [fileOver, setFileOver] = useState(false);
+  const [quickAdd, setQuickAdd] = useState<(QuickAddRequest & { flow: { x: number; y: number } }) | null>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
 
   const onNodeDragStop = useCallback(
     (_: unknown, __: Node, dragged: Node[]) =>
@@ -80,9 +83,22 @@ export function Canvas() {
     [store, notify],
   );
 
-  // React Flow only says "invalid"; tell the user why the drop was refused.
+  // React Flow only says "invalid"; tell the user why the drop was refused. An output dropped on empty canvas
+  // offers the ops to add there, already connected.
   const onConnectEnd = useCallback(
-    (_: MouseEvent | TouchEvent, state: FinalConnectionState<InternalNode>) => {
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState<InternalNode>) => {
+      const dragged = state.from && state.to ? Math.hypot(state.to.x - state.from.x, state.to.y - state.from.y) > 24 : false;
+      if (!state.toHandle && dragged && state.fromNode && state.fromHandle?.type === 'source') {
+        const point = 'changedTouches' in event ? event.changedTouches[0]! : event;
+        const bounds = canvasRef.current?.getBoundingClientRect();
+        if (!bounds) return;
+        setQuickAdd({
+          at: { x: point.clientX - bounds.left, y: point.clientY - bounds.top },
+          source: state.fromNode.id,
+          flow: screenToFlowPosition({ x: point.clientX, y: point.clientY }),
+        });
+        return;
+      }
       if (state.isValid !== false || !state.toHandle || !state.fromNode || !state.toNode) return;
       const fromSource = state.fromHandle?.type === 'source';
       const conn: GraphConnection = fromSource
@@ -91,7 +107,18 @@ export function Canvas() {
       const check = isValidConnection(store.getState().doc, conn);
       if (!check.ok) notify(check.reason, 'error');
     },
-    [store, notify],
+    [store, notify, screenToFlowPosition],
+  );
+
+  const addFromDrop = useCallback(
+    (op: string) => {
+      if (!quickAdd) return;
+      setQuickAdd(null);
+      const id = addNode(store, op, { x: Math.round(quickAdd.flow.x), y: Math.round(quickAdd.flow.y - NODE_HEIGHT / 2) });
+      const result = connect(store, { source: quickAdd.source, target: id, targetPort: 0 });
+      if (!result.ok) notify(result.reason, 'error');
+    },
+    [quickAdd, store, notify],
   );
 
   const onDragOver = useCallback((e: DragEvent) => {
@@ -123,6 +150,7 @@ export function Canvas() {
 
   return (
     <div
+      ref={canvasRef}
       className="canvas"
       data-testid="canvas"
       onDragOver={onDragOver}
@@ -170,6 +198,7 @@ export function Canvas() {
           <div>Add an Input from the palette, pick a template, or drop a .json graph here.</div>
         </div>
       )}
+      {quickAdd && <QuickAdd request={quickAdd} onPick={addFromDrop} onClose={() => setQuickAdd(null)} />}
       {fileOver && (
         <div className="canvas-drop-hint" data-testid="drop-hint">
           Drop a UNet Studio <span className="mono">.json</span> graph to open it
