@@ -6,6 +6,7 @@ import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc } from '../../src/core/types
 import { createEditorStore } from '../../src/state/store';
 import { App } from '../../src/ui/App';
 import { analyze } from '../../src/ui/model/analysis';
+import { QuickAdd } from '../../src/ui/canvas/QuickAdd';
 import { nodeData, portList } from '../../src/ui/model/flowModel';
 import { computeHandleSides } from '../../src/ui/model/handleSides';
 
@@ -130,6 +131,26 @@ describe('canvas', () => {
     expect(screen.queryByTestId('canvas-empty')).toBeNull();
     act(() => store.apply('clear', (d) => void ((d.nodes = []), (d.edges = []))));
     expect(screen.getByTestId('canvas-empty').textContent).toMatch(/Add an Input/);
+  });
+});
+
+describe('quick add (an output dropped on empty canvas)', () => {
+  it('lists the ops that take an input, filters as you type, Enter picks, Escape closes', () => {
+    const picked: string[] = [];
+    let closed = 0;
+    render(<QuickAdd request={{ at: { x: 0, y: 0 }, source: 'conv' }} onPick={(op) => picked.push(op)} onClose={() => closed++} />);
+    expect(screen.queryByTestId('quick-add-input')).toBeNull();
+    expect(screen.getByTestId('quick-add-conv2d')).toBeTruthy();
+    const search = screen.getByTestId('quick-add-search');
+    act(() => void fireEvent.change(search, { target: { value: 'pool' } }));
+    expect(screen.queryByTestId('quick-add-conv2d')).toBeNull();
+    act(() => void fireEvent.keyDown(search, { key: 'ArrowDown' }));
+    act(() => void fireEvent.keyDown(search, { key: 'Enter' }));
+    const shown = screen.getAllByRole('button').map((b) => b.dataset.testid);
+    expect(shown).toEqual(['quick-add-maxPool2d', 'quick-add-avgPool2d']);
+    expect(picked).toEqual(['avgPool2d']); // the second, after one ArrowDown
+    act(() => void fireEvent.keyDown(search, { key: 'Escape' }));
+    expect(closed).toBe(1);
   });
 });
 
