@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 /** Headless flags that give WebGL2 through SwiftShader and a WebGPU fallback adapter, with no network chatter. */
 export const CHROMIUM_FLAGS = [
@@ -46,4 +46,19 @@ const ARTIFACTS = 'test-results/screenshots';
 export async function snapshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: `${ARTIFACTS}/${name}.png` });
+}
+
+/** One browser for all tests of a file: launched before the first, closed after the last. */
+export function sharedBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the shared browser is not running (use it inside a test)');
+    return browser;
+  };
 }

@@ -2,9 +2,8 @@
  * Editing the graph by hand: delete, copy/paste and reconnect with keyboard and mouse; a skip wired straight into
  * a concat (no crop) and the one-click fix that inserts the crop.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, snapshot } from './browser';
+import { describe, expect, it } from 'vitest';
+import { sharedBrowser, snapshot } from './browser';
 import {
   canvasNodeIds,
   clickEmptyCanvas,
@@ -23,20 +22,14 @@ import {
 } from './editor-page';
 import { PAPER_LABELS } from './editor-paper';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 const without = (labels: Record<string, string>, ...ids: string[]) => Object.fromEntries(Object.entries(labels).filter(([id]) => !ids.includes(id)));
 const sortedValues = (labels: Record<string, string>) => Object.values(labels).sort();
 
 describe('editor: editing by hand', () => {
   it('copy, delete, paste and reconnect a conv from the keyboard and mouse; Escape and Backspace; undo brings it all back', async () => {
-    const { page, context, problems } = await openEditor(browser);
+    const { page, context, problems } = await openEditor(browser());
     const paperNodes = await canvasNodeIds(page);
     expect(paperNodes).toHaveLength(37);
 
@@ -105,7 +98,7 @@ describe('editor: editing by hand', () => {
   });
 
   it('a skip wired straight into the concat says what to crop, and the fix button inserts the crop', async () => {
-    const { page, context, problems } = await openEditor(browser);
+    const { page, context, problems } = await openEditor(browser());
     await selectNode(page, 'crop0');
     await page.keyboard.press('Delete');
     await expect.poll(() => page.getByTestId('node-crop0').count(), POLL).toBe(0);

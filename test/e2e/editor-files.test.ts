@@ -4,11 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseGraph, renderFormatError } from '../../src/core/format';
 import type { GraphDoc } from '../../src/core/types';
 import paperTemplate from '../../templates/paper-572.json';
-import { launchBrowser, snapshot } from './browser';
+import { sharedBrowser, snapshot } from './browser';
 import {
   canvasNodeIds,
   documentInPage,
@@ -23,13 +23,7 @@ import {
 } from './editor-page';
 import { PAPER_LABELS } from './editor-paper';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** A three-node graph written by hand, as someone might save one. */
 const TINY: GraphDoc = {
@@ -83,7 +77,7 @@ const importErrorLines = (page: Page) =>
 
 describe('editor: files, autosave, templates', () => {
   it('exports the document as JSON that parses back to exactly the document, shapes as on the canvas', async () => {
-    const { page, context, problems } = await openEditor(browser);
+    const { page, context, problems } = await openEditor(browser());
     // An edited document, so the file cannot simply be the bundled template.
     await selectNode(page, 'enc0_conv1');
     await page.getByTestId('param-padding').selectOption('same');
@@ -108,7 +102,7 @@ describe('editor: files, autosave, templates', () => {
   });
 
   it('a broken file shows every problem as "path: message" and keeps the graph; a good file replaces it', async () => {
-    const { page, context, problems } = await openEditor(browser);
+    const { page, context, problems } = await openEditor(browser());
     await openThroughChooser(page, 'broken.json', brokenPaperText());
     const dialog = page.getByTestId('import-errors');
     await expect.poll(() => dialog.count(), POLL).toBe(1);
@@ -154,7 +148,7 @@ describe('editor: files, autosave, templates', () => {
   });
 
   it('reload restores the autosaved graph with a notice whose button goes back to the template', async () => {
-    const { page, context, problems } = await openEditor(browser);
+    const { page, context, problems } = await openEditor(browser());
     expect(await page.getByTestId('restore-notice').count()).toBe(0);
     await selectNode(page, 'input');
     await page.getByTestId('param-height').fill('556');
@@ -178,7 +172,7 @@ describe('editor: files, autosave, templates', () => {
     expect(await edgeLabels(page)).toEqual(PAPER_LABELS);
 
     // A new context has no autosave: no notice.
-    const fresh = await openEditor(browser);
+    const fresh = await openEditor(browser());
     expect(await fresh.page.getByTestId('restore-notice').count()).toBe(0);
     expect(await edgeLabels(fresh.page)).toEqual(PAPER_LABELS);
     await fresh.context.close();
@@ -187,7 +181,7 @@ describe('editor: files, autosave, templates', () => {
   });
 
   it('the templates menu loads another template, and New U-Net builds a small one', async () => {
-    const { page, context, problems } = await openEditor(browser);
+    const { page, context, problems } = await openEditor(browser());
     await page.getByTestId('menu-templates').click();
     await page.getByTestId('template-keras-get_unet').click();
     await expectLabels(page, { e_input_enc0_conv1: '1×96×96', e_enc4_conv2_up3: '512×6×6', e_head_output: '1×96×96' });

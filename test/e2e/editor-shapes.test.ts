@@ -2,9 +2,8 @@
  * Shapes on the canvas as a person edits: the paper U-Net's labels, a padding change flowing downstream, an input
  * size the network cannot take (and the solver's way out), and undo/redo by keyboard and toolbar.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, snapshot } from './browser';
+import { describe, expect, it } from 'vitest';
+import { sharedBrowser, snapshot } from './browser';
 import {
   clickEmptyCanvas,
   edgeLabels,
@@ -20,13 +19,7 @@ import {
 } from './editor-page';
 import { PAPER_LABELS, PAPER_MAIN_EDGES, PAPER_MAIN_PATH } from './editor-paper';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** The first conv with "same" padding: 572 stays 572, so every level above the third pool shifts by 2 or 1. */
 const SAME_FIRST_CONV: Record<string, string> = {
@@ -44,7 +37,7 @@ const SAME_FIRST_CONV: Record<string, string> = {
 
 describe('editor: shapes on the canvas', () => {
   it('opens with the classic U-Net, every edge labelled as in the paper', async () => {
-    const { page, context, problems } = await openEditor(browser);
+    const { page, context, problems } = await openEditor(browser());
     expect(await page.getByTestId('toolbar-doc-name').textContent()).toBe('U-Net (paper, 572×572)');
     expect(await labelsOf(page, PAPER_MAIN_EDGES)).toEqual(PAPER_MAIN_PATH.map(([, label]) => label));
     expect(await edgeLabels(page)).toEqual(PAPER_LABELS);
@@ -60,7 +53,7 @@ describe('editor: shapes on the canvas', () => {
   });
 
   it('padding "same" on the first conv updates the labels downstream, warns at the odd pool, and undo/redo restore them exactly', async () => {
-    const { page, context, problems } = await openEditor(browser);
+    const { page, context, problems } = await openEditor(browser());
     await selectNode(page, 'enc0_conv1');
     expect(await page.getByTestId('inspector-shape').textContent()).toBe('64×570×570');
     await page.getByTestId('param-padding').selectOption('same');
@@ -124,7 +117,7 @@ describe('editor: shapes on the canvas', () => {
   });
 
   it('an input of 570 warns on the node and in the inspector, offers the nearest valid sizes, and applying one clears it', async () => {
-    const { page, context, problems } = await openEditor(browser);
+    const { page, context, problems } = await openEditor(browser());
     await selectNode(page, 'input');
     await expect.poll(() => page.getByTestId('solver-valid').textContent(), POLL).toContain('572 is valid');
     await page.getByTestId('param-height').fill('570');

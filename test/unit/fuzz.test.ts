@@ -3,19 +3,8 @@ import { FORMAT_LIMITS, parseGraph, serializeGraph, type ParseResult } from '../
 import { inferShapes } from '../../src/core/infer';
 import { OPS, getOp, opTypes } from '../../src/core/ops';
 import type { GraphDoc } from '../../src/core/types';
+import { rng as mulberry32 } from '../../scripts/make-samples';
 import { chainDoc, unetDoc } from './format-docs';
-
-/** mulberry32: a tiny seeded PRNG, so every failing case can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 type Json = any;
