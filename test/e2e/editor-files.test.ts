@@ -3,7 +3,7 @@
  * broken and of a good file (file chooser and drop), the autosave restored on reload, templates, New U-Net.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { parseGraph, renderFormatError } from '../../src/core/format';
 import type { GraphDoc } from '../../src/core/types';
