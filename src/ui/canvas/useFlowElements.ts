@@ -111,7 +111,7 @@ export function useFlowElements(store: EditorStore) {
     [],
   );
 
-  return { nodes, edges, onNodesChange, onEdgesChange, finishDrag, measured };
+  return { nodes, edges, onNodesChange, onEdgesChange, finishDrag };
 }
 
 /** Returns the previous object for an id while its dependencies are the same (by identity). */
