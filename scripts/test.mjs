@@ -30,6 +30,12 @@ function fail(message) {
 }
 
 const args = process.argv.slice(2);
+// Types first: a type error fails the run as surely as a failing test. `--no-typecheck` skips it for quick loops.
+if (!args.includes('--no-typecheck')) {
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'], { stdio: 'inherit' });
+  if (tsc.status !== 0) fail('type check failed (npx tsc --noEmit)');
+  console.log('[test] type check passed');
+} else args.splice(args.indexOf('--no-typecheck'), 1);
 const unitOnly = args.includes('--project=unit') || (args.includes('--project') && args[args.indexOf('--project') + 1] === 'unit');
 if (!unitOnly) process.env.CHROMIUM_PATH = ensureChromium();
 const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...args], { stdio: 'inherit' });
