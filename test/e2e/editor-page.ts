@@ -22,14 +22,11 @@ export interface EditorPage {
   problems: string[];
 }
 
-/** Console errors that are not the app's: the browser asks for a favicon the app does not ship. */
-const isNoise = (url: string) => /\/favicon\.ico$/.test(url);
-
 /** Starts collecting uncaught errors and console errors on a page (listeners survive reloads). */
 export function watchProblems(page: Page, problems: string[]): void {
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !isNoise(m.location().url)) problems.push(`console.error: ${m.text()}`);
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
   });
 }
 
