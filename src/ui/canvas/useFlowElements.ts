@@ -3,7 +3,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { formatShape, type XY } from '../../core/types';
 import type { EditorStore } from '../../state/store';
 import { useAnalysis, useStoreState } from '../EditorContext';
-import { createNodeDataCache, toFlowEdges, type OpFlowNode, type ShapeFlowEdge } from '../model/flowModel';
+import { createNodeDataCache, incomingPorts, toFlowEdges, type OpFlowNode, type ShapeFlowEdge } from '../model/flowModel';
 import { computeHandleSides, NODE_HEIGHT, NODE_WIDTH, type Box } from '../model/handleSides';
 
 /**
@@ -35,12 +35,19 @@ export function useFlowElements(store: EditorStore) {
   const nodeCache = useRef(new IdentityCache<OpFlowNode>()).current;
   const edgeCache = useRef(new IdentityCache<ShapeFlowEdge>()).current;
 
+  const nodeDatas = useMemo(() => {
+    const incoming = incomingPorts(doc);
+    const datas = doc.nodes.map((n) => dataCache.get(n, doc, analysis, sides, incoming));
+    dataCache.keepOnly(new Set(doc.nodes.map((n) => n.id)));
+    return datas;
+  }, [doc, analysis, sides, dataCache]);
+
   const nodes = useMemo<OpFlowNode[]>(
     () =>
       nodeCache.sweep(
-        doc.nodes.map((n) => {
+        doc.nodes.map((n, i) => {
           const position = dragging?.[n.id] ?? n.position;
-          const data = dataCache(n, doc, analysis, sides);
+          const data = nodeDatas[i]!;
           const selected = selectedNodes.has(n.id);
           const size = measured[n.id];
           return nodeCache.get(n.id, [position.x, position.y, data, selected, size], () => ({
@@ -53,7 +60,7 @@ export function useFlowElements(store: EditorStore) {
           }));
         }),
       ),
-    [doc, analysis, sides, selectedNodes, measured, dragging, dataCache, nodeCache],
+    [doc.nodes, nodeDatas, selectedNodes, measured, dragging, nodeCache],
   );
   const edges = useMemo<ShapeFlowEdge[]>(
     () =>

@@ -80,10 +80,27 @@ function safeSummary(node: GraphNode): string {
   }
 }
 
-export function nodeData(node: GraphNode, doc: GraphDoc, analysis: UiAnalysis, sides: HandleSides): OpNodeData {
+/** Connected input ports per node, so building every node's data is one pass over the edges, not one per node. */
+export function incomingPorts(doc: GraphDoc): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  for (const e of doc.edges) {
+    const list = map.get(e.target);
+    if (list) list.push(e.targetPort);
+    else map.set(e.target, [e.targetPort]);
+  }
+  return map;
+}
+
+export function nodeData(
+  node: GraphNode,
+  doc: GraphDoc,
+  analysis: UiAnalysis,
+  sides: HandleSides,
+  incoming: Map<string, number[]> = incomingPorts(doc),
+): OpNodeData {
   const op = getOp(node.op);
   const row = analysis.rowById.get(node.id);
-  const usedPorts = doc.edges.filter((e) => e.target === node.id).map((e) => e.targetPort);
+  const usedPorts = incoming.get(node.id) ?? [];
   const portSides = sides.inputs.get(node.id) ?? new Map<number, Side>();
   const outputSides = sides.outputs.get(node.id) ?? [];
   const fallback = defaultSides([...portSides.values()], outputSides);
@@ -110,17 +127,51 @@ export function nodeData(node: GraphNode, doc: GraphDoc, analysis: UiAnalysis, s
   };
 }
 
-/** Same inputs, same data object: keeps memoised nodes from re-rendering when an unrelated node changes. */
+const sameShape = (a: Shape | undefined, b: Shape | undefined) => a === b || (!!a && !!b && a.c === b.c && a.h === b.h && a.w === b.w);
+const sameList = <T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean = Object.is) =>
+  a === b || (a.length === b.length && a.every((x, i) => same(x, b[i]!)));
+const samePort = (a: PortView, b: PortView) => a.index === b.index && a.label === b.label && a.connected === b.connected && a.side === b.side;
+
+/** Compares what the node renders, by value: the analysis is a new object after every edit, its content mostly not. */
+export function sameNodeData(a: OpNodeData, b: OpNodeData): boolean {
+  return (
+    a.nodeId === b.nodeId &&
+    a.title === b.title &&
+    a.opType === b.opType &&
+    a.opLabel === b.opLabel &&
+    a.category === b.category &&
+    a.summary === b.summary &&
+    sameShape(a.shape, b.shape) &&
+    a.params === b.params &&
+    a.severity === b.severity &&
+    sameList(a.outputs, b.outputs) &&
+    sameList(a.ports, b.ports, samePort) &&
+    sameList(a.messages, b.messages)
+  );
+}
+
+/**
+ * Equal content, same data object: React Flow's memoised node components then skip every node an edit did not
+ * change (one re-render instead of 1,000 when one conv's filter count changes).
+ */
 export function createNodeDataCache() {
-  const cache = new Map<string, { key: unknown[]; data: OpNodeData }>();
-  return (node: GraphNode, doc: GraphDoc, analysis: UiAnalysis, sides: HandleSides): OpNodeData => {
-    const sideKey = JSON.stringify([[...(sides.inputs.get(node.id) ?? [])], sides.outputs.get(node.id)]);
-    const key = [node.op, node.params, node.label, doc.edges, analysis, sideKey];
-    const hit = cache.get(node.id);
-    if (hit && hit.key.every((k, i) => k === key[i])) return hit.data;
-    const data = nodeData(node, doc, analysis, sides);
-    cache.set(node.id, { key, data });
-    return data;
+  const cache = new Map<string, { inputs: unknown[]; data: OpNodeData }>();
+  return {
+    get(node: GraphNode, doc: GraphDoc, analysis: UiAnalysis, sides: HandleSides, incoming: Map<string, number[]>): OpNodeData {
+      // Same inputs (a drag frame moves handles of a few nodes only): skip building the data at all.
+      const sideKey = JSON.stringify([[...(sides.inputs.get(node.id) ?? [])], sides.outputs.get(node.id)]);
+      const inputs = [node, analysis, sideKey, String(incoming.get(node.id) ?? '')];
+      const prev = cache.get(node.id);
+      if (prev && prev.inputs.every((x, i) => x === inputs[i])) return prev.data;
+      const next = nodeData(node, doc, analysis, sides, incoming);
+      const data = prev && sameNodeData(prev.data, next) ? prev.data : next;
+      cache.set(node.id, { inputs, data });
+      return data;
+    },
+    /** Forgets nodes that are gone. */
+    keepOnly(ids: ReadonlySet<string>) {
+      for (const id of cache.keys()) if (!ids.has(id)) cache.delete(id);
+    },
   };
 }
 

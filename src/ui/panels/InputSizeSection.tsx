@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { nearestValid, sizeIndependentErrors, validSizes } from '../../core/solver';
 import type { GraphDoc } from '../../core/types';
 import { setParams } from '../../state/commands';
@@ -9,9 +9,15 @@ const sizeText = (h: number, w: number) => (h === w ? `${h}` : `${h}×${w}`);
 const NEARBY = 64;
 
 /** The input node's size check: is this H×W valid for the whole network, and if not, which sizes are. */
-export function InputSizeSection({ doc, nodeId, h, w }: { doc: GraphDoc; nodeId: string; h: number; w: number }) {
+export function InputSizeSection({ nodeId, ...current }: { doc: GraphDoc; nodeId: string; h: number; w: number }) {
   const { store } = useEditor();
-  const analysis = useAnalysis();
+  // The search runs the shape inference at many sizes (tens of ms on a 1,000-node graph). Deferred, an edit's
+  // shapes reach the canvas first and the verdict follows in a background render that a next edit can interrupt.
+  const doc = useDeferredValue(current.doc);
+  const h = useDeferredValue(current.h);
+  const w = useDeferredValue(current.w);
+  const analysis = useDeferredValue(useAnalysis());
+  const stale = doc !== current.doc || h !== current.h || w !== current.w;
   const blocked = useMemo(() => sizeIndependentErrors(analysis.inference).length > 0, [analysis]);
   const sizesOk = Number.isInteger(h) && Number.isInteger(w) && h >= 1 && w >= 1;
   const nearest = useMemo(() => (sizesOk && !blocked ? nearestValid(doc, { h, w }) : undefined), [doc, h, w, sizesOk, blocked]);
@@ -23,7 +29,7 @@ export function InputSizeSection({ doc, nodeId, h, w }: { doc: GraphDoc; nodeId:
   const setSize = (size: { h: number; w: number }) => setParams(store, nodeId, { height: size.h, width: size.w });
 
   return (
-    <div className={`solver ${valid ? 'ok' : blocked ? 'blocked' : 'bad'}`} data-testid="input-solver">
+    <div className={`solver ${valid ? 'ok' : blocked ? 'blocked' : 'bad'}${stale ? ' stale' : ''}`} data-testid="input-solver" aria-busy={stale}>
       {blocked ? (
         <div className="solver-line">Fix the other errors first; then the valid input sizes can be searched.</div>
       ) : valid ? (

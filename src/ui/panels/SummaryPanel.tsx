@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useAnalysis, useEditor, useEditorState, type SummaryTab } from '../EditorContext';
 import { IconChevronDown, IconError, IconWarning } from '../icons';
 import { formatBytes, formatInt, formatMacs } from '../model/format';
@@ -21,10 +21,14 @@ export function SummaryPanel() {
   };
   const selected = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const { totals, errorCount, warningCount } = analysis;
-  const select = (id: string) => {
-    store.setSelection({ nodes: [id], edges: [] });
-    focusNodes([id]);
-  };
+  // Stable, so the memoised table rows skip re-rendering.
+  const select = useCallback(
+    (id: string) => {
+      store.setSelection({ nodes: [id], edges: [] });
+      focusNodes([id]);
+    },
+    [store, focusNodes],
+  );
   const trace = analysis.mainPath.filter((p, i, all) => p.output && (i === 0 || all[i - 1]!.output?.h !== p.output.h));
 
   return (

@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
+import type { Severity } from '../../core/diagnostics';
 import type { NodeRow } from '../../core/analysis';
 import { getOp } from '../../core/ops';
 import { formatShape } from '../../core/types';
@@ -44,6 +45,7 @@ function sortKey(column: SortColumn, row: NodeRow, index: number): number | stri
 export function SummaryTable({ analysis, selected, onSelect }: { analysis: UiAnalysis; selected: ReadonlySet<string>; onSelect(id: string): void }) {
   const [sort, setSort] = useState<{ column: SortColumn; direction: Direction }>({ column: 'order', direction: 'asc' });
   const rows = useMemo(() => {
+    if (sort.column === 'order' && sort.direction === 'asc') return analysis.rows.map((row, index) => ({ row, index }));
     const indexed = analysis.rows.map((row, index) => ({ row, index, key: sortKey(sort.column, row, index) }));
     indexed.sort((a, b) => {
       const cmp = typeof a.key === 'number' && typeof b.key === 'number' ? a.key - b.key : String(a.key).localeCompare(String(b.key));
@@ -81,31 +83,55 @@ export function SummaryTable({ analysis, selected, onSelect }: { analysis: UiAna
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ row, index }) => {
-            const severity = analysis.severity.get(row.id);
-            return (
-              <tr
-                key={row.id}
-                className={`${selected.has(row.id) ? 'selected' : ''} ${severity ?? ''}`}
-                data-testid={`summary-row-${row.id}`}
-                onClick={() => onSelect(row.id)}
-              >
-                <td className="numeric muted">{index + 1}</td>
-                <td className="node-cell">
-                  {severity === 'error' && <IconError size={12} className="sev-icon-error" />}
-                  {severity === 'warning' && <IconWarning size={12} className="sev-icon-warning" />}
-                  <span className="mono">{row.id}</span>
-                </td>
-                <td>{getOp(row.op)?.label ?? row.op}</td>
-                <td className={`mono${row.output ? '' : ' muted'}`}>{formatShape(row.output)}</td>
-                <td className="numeric">{row.params.total ? formatInt(row.params.total) : <span className="muted">–</span>}</td>
-                <td className="numeric">{row.macs ? formatMacs(row.macs) : <span className="muted">–</span>}</td>
-                <td className="numeric">{row.bytes ? formatBytes(row.bytes) : <span className="muted">–</span>}</td>
-              </tr>
-            );
-          })}
+          {rows.map(({ row, index }) => (
+            <SummaryRow key={row.id} row={row} index={index} severity={analysis.severity.get(row.id)} selected={selected.has(row.id)} onSelect={onSelect} />
+          ))}
         </tbody>
       </table>
     </div>
   );
 }
+
+interface RowProps {
+  row: NodeRow;
+  index: number;
+  severity: Severity | undefined;
+  selected: boolean;
+  onSelect(id: string): void;
+}
+
+/** Rows compare by what they show: every edit brings new row objects, and on a 1,000-node graph most are unchanged. */
+function sameRow(a: RowProps, b: RowProps): boolean {
+  const x = a.row;
+  const y = b.row;
+  return (
+    a.index === b.index &&
+    a.severity === b.severity &&
+    a.selected === b.selected &&
+    a.onSelect === b.onSelect &&
+    x.id === y.id &&
+    x.op === y.op &&
+    formatShape(x.output) === formatShape(y.output) &&
+    x.params.total === y.params.total &&
+    x.macs === y.macs &&
+    x.bytes === y.bytes
+  );
+}
+
+const SummaryRow = memo(function SummaryRow({ row, index, severity, selected, onSelect }: RowProps) {
+  return (
+    <tr className={`${selected ? 'selected' : ''} ${severity ?? ''}`} data-testid={`summary-row-${row.id}`} onClick={() => onSelect(row.id)}>
+      <td className="numeric muted">{index + 1}</td>
+      <td className="node-cell">
+        {severity === 'error' && <IconError size={12} className="sev-icon-error" />}
+        {severity === 'warning' && <IconWarning size={12} className="sev-icon-warning" />}
+        <span className="mono">{row.id}</span>
+      </td>
+      <td>{getOp(row.op)?.label ?? row.op}</td>
+      <td className={`mono${row.output ? '' : ' muted'}`}>{formatShape(row.output)}</td>
+      <td className="numeric">{row.params.total ? formatInt(row.params.total) : <span className="muted">–</span>}</td>
+      <td className="numeric">{row.macs ? formatMacs(row.macs) : <span className="muted">–</span>}</td>
+      <td className="numeric">{row.bytes ? formatBytes(row.bytes) : <span className="muted">–</span>}</td>
+    </tr>
+  );
+}, sameRow);
