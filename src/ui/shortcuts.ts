@@ -2,7 +2,6 @@ import { useEffect, useRef } from 'react';
 import {
   copySelection,
   cutSelection,
-  duplicateSelection,
   parseClipboard,
   paste,
   removeElements,
@@ -11,6 +10,7 @@ import {
 } from '../state/commands';
 import type { EditorStore } from '../state/store';
 import type { ToastKind } from './EditorContext';
+import { freePasteOffset } from './model/pastePlacement';
 
 export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 export const MOD = isMac ? '⌘' : 'Ctrl';
@@ -62,7 +62,6 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function useShortcuts(handlers: ShortcutHandlers): void {
   const ref = useRef(handlers);
   ref.current = handlers;
-  const pasteCount = useRef(0);
 
   useEffect(() => {
     const writeSystemClipboard = (clip: Clipboard) => {
@@ -70,9 +69,7 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
     };
     const pasteClip = (clip: Clipboard) => {
       const { store, notify } = ref.current;
-      pasteCount.current += 1;
-      const step = 40 * pasteCount.current;
-      const ids = paste(store, clip, { x: step, y: step });
+      const ids = paste(store, clip, freePasteOffset(store.getState().doc.nodes, clip.nodes));
       if (ids.length) notify(`Pasted ${plural(ids.length, 'node')}`, 'info');
     };
 
@@ -93,19 +90,20 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
         if (!selection.nodes.length) return;
         h.clipboard.current = copySelection(store);
         writeSystemClipboard(h.clipboard.current);
-        pasteCount.current = 0;
         h.notify(`Copied ${plural(selection.nodes.length, 'node')}`, 'info');
       } else if (mod && key === 'x') {
         if (!hasSelection) return;
         h.clipboard.current = cutSelection(store);
         writeSystemClipboard(h.clipboard.current);
-        pasteCount.current = 0;
       } else if (mod && key === 'v') {
         // Without an in-app copy, let the browser deliver the system clipboard to the paste listener.
         if (!h.clipboard.current) return;
         pasteClip(h.clipboard.current);
       } else if (mod && key === 'd') {
-        if (selection.nodes.length) duplicateSelection(store);
+        if (selection.nodes.length) {
+          const clip = copySelection(store);
+          paste(store, clip, freePasteOffset(store.getState().doc.nodes, clip.nodes));
+        }
       } else if (mod && key === 'a') selectAll(store);
       else if (e.key === 'Escape') store.setSelection({ nodes: [], edges: [] });
       else if (e.key === '?') h.toggleHelp();

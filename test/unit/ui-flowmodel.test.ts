@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseGraph } from '../../src/core/format';
-import type { GraphDoc } from '../../src/core/types';
+import type { GraphDoc, Params } from '../../src/core/types';
 import { analyze } from '../../src/ui/model/analysis';
 import { createNodeDataCache, incomingPorts } from '../../src/ui/model/flowModel';
 import { computeHandleSides } from '../../src/ui/model/handleSides';
@@ -18,7 +18,7 @@ function allData(cache: ReturnType<typeof createNodeDataCache>, doc: GraphDoc) {
   return new Map(doc.nodes.map((n) => [n.id, cache.get(n, doc, analysis, sides, incoming)]));
 }
 
-const withParam = (doc: GraphDoc, id: string, patch: Record<string, unknown>): GraphDoc => ({
+const withParam = (doc: GraphDoc, id: string, patch: Params): GraphDoc => ({
   ...doc,
   nodes: doc.nodes.map((n) => (n.id === id ? { ...n, params: { ...n.params, ...patch } } : n)),
 });

@@ -58,11 +58,11 @@ export function SummaryPanel() {
             <dt>Params</dt>
             <dd data-testid="total-params">{formatInt(totals.params.total)}</dd>
           </div>
-          <div>
+          <div className="totals-minor">
             <dt>Trainable</dt>
             <dd data-testid="total-trainable">{formatInt(totals.params.trainable)}</dd>
           </div>
-          <div>
+          <div className="totals-minor">
             <dt>Non-trainable</dt>
             <dd data-testid="total-nontrainable">{formatInt(totals.params.nonTrainable)}</dd>
           </div>
