@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { compileGraph, type CompiledGraph } from '../src/compile/compile';
 import { PatchConv2DTranspose } from '../src/compile/layers/patchConv2dTranspose';
-import { useNodeBackend } from '../src/compile/nodeBackends';
+import { useNodeBackend } from '../src/runtime/nodeBackends';
 import { compileForInference } from '../src/compile/optimize';
 import type { StateDict } from '../src/compile/stateDict';
 import { exportWeights, loadWeights } from '../src/compile/weights';

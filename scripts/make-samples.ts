@@ -8,8 +8,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RgbaImage } from '../src/compile/image';
-import { encodePng } from '../src/compile/imageFiles';
+import type { RgbaImage } from '../src/runtime/image';
+import { encodePng } from '../src/runtime/imageFiles';
 
 /** mulberry32: a tiny seeded PRNG, so every run writes the same bytes. */
 export function rng(seed: number): () => number {

@@ -1,14 +1,10 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BackendChoice } from '../compile/backends';
-import { compileGraph, type CompiledGraph } from '../compile/compile';
-import { CompileError, WeightsError } from '../compile/errors';
-import { writeModelFolder } from '../compile/folder';
-import { useNodeBackend } from '../compile/nodeBackends';
-import { compileForInference } from '../compile/optimize';
-import { loadWeightsFrom, STATE_DICT_FILE, writeStateDictFile } from '../compile/weightFiles';
-import { exportWeights } from '../compile/weights';
+import type { BackendChoice } from '../runtime';
+import { type CompiledGraph, CompileError, compileForInference, compileGraph, exportWeights, WeightsError } from '../compile';
+import { loadWeightsFrom, STATE_DICT_FILE, writeModelFolder, writeStateDictFile } from '../compile/node';
+import { useNodeBackend } from '../runtime/node';
 import { serializeGraph } from '../core/format/serialize';
 import { CliError, EXIT, onePositional, type Io } from './command';
 import { loadGraph } from './load';

@@ -1,10 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { imageToInput, inputSpecFromParams, renderOutput, resolveView } from '../compile/image';
-import { readImageFile, writePng } from '../compile/imageFiles';
-import { encodeNpy } from '../compile/npy';
-import { compileForInference } from '../compile/optimize';
-import { nhwcToNchw, predict } from '../compile/runtime';
+import { encodeNpy, imageToInput, inputSpecFromParams, nhwcToNchw, predict, renderOutput, resolveView } from '../runtime';
+import { readImageFile, writePng } from '../runtime/node';
+import { compileForInference } from '../compile';
 import { CliError, EXIT, onePositional, type Io } from './command';
 import { compileWithWeights, parseBackend } from './export-action';
 import { runUsage as usage } from './run';

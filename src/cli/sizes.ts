@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { inferShapes } from '../core/infer';
-import { isCleanInference, sizeIndependentErrors, validSizes } from '../core/solver';
+import { isCleanShapeReport, sizeIndependentErrors, validSizes } from '../core/solver';
 import { parseRangeArg } from './args';
 import { EXIT, onePositional, type CliCommand } from './command';
 import { loadGraph } from './load';
@@ -48,12 +48,12 @@ export const sizesCommand: CliCommand = {
     const sizes = validSizes(doc, range);
     const input = current.inputId ? current.nodes.get(current.inputId)?.output : undefined;
     if (values.json) {
-      io.out(JSON.stringify({ range, sizes, current: input ? { h: input.h, w: input.w, valid: isCleanInference(current) } : null }, null, 2));
+      io.out(JSON.stringify({ range, sizes, current: input ? { h: input.h, w: input.w, valid: isCleanShapeReport(current) } : null }, null, 2));
       return sizes.length ? EXIT.ok : EXIT.problems;
     }
     const where = `${range.min}..${range.max}`;
     io.out(sizes.length ? `Valid square input sizes in ${where}: ${describeSizes(sizes)}` : `No valid square input size in ${where}.`);
-    if (input) io.out(`Current input ${input.h}×${input.w}: ${isCleanInference(current) ? 'valid' : 'has size problems (see unet-studio summary)'}.`);
+    if (input) io.out(`Current input ${input.h}×${input.w}: ${isCleanShapeReport(current) ? 'valid' : 'has size problems (see unet-studio summary)'}.`);
     return sizes.length ? EXIT.ok : EXIT.problems;
   },
 };

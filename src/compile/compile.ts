@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { inferShapes, type Inference } from '../core/infer';
+import { inferShapes, type ShapeReport } from '../core/infer';
 import type { LayerSpec, OpDef } from '../core/op';
 import type { GraphDoc, Params, Shape } from '../core/types';
 import { CompileError, type CompileProblem } from './errors';
@@ -20,7 +20,7 @@ export interface CompiledGraph {
   /** The graph the model was built from (after any inference rewrite). */
   doc: GraphDoc;
   /** Core shape inference of `doc`; per-node params here are validated and defaulted. */
-  shapes: Inference;
+  shapes: ShapeReport;
   /** Each node's tfjs layers, in chain order (empty for nodes that only name a tensor, like `output`). */
   layerNames: Map<string, string[]>;
   inputIds: string[];
@@ -148,7 +148,7 @@ export function compileGraph(source: GraphDoc, options: CompileOptions = {}): Co
 }
 
 /** Output nodes (ports but no consumers, category io) in document order; else every sink of the graph. */
-function outputNodes(doc: GraphDoc, shapes: Inference): string[] {
+function outputNodes(doc: GraphDoc, shapes: ShapeReport): string[] {
   const consumed = new Set(doc.edges.map((e) => e.source));
   const sinks = doc.nodes.filter((n) => !consumed.has(n.id) && shapes.nodes.get(n.id)?.output);
   const marked = sinks.filter((n) => shapes.nodes.get(n.id)?.op?.category === 'io');

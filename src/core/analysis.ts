@@ -1,6 +1,6 @@
 import type { Diagnostic, Fix } from './diagnostics';
 import type { GraphIndex } from './graph';
-import { BYTES_PER_VALUE, inferShapes, type Inference, type NodeInfo } from './infer';
+import { BYTES_PER_VALUE, inferShapes, type ShapeReport, type NodeInfo } from './infer';
 import type { ParamCount } from './op';
 import { DEFAULT_MAX_DISTANCE, isSizeDiagnostic, nearestValid, sizeIndependentErrors } from './solver';
 import type { GraphDoc, Shape } from './types';
@@ -31,14 +31,14 @@ export interface Totals {
   /** Sum of every node's output (what a training step keeps for backprop). */
   activationBytes: number;
   /**
-   * Most memory held at once during one inference, when each tensor is freed after its last consumer runs.
+   * Most memory held at once during one forward pass, when each tensor is freed after its last consumer runs.
    * The input counts; graph outputs stay until the end. Nodes with unknown shapes count as zero.
    */
   peakBytes: number;
 }
 
 export interface Analysis {
-  inference: Inference;
+  shapes: ShapeReport;
   rows: NodeRow[];
   totals: Totals;
   /** Errors first, then warnings; within each, in execution order of their node. */
@@ -66,35 +66,35 @@ const total = (p: ParamCount) => ({ trainable: p.trainable, nonTrainable: p.nonT
 
 /** Everything the UI and the CLI show about a graph, computed in one pass plus (when needed) a size search. */
 export function analyzeGraph(doc: Graph, options: AnalysisOptions = {}): Analysis {
-  const inference = inferShapes(doc, { input: options.input });
-  const index = inference.index;
-  const ids = executionOrder(inference);
-  const rows = ids.map((id) => toRow(index.nodes.get(id)!, inference.nodes.get(id)!));
+  const shapes = inferShapes(doc, { input: options.input });
+  const index = shapes.index;
+  const ids = executionOrder(shapes);
+  const rows = ids.map((id) => toRow(index.nodes.get(id)!, shapes.nodes.get(id)!));
 
-  const input = inputOf(inference);
-  const diagnostics = [...inference.diagnostics];
+  const input = inputOf(shapes);
+  const diagnostics = [...shapes.diagnostics];
   if (input && options.solve !== false) {
-    const sizeProblem = addSizeSuggestions(doc, inference, diagnostics, input, options);
+    const sizeProblem = addSizeSuggestions(doc, shapes, diagnostics, input, options);
     if (sizeProblem) diagnostics.push(sizeProblem);
   }
   sortDiagnostics(diagnostics, ids);
   const errorCount = diagnostics.filter((d) => d.severity === 'error').length;
 
   return {
-    inference,
+    shapes,
     rows,
-    totals: totals(rows, inference, index),
+    totals: totals(rows, shapes, index),
     diagnostics,
     errorCount,
     warningCount: diagnostics.length - errorCount,
     input,
-    mainPath: longestPath(inference, index).map((id) => ({ id, output: inference.nodes.get(id)!.output })),
+    mainPath: longestPath(shapes, index).map((id) => ({ id, output: shapes.nodes.get(id)!.output })),
   };
 }
 
 /** The execution order, then any nodes on a cycle (they never run, but the UI still lists them). */
-function executionOrder(inference: Inference): string[] {
-  const { order, index } = inference;
+function executionOrder(shapes: ShapeReport): string[] {
+  const { order, index } = shapes;
   if (order.length === index.nodes.size) return order;
   const inOrder = new Set(order);
   return [...order, ...[...index.nodes.keys()].filter((id) => !inOrder.has(id))];
@@ -133,13 +133,13 @@ function toRow(node: GraphDoc['nodes'][number], info: NodeInfo): NodeRow {
   };
 }
 
-function inputOf(inference: Inference): Analysis['input'] {
-  const id = inference.inputId;
-  const shape = id ? inference.nodes.get(id)?.output : undefined;
-  return id && shape ? { id, shape, batch: inference.batch } : undefined;
+function inputOf(shapes: ShapeReport): Analysis['input'] {
+  const id = shapes.inputId;
+  const shape = id ? shapes.nodes.get(id)?.output : undefined;
+  return id && shape ? { id, shape, batch: shapes.batch } : undefined;
 }
 
-function totals(rows: NodeRow[], inference: Inference, index: GraphIndex): Totals {
+function totals(rows: NodeRow[], shapes: ShapeReport, index: GraphIndex): Totals {
   const params = { trainable: 0, nonTrainable: 0 };
   let macs = 0;
   let activationBytes = 0;
@@ -150,12 +150,12 @@ function totals(rows: NodeRow[], inference: Inference, index: GraphIndex): Total
     activationBytes += r.bytes;
   }
   const all = total(params);
-  return { params: all, paramBytes: all.total * BYTES_PER_VALUE, macs, activationBytes, peakBytes: peakMemory(inference, index) };
+  return { params: all, paramBytes: all.total * BYTES_PER_VALUE, macs, activationBytes, peakBytes: peakMemory(shapes, index) };
 }
 
-/** Simulates one inference in execution order, freeing each tensor after its last consumer has run. */
-export function peakMemory(inference: Inference, index: GraphIndex): number {
-  const { order, nodes } = inference;
+/** Simulates one forward pass in execution order, freeing each tensor after its last consumer has run. */
+export function peakMemory(shapes: ShapeReport, index: GraphIndex): number {
+  const { order, nodes } = shapes;
   const consumersLeft = new Map<string, number>(); // only consumers that run count
   for (const id of order) for (const e of index.incoming.get(id)!) consumersLeft.set(e.source, (consumersLeft.get(e.source) ?? 0) + 1);
   // A tensor an output node returns lives to the end (the output node aliases it).
@@ -176,18 +176,18 @@ export function peakMemory(inference: Inference, index: GraphIndex): number {
 }
 
 /** Longest path (in nodes) ending at an output node (or any sink when there is none), ties to the lowest port. */
-function longestPath(inference: Inference, index: GraphIndex): string[] {
+function longestPath(shapes: ShapeReport, index: GraphIndex): string[] {
   const depth = new Map<string, number>();
-  for (const id of inference.order) {
+  for (const id of shapes.order) {
     let best = 0;
     for (const e of index.incoming.get(id)!) best = Math.max(best, depth.get(e.source)! + 1);
     depth.set(id, best);
   }
   let end: string | undefined;
   let endIsOutput = false;
-  for (const id of inference.order) {
+  for (const id of shapes.order) {
     if (index.outgoing.get(id)!.length > 0) continue;
-    const isOutput = inference.nodes.get(id)!.op?.type === 'output';
+    const isOutput = shapes.nodes.get(id)!.op?.type === 'output';
     if (end === undefined || (isOutput && !endIsOutput) || (isOutput === endIsOutput && depth.get(id)! > depth.get(end)!))
       (end = id), (endIsOutput = isOutput);
   }
@@ -213,7 +213,7 @@ const sizeText = (s: { h: number; w: number }) => (s.h === s.w ? `${s.h}` : `${s
  */
 function addSizeSuggestions(
   doc: Graph,
-  inference: Inference,
+  shapes: ShapeReport,
   diagnostics: Diagnostic[],
   input: NonNullable<Analysis['input']>,
   options: AnalysisOptions,
@@ -221,7 +221,7 @@ function addSizeSuggestions(
   const sized = diagnostics.filter(isSizeDiagnostic);
   if (sized.length === 0) return undefined;
   const { h, w, c } = input.shape;
-  const blocked = sizeIndependentErrors(inference).length > 0;
+  const blocked = sizeIndependentErrors(shapes).length > 0;
   const found = blocked
     ? { suggestions: [] }
     : nearestValid(doc, { h, w }, { channels: c, maxDistance: options.maxDistance });

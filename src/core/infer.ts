@@ -29,7 +29,7 @@ export interface ShapeOptions {
   input?: Partial<Shape>;
 }
 
-export interface Inference {
+export interface ShapeReport {
   nodes: Map<string, NodeInfo>;
   /** Shape carried by each edge (its source's output), undefined when unknown. */
   edges: Map<string, Shape | undefined>;
@@ -45,7 +45,7 @@ const sizeOk = (v: number) => Number.isInteger(v) && v >= 1 && v <= 2 ** 31;
 const shapeOk = (s: Shape) => sizeOk(s.c) && sizeOk(s.h) && sizeOk(s.w);
 
 /** Infers every node's output shape. Never throws: problems become diagnostics and downstream shapes unknown. */
-export function inferShapes(doc: Pick<GraphDoc, 'nodes' | 'edges'>, options: ShapeOptions = {}): Inference {
+export function inferShapes(doc: Pick<GraphDoc, 'nodes' | 'edges'>, options: ShapeOptions = {}): ShapeReport {
   const diagnostics: Diagnostic[] = [];
   const report = (nodeId: string | undefined, i: OpIssue) => diagnostics.push({ ...i, nodeId });
   const index = indexGraph(doc);

@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostics';
-import { inferShapes, type Inference } from './infer';
+import { inferShapes, type ShapeReport } from './infer';
 import type { GraphDoc } from './types';
 
 type Graph = Pick<GraphDoc, 'nodes' | 'edges'>;
@@ -20,8 +20,8 @@ export const isSizeDiagnostic = (d: Diagnostic): boolean => SIZE_CODES.has(d.cod
  * A size is valid when nothing goes wrong: no error at all, and no pool silently dropping a row or column
  * (the paper U-Net at 570 only warns, yet the paper requires an even size at every pool).
  */
-export const isCleanInference = (inference: Inference): boolean =>
-  !inference.diagnostics.some((d) => d.severity === 'error' || d.code === 'odd-pool');
+export const isCleanShapeReport = (shapes: ShapeReport): boolean =>
+  !shapes.diagnostics.some((d) => d.severity === 'error' || d.code === 'odd-pool');
 
 /** The input node's own limits (ops/input.ts): no size outside them can be valid. */
 export const MIN_SIZE = 1;
@@ -60,20 +60,20 @@ function sizeTester(doc: Graph, options: SolverOptions) {
     if (h < MIN_SIZE || w < MIN_SIZE || h > MAX_SIZE || w > MAX_SIZE) return false;
     const key = `${h}x${w}`;
     let ok = seen.get(key);
-    if (ok === undefined) seen.set(key, (ok = isCleanInference(inferShapes(doc, { input: { h, w, c: options.channels } }))));
+    if (ok === undefined) seen.set(key, (ok = isCleanShapeReport(inferShapes(doc, { input: { h, w, c: options.channels } }))));
     return ok;
   };
   return { test };
 }
 
 /** Errors present at this size that no other input size can clear. */
-export function sizeIndependentErrors(inference: Inference): Diagnostic[] {
-  return inference.diagnostics.filter(
+export function sizeIndependentErrors(shapes: ShapeReport): Diagnostic[] {
+  return shapes.diagnostics.filter(
     (d) =>
       d.severity === 'error' &&
       !isSizeDiagnostic(d) &&
       // The input's own height/width out of range is a size problem, not a structural one.
-      !(d.code === 'bad-param' && d.nodeId === inference.inputId && (d.field === 'height' || d.field === 'width')),
+      !(d.code === 'bad-param' && d.nodeId === shapes.inputId && (d.field === 'height' || d.field === 'width')),
   );
 }
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toTfjsFiles } from '../../src/compile/artifacts';
-import { encodePng } from '../../src/compile/imageFiles';
+import { encodePng } from '../../src/runtime/imageFiles';
 import { compileGraph } from '../../src/compile/compile';
 import { buildUNet } from '../../src/core/builder';
 import { serializeGraph } from '../../src/core/format/serialize';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DepthToSpace, LeakyConv2D, ReflectionPadding2D, UpsampleBilinear } from '../../src/compile/layers';
 import { PatchConv2DTranspose } from '../../src/compile/layers/patchConv2dTranspose';
-import { useNodeBackend } from '../../src/compile/nodeBackends';
+import { useNodeBackend } from '../../src/runtime/nodeBackends';
 
 beforeAll(async () => {
   await useNodeBackend('wasm');

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../src/compile/compile';
 import { WeightsError } from '../../src/compile/errors';
-import { useNodeBackend } from '../../src/compile/nodeBackends';
-import { nchwToNhwc, predict } from '../../src/compile/runtime';
+import { useNodeBackend } from '../../src/runtime/nodeBackends';
+import { nchwToNhwc, predict } from '../../src/runtime/predict';
 import { stateDictFromJson, stateDictToJson, tensorFromJson, type StateDict } from '../../src/compile/stateDict';
 import { exportWeights, loadWeights } from '../../src/compile/weights';
 import { fixtureGraph, readParityFixture } from './compile-helpers';

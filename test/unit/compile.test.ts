@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph, type CompiledGraph } from '../../src/compile/compile';
 import { CompileError } from '../../src/compile/errors';
-import { useNodeBackend } from '../../src/compile/nodeBackends';
+import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import { buildUNet, getVariant } from '../../src/core/builder';
 import { inferShapes } from '../../src/core/infer';
 import type { GraphDoc } from '../../src/core/types';

@@ -6,8 +6,8 @@ import { loadTfjsModel, loadTfjsWeights, toTfjsFiles } from '../../src/compile/a
 import { compileGraph } from '../../src/compile/compile';
 import { WeightsError } from '../../src/compile/errors';
 import { readModelFolder, readTfjsFolder, writeModelFolder } from '../../src/compile/folder';
-import { useNodeBackend } from '../../src/compile/nodeBackends';
-import { nchwToNhwc, predict } from '../../src/compile/runtime';
+import { useNodeBackend } from '../../src/runtime/nodeBackends';
+import { nchwToNhwc, predict } from '../../src/runtime/predict';
 import { loadWeights } from '../../src/compile/weights';
 import { parseGraph } from '../../src/core/format/parse';
 import { fixtureGraph, handGraph, maxAbsDiff, readParityFixture } from './compile-helpers';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyFix } from '../../src/core/fixes';
-import { inferShapes, type Inference } from '../../src/core/infer';
+import { inferShapes, type ShapeReport } from '../../src/core/infer';
 import type { OpDef, OpExample } from '../../src/core/op';
 import { getOp, OPS } from '../../src/core/ops';
 import { checkParam, defaultParams, withDefaults } from '../../src/core/params';
@@ -30,7 +30,7 @@ function exampleDoc(op: OpDef, ex: OpExample): GraphDoc {
   return { format: 'unet-studio/graph', version: 1, name: `${op.type} example`, nodes, edges };
 }
 
-const issuesOf = (r: Inference, severity: 'error' | 'warning', id = 'n') =>
+const issuesOf = (r: ShapeReport, severity: 'error' | 'warning', id = 'n') =>
   r.diagnostics.filter((d) => d.severity === severity && d.nodeId === id);
 
 const cases = OPS.flatMap((op) => op.examples.map((ex, i) => ({ op, ex, name: `${op.type} #${i} ${ex.title ?? ''}`.trim() })));

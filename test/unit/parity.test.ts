@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useNodeBackend } from '../../src/compile/nodeBackends';
+import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import { compileGraph } from '../../src/compile/compile';
 import { FAST_INFERENCE } from '../../src/compile/optimize';
-import { nchwToNhwc, nhwcToNchw, predict } from '../../src/compile/runtime';
+import { nchwToNhwc, nhwcToNchw, predict } from '../../src/runtime/predict';
 import { loadWeights } from '../../src/compile/weights';
 import { fixtureGraph, maxAbsDiff, parityFixtureNames, readParityFixture } from './compile-helpers';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confusion, dice, foregroundMask, iou, maskFromRgba, resampleMask } from '../../src/compile/metrics';
+import { confusion, dice, foregroundMask, iou, maskFromRgba, resampleMask } from '../../src/runtime/metrics';
 
 describe('dice and iou', () => {
   const truth = [1, 1, 1, 1, 0, 0, 0, 0];

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../src/compile/compile';
 import { compileForInference } from '../../src/compile/optimize';
-import { predict, type TensorData } from '../../src/compile/runtime';
-import { predictStepped } from '../../src/compile/stepped';
+import { predict, type TensorData } from '../../src/runtime/predict';
+import { predictStepped } from '../../src/runtime/stepped';
 import { buildUNet } from '../../src/core/builder';
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describePlan, extractTile, mirrorIndex, planTiles, stitchTile, TilingError, type TileGeometry, type TilePlan } from '../../src/compile/tiling';
+import { describePlan, extractTile, mirrorIndex, planTiles, stitchTile, TilingError, type TileGeometry, type TilePlan } from '../../src/runtime/tiling';
 
 /** An image whose every value says where it came from: (y·W + x)·C + c. */
 const ramp = (h: number, w: number, c: number) => Float32Array.from({ length: h * w * c }, (_, i) => i);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { activateFirst, isSoftwareRenderer } from '../../src/compile/backends';
-import { useNodeBackend } from '../../src/compile/nodeBackends';
+import { activateFirst, isSoftwareRenderer } from '../../src/runtime/backends';
+import { useNodeBackend } from '../../src/runtime/nodeBackends';
 
 describe('Node backends', () => {
   it('auto picks wasm first', async () => {

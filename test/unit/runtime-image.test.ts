@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { imageToInput, inputSpecFromParams, renderOutput, resolveView, type RgbaImage } from '../../src/compile/image';
-import { decodeImage, encodePng } from '../../src/compile/imageFiles';
-import { decodeNpy, encodeNpy } from '../../src/compile/npy';
-import { useNodeBackend } from '../../src/compile/nodeBackends';
+import { imageToInput, inputSpecFromParams, renderOutput, resolveView, type RgbaImage } from '../../src/runtime/image';
+import { decodeImage, encodePng } from '../../src/runtime/imageFiles';
+import { decodeNpy, encodeNpy } from '../../src/runtime/npy';
+import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import { membranes, nuclei, type SampleEntry } from '../../scripts/make-samples';
 import { ROOT } from './compile-helpers';
 

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../src/compile/compile';
-import { useNodeBackend } from '../../src/compile/nodeBackends';
+import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import { compileForInference } from '../../src/compile/optimize';
-import { nchwToNhwc, nhwcToNchw, predict, predictTensors } from '../../src/compile/runtime';
+import { nchwToNhwc, nhwcToNchw, predict, predictTensors } from '../../src/runtime/predict';
 import type { StateDict } from '../../src/compile/stateDict';
 import { exportWeights, loadWeights } from '../../src/compile/weights';
 import { buildUNet, getVariant } from '../../src/core/builder';

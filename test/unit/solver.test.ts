@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inferShapes } from '../../src/core/infer';
-import { isCleanInference, nearestValid, validSizes } from '../../src/core/solver';
+import { isCleanShapeReport, nearestValid, validSizes } from '../../src/core/solver';
 import type { GraphDoc } from '../../src/core/types';
 
 const load = (path: string): GraphDoc => JSON.parse(readFileSync(new URL(`../fixtures/cli/${path}`, import.meta.url), 'utf8')) as GraphDoc;
@@ -21,7 +21,7 @@ describe('validSizes', () => {
 
   it('agrees with the engine: every listed size is clean, every other size is not', () => {
     const sizes = new Set(validSizes(twoBranch, { min: 1, max: 40 }));
-    for (let s = 1; s <= 40; s++) expect(isCleanInference(inferShapes(twoBranch, { input: { h: s, w: s } })), `size ${s}`).toBe(sizes.has(s));
+    for (let s = 1; s <= 40; s++) expect(isCleanShapeReport(inferShapes(twoBranch, { input: { h: s, w: s } })), `size ${s}`).toBe(sizes.has(s));
     expect([...sizes]).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40]);
   });
 

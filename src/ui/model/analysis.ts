@@ -28,7 +28,7 @@ export function indexAnalysis(analysis: Analysis): UiAnalysis {
   return {
     ...analysis,
     rowById: new Map(analysis.rows.map((r) => [r.id, r])),
-    edgeShapes: analysis.inference.edges,
+    edgeShapes: analysis.shapes.edges,
     byNode,
     severity,
   };

@@ -18,7 +18,7 @@ export function InputSizeSection({ nodeId, ...current }: { doc: GraphDoc; nodeId
   const w = useDeferredValue(current.w);
   const analysis = useDeferredValue(useAnalysis());
   const stale = doc !== current.doc || h !== current.h || w !== current.w;
-  const blocked = useMemo(() => sizeIndependentErrors(analysis.inference).length > 0, [analysis]);
+  const blocked = useMemo(() => sizeIndependentErrors(analysis.shapes).length > 0, [analysis]);
   const sizesOk = Number.isInteger(h) && Number.isInteger(w) && h >= 1 && w >= 1;
   const nearest = useMemo(() => (sizesOk && !blocked ? nearestValid(doc, { h, w }) : undefined), [doc, h, w, sizesOk, blocked]);
   const valid = !!nearest && nearest.h.below === h && nearest.h.above === h && nearest.w.below === w && nearest.w.above === w;

@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import type { BackendChoice } from '../../compile/backends';
+import type { BackendChoice } from '../../runtime';
 import { IconError } from '../icons';
 import type { RunPlan } from './plan';
 import type { RunProgress } from './runner';

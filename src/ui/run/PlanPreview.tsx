@@ -1,6 +1,5 @@
 import { useMemo } from 'react';
-import type { RgbaImage } from '../../compile/image';
-import { mirrorIndex, type TilePlan } from '../../compile/tiling';
+import { mirrorIndex, type RgbaImage, type TilePlan } from '../../runtime';
 import { DrawCanvas } from './canvas';
 import { shadeOutside } from './drawResult';
 import type { RunPlan } from './plan';

@@ -1,6 +1,6 @@
 import { formatBytes } from '../model/format';
 import { IconWarning } from '../icons';
-import type { RgbaImage } from '../../compile/image';
+import type { RgbaImage } from '../../runtime';
 import { describeMemory, type PlanOutcome, type SizeMode } from './plan';
 import { PlanPreview } from './PlanPreview';
 import type { RunPanelState, RunSession } from './session';

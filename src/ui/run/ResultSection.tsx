@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { dice, foregroundMask, iou, resampleMask } from '../../compile/metrics';
+import { dice, foregroundMask, iou, resampleMask } from '../../runtime';
 import { DrawCanvas, drawSize, pixelCanvas } from './canvas';
 import { classCss, drawAlone, drawOverlay, type ResultMode } from './drawResult';
 import type { LoadedImage } from './images';

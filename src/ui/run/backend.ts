@@ -3,8 +3,8 @@
  * describes the device, and notices a lost WebGL context so the next run can fall back to wasm.
  */
 import * as tf from '@tensorflow/tfjs';
-import { isSoftwareRenderer, type BackendChoice, type BackendName, type BackendSelection } from '../../compile/backends';
-import { useBrowserBackend, webglRenderer } from '../../compile/browserBackends';
+import { type BackendChoice, type BackendName, type BackendSelection, isSoftwareRenderer } from '../../runtime';
+import { useBrowserBackend, webglRenderer } from '../../runtime/browser';
 
 export interface ActiveBackend {
   name: BackendName;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type CSSProperties } from 'react';
-import type { RgbaImage } from '../../compile/image';
+import type { RgbaImage } from '../../runtime';
 import type { Pixels } from './render';
 
 /** Pixels on a canvas of their own size (a source for drawImage with scaling). */

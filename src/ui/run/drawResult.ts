@@ -1,5 +1,5 @@
 /** Canvas drawing for the result views: the input with an output over it, masks, heatmaps, image outputs. */
-import type { Region } from '../../compile/metrics';
+import type { Region } from '../../runtime';
 import { classColor } from './render';
 
 export type ResultMode = 'overlay' | 'mask' | 'heatmap' | 'image';

@@ -3,8 +3,7 @@
  * node, run on the same input the run used (one tile for tiled runs). Only the first N channels are read back.
  */
 import * as tf from '@tensorflow/tfjs';
-import { predictTensors, type TensorData } from '../../compile/runtime';
-import { extractTile } from '../../compile/tiling';
+import { extractTile, predictTensors, type TensorData } from '../../runtime';
 import type { Shape } from '../../core/types';
 import type { ModelEntry } from './models';
 import type { RunResult } from './runner';

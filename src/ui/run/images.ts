@@ -2,8 +2,7 @@
  * Images for the run panel: the bundled samples (public/samples/index.json, written by scripts/make-samples.ts)
  * with their ground-truth masks, and the user's own PNG/JPEG files, decoded by the browser.
  */
-import type { RgbaImage } from '../../compile/image';
-import { maskFromRgba } from '../../compile/metrics';
+import { maskFromRgba, type RgbaImage } from '../../runtime';
 
 export interface SampleEntry {
   id: string;

@@ -3,13 +3,8 @@
  * input size, the backend and the weights. One entry lives at a time; a new key disposes the old models.
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadTfjsWeights, type TfjsFiles } from '../../compile/artifacts';
-import type { BackendName } from '../../compile/backends';
-import { compileGraph, type CompiledGraph } from '../../compile/compile';
-import { compileForInference } from '../../compile/optimize';
-import type { StateDict } from '../../compile/stateDict';
-import type { Size } from '../../compile/tiling';
-import { exportWeights, loadWeights } from '../../compile/weights';
+import { type CompiledGraph, compileForInference, compileGraph, exportWeights, loadTfjsWeights, loadWeights, type StateDict, type TfjsFiles } from '../../compile';
+import type { BackendName, Size } from '../../runtime';
 import type { GraphDoc } from '../../core/types';
 import { sameForAnalysis } from '../model/useStableAnalysis';
 

@@ -6,9 +6,7 @@
 import { analyzeGraph, type Analysis } from '../../core/analysis';
 import { nearestValid } from '../../core/solver';
 import type { GraphDoc, Shape } from '../../core/types';
-import { inputSpecFromParams, type InputSpec } from '../../compile/image';
-import type { Region } from '../../compile/metrics';
-import { describePlan, planTiles, TilingError, type Size, type TileGeometry, type TilePlan } from '../../compile/tiling';
+import { describePlan, type InputSpec, inputSpecFromParams, planTiles, type Region, type Size, type TileGeometry, type TilePlan, TilingError } from '../../runtime';
 import { formatBytes } from '../model/format';
 
 export type SizeMode = 'auto' | 'tile' | 'resize';
@@ -78,7 +76,7 @@ export const DEFAULT_BUDGET_BYTES = 1.5e9;
 const px = (s: Size) => `${s.w}×${s.h}`;
 
 function outputNodes(analysis: Analysis): { id: string; shape?: Shape; jump?: number }[] {
-  const { nodes, index } = analysis.inference;
+  const { nodes, index } = analysis.shapes;
   const rows = analysis.rows.filter((r) => r.op === 'output');
   const chosen = rows.length ? rows : analysis.rows.filter((r) => (index.outgoing.get(r.id)?.length ?? 0) === 0 && r.op !== 'input');
   return chosen.map((r) => ({ id: r.id, shape: r.output, jump: nodes.get(r.id)?.jump }));
@@ -97,7 +95,7 @@ function geometryOf(input: Shape, outputs: { shape?: Shape; jump?: number }[]): 
 /** The network's largest cumulative stride (e.g. 16 after four 2×2 pools): tiles starting on it are seamless. */
 function poolingGrid(analysis: Analysis): number {
   let grid = 1;
-  for (const info of analysis.inference.nodes.values()) if (info.jump && Number.isInteger(info.jump) && info.jump > grid) grid = info.jump;
+  for (const info of analysis.shapes.nodes.values()) if (info.jump && Number.isInteger(info.jump) && info.jump > grid) grid = info.jump;
   return grid;
 }
 

@@ -2,11 +2,7 @@
  * One run: backend, model (cached), preprocessing, forward passes tile by tile with progress and cancel,
  * stitching, timings. Holds no tensors between calls; a lost WebGL context falls back to wasm and retries.
  */
-import type { BackendChoice } from '../../compile/backends';
-import { imageToInput, resolveView, type OutputView, type RgbaImage } from '../../compile/image';
-import type { TensorData } from '../../compile/runtime';
-import { predictStepped } from '../../compile/stepped';
-import { extractTile, stitchTile } from '../../compile/tiling';
+import { type BackendChoice, extractTile, imageToInput, type OutputView, predictStepped, resolveView, type RgbaImage, stitchTile, type TensorData } from '../../runtime';
 import type { GraphDoc } from '../../core/types';
 import { activateBackend, recoverFromLostWebgl, webglContextLost, type ActiveBackend } from './backend';
 import { median, recordPass, type ModelCache, type ModelEntry, type WeightsSource } from './models';

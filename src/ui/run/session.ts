@@ -4,9 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { useSyncExternalStore } from 'react';
-import type { BackendChoice } from '../../compile/backends';
-import { CompileError, WeightsError } from '../../compile/errors';
-import type { Size } from '../../compile/tiling';
+import type { BackendChoice, Size } from '../../runtime';
+import { CompileError, WeightsError } from '../../compile';
 import type { GraphDoc } from '../../core/types';
 import { activateBackend, loseWebglContext } from './backend';
 import { loadImageFile, loadSample, loadSampleList, type LoadedImage, type SampleEntry } from './images';

@@ -3,8 +3,7 @@
  * download write them), an exported folder (graph.json + model.json + weights.bin), or a PyTorch-layout state
  * dict (weights.json, as `unet-studio export --format state-dict` writes it).
  */
-import type { TfjsFiles } from '../../compile/artifacts';
-import { stateDictFromJson } from '../../compile/stateDict';
+import { stateDictFromJson, type TfjsFiles } from '../../compile';
 import type { WeightsSource } from './models';
 
 /** Any File-like with a name and bytes (tests pass plain objects). */

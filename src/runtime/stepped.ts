@@ -4,7 +4,7 @@
  * synchronous backend (wasm, cpu) keeps the page responsive, reports progress and can be cancelled.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TensorData } from './runtime';
+import type { TensorData } from './predict';
 
 interface Symbolic {
   name: string;

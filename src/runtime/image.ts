@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Params } from '../core/types';
-import type { TensorData } from './runtime';
+import type { TensorData } from './predict';
 
 /** 8-bit RGBA pixels, row-major: what a canvas ImageData or a decoded PNG/JPEG gives. */
 export interface RgbaImage {

@@ -1,0 +1,3 @@
+/** Node-only runtime pieces: backend start-up from node_modules, image files on disk. */
+export { NODE_BACKENDS, useNodeBackend } from './nodeBackends';
+export { decodeImage, encodePng, readImageFile, writePng } from './imageFiles';
