@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { inferShapes, type ShapeReport } from '../core/infer';
-import type { LayerSpec, OpDef } from '../core/op';
+import type { OpDef } from '../core/op';
 import type { GraphDoc, Params, Shape } from '../core/types';
 import { CompileError, type CompileProblem } from './errors';
 import { rewriteForInference, type FoldedBatchNorm, type InferenceOptions } from './inference';
+import { applyLayerGraph, instantiate } from './layerGraph';
 import { registerCustomLayers } from './layers';
 import { NameRegistry, layerSafeName } from './names';
 import { fuseActivations } from './peephole';
@@ -21,8 +22,10 @@ export interface CompiledGraph {
   doc: GraphDoc;
   /** Core shape inference of `doc`; per-node params here are validated and defaulted. */
   shapes: ShapeReport;
-  /** Each node's tfjs layers, in chain order (empty for nodes that only name a tensor, like `output`). */
+  /** Each node's tfjs layers, in graph order (empty for nodes that only name a tensor, like `output`). */
   layerNames: Map<string, string[]>;
+  /** Each node's keyed layers: layer key → tfjs layer name. */
+  layerKeys: Map<string, Map<string, string>>;
   inputIds: string[];
   /** Output nodes in the order of `model.outputs`. */
   outputIds: string[];
@@ -35,21 +38,15 @@ export interface CompiledGraph {
 
 type Sym = tf.SymbolicTensor;
 
-/**
- * The tfjs class registered under `className` (built-in or ours; Conv2DTranspose resolves to the fast
- * PatchConv2DTranspose once registerCustomLayers ran), instantiated from its config.
- */
-function instantiate(spec: LayerSpec): tf.layers.Layer {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap[spec.className];
-  if (!entry) throw new Error(`no tfjs layer class "${spec.className}" is registered`);
-  const [cls, fromConfig] = entry;
-  // tfjs constructors may keep or normalise the config in place; give each layer its own copy.
-  return fromConfig(cls, structuredClone(spec.config) as tf.serialization.ConfigDict) as tf.layers.Layer;
-}
-
 const nhwc = (s: Shape) => [null, s.h, s.w, s.c];
 const sameShape = (got: (number | null)[], want: (number | null)[]) =>
   got.length === want.length && got.every((v, i) => v === want[i]);
+
+/** A node's layers: names in graph order, and the name of each keyed layer (what WeightSpec.layer refers to). */
+export interface NodeLayers {
+  names: string[];
+  keys: Map<string, string>;
+}
 
 /** Ports without edges (inputs) become model inputs; layer-less nodes with one port alias their input. */
 function applyNode(
@@ -61,36 +58,27 @@ function applyNode(
   output: Shape,
   names: NameRegistry,
   customLayers: boolean,
-): { tensor: Sym; layers: string[] } {
+): { tensor: Sym; layers: NodeLayers } {
   const base = layerSafeName(id);
   const specs = fuseActivations(op.tfjs(params, { name: base, inputs: inputShapes, output }), { customLayers });
+  const layers: NodeLayers = { names: [], keys: new Map() };
   if (specs.length === 0) {
     if (ins.length === 0) {
       const name = names.claim(base);
-      return { tensor: tf.input({ shape: [output.h, output.w, output.c], name }), layers: [name] };
+      layers.names.push(name);
+      return { tensor: tf.input({ shape: [output.h, output.w, output.c], name }), layers };
     }
-    if (ins.length === 1) return { tensor: ins[0]!, layers: [] };
+    if (ins.length === 1) return { tensor: ins[0]!, layers };
     throw new Error(`op "${op.type}" maps to no layer but has ${ins.length} inputs`);
   }
-  const layers: string[] = [];
-  let tensor: Sym | undefined;
-  specs.forEach((spec, k) => {
+  const built = applyLayerGraph(specs, ins, (spec, k) => {
     const wanted = typeof spec.config.name === 'string' ? spec.config.name : `${base}_${k}`;
     const name = names.claim(wanted);
-    const layer = instantiate({ ...spec, config: { ...spec.config, name } });
-    layers.push(name);
-    let args: Sym | Sym[];
-    if (k > 0) args = tensor!;
-    else {
-      const picked = (spec.inputs ?? ins.map((_, i) => i)).map((i) => {
-        if (!ins[i]) throw new Error(`layer ${name} asks for input port ${i}, which the node does not have`);
-        return ins[i]!;
-      });
-      args = picked.length === 1 ? picked[0]! : picked;
-    }
-    tensor = layer.apply(args) as Sym;
+    layers.names.push(name);
+    if (spec.key !== undefined) layers.keys.set(spec.key, name);
+    return instantiate({ ...spec, config: { ...spec.config, name } });
   });
-  return { tensor: tensor!, layers };
+  return { tensor: built.output, layers };
 }
 
 /**
@@ -107,6 +95,7 @@ export function compileGraph(source: GraphDoc, options: CompileOptions = {}): Co
   const names = new NameRegistry();
   const tensors = new Map<string, Sym>();
   const layerNames = new Map<string, string[]>();
+  const layerKeys = new Map<string, Map<string, string>>();
   const inputIds: string[] = [];
   const problems: CompileProblem[] = [];
   const incoming = new Map<string, { source: string; port: number }[]>();
@@ -130,7 +119,8 @@ export function compileGraph(source: GraphDoc, options: CompileOptions = {}): Co
         continue;
       }
       tensors.set(id, built.tensor);
-      layerNames.set(id, built.layers);
+      layerNames.set(id, built.layers.names);
+      layerKeys.set(id, built.layers.keys);
     } catch (err) {
       problems.push({ nodeId: id, code: 'layer-build', message: `${info.op!.type}: ${err instanceof Error ? err.message : String(err)}` });
     }
@@ -144,7 +134,7 @@ export function compileGraph(source: GraphDoc, options: CompileOptions = {}): Co
     outputs: outputIds.map((id) => tensors.get(id)!),
     name: layerSafeName(doc.name || 'unet'),
   });
-  return { model, doc, shapes, layerNames, inputIds, outputIds, folded, droppedDropout, fusedActivations, options };
+  return { model, doc, shapes, layerNames, layerKeys, inputIds, outputIds, folded, droppedDropout, fusedActivations, options };
 }
 
 /** Output nodes (ports but no consumers, category io) in document order; else every sink of the graph. */

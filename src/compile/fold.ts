@@ -5,7 +5,8 @@ import type { StateDict, TorchTensor } from './stateDict';
 /**
  * The conv's PyTorch-layout weight and bias with its BatchNorm folded in (eval statistics):
  *   s = γ / √(var + ε),  W' = W·s (per output channel),  b' = (b − mean)·s + β.
- * Output channels are axis 0 of a conv weight (OIHW) and axis 1 of a transposed conv's (IOHW).
+ * The output channels' axis comes from the conv's weight layout (0 for OIHW, 1 for a transposed conv's IOHW);
+ * the tensor names from the ops' inference roles.
  */
 export function foldedConvEntries(dict: StateDict, fold: FoldedBatchNorm): Record<string, TorchTensor> {
   const conv = dict[fold.conv] ?? {};
@@ -16,21 +17,23 @@ export function foldedConvEntries(dict: StateDict, fold: FoldedBatchNorm): Recor
     if (!t) problems.push(`${id}.${name}: missing (needed to fold ${fold.batchNorm} into ${fold.conv})`);
     return t;
   };
-  const weight = need(conv, fold.conv, 'weight');
-  const bias = fold.convBias ? need(conv, fold.conv, 'bias') : undefined;
-  const gamma = need(bn, fold.batchNorm, 'weight');
-  const beta = need(bn, fold.batchNorm, 'bias');
-  const mean = need(bn, fold.batchNorm, 'running_mean');
-  const variance = need(bn, fold.batchNorm, 'running_var');
+  const names = fold.statistics;
+  const weight = need(conv, fold.conv, fold.convTensors.weight);
+  const bias = fold.convBias ? need(conv, fold.conv, fold.convTensors.bias) : undefined;
+  const gamma = need(bn, fold.batchNorm, names.scale);
+  const beta = need(bn, fold.batchNorm, names.shift);
+  const mean = need(bn, fold.batchNorm, names.mean);
+  const variance = need(bn, fold.batchNorm, names.variance);
   if (problems.length || !weight || !gamma || !beta || !mean || !variance) throw new WeightsError(problems);
 
-  const outAxis = fold.convOp === 'conv2dTranspose' ? 1 : 0;
-  if (weight.shape.length !== 4) throw new WeightsError([`${fold.conv}.weight: expected 4 dimensions, got [${weight.shape.join(', ')}]`]);
+  const outAxis = fold.outputAxis;
+  if (weight.shape.length !== 4 || outAxis > 1)
+    throw new WeightsError([`${fold.conv}.${fold.convTensors.weight}: expected 4 dimensions, got [${weight.shape.join(', ')}]`]);
   const channels = weight.shape[outAxis]!;
-  for (const [name, t] of [['weight', gamma], ['bias', beta], ['running_mean', mean], ['running_var', variance]] as const)
+  for (const [name, t] of [[names.scale, gamma], [names.shift, beta], [names.mean, mean], [names.variance, variance]] as const)
     if (t.data.length !== channels)
       problems.push(`${fold.batchNorm}.${name}: expected ${channels} values (the conv's output channels), got ${t.data.length}`);
-  if (bias && bias.data.length !== channels) problems.push(`${fold.conv}.bias: expected ${channels} values, got ${bias.data.length}`);
+  if (bias && bias.data.length !== channels) problems.push(`${fold.conv}.${fold.convTensors.bias}: expected ${channels} values, got ${bias.data.length}`);
   if (problems.length) throw new WeightsError(problems);
 
   const scale = new Float64Array(channels);
@@ -48,5 +51,8 @@ export function foldedConvEntries(dict: StateDict, fold: FoldedBatchNorm): Recor
       const base = (a * d1 + b) * inner;
       for (let k = 0; k < inner; k++) folded[base + k] = weight.data[base + k]! * s;
     }
-  return { weight: { shape: [...weight.shape], data: folded }, bias: { shape: [channels], data: shift } };
+  return {
+    [fold.convTensors.weight]: { shape: [...weight.shape], data: folded },
+    [fold.convTensors.bias]: { shape: [channels], data: shift },
+  };
 }

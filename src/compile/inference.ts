@@ -1,6 +1,7 @@
 import { indexGraph } from '../core/graph';
 import { getOp } from '../core/ops';
 import { withDefaults } from '../core/params';
+import { WEIGHT_LAYOUTS, type InferenceRole } from '../core/op';
 import type { GraphDoc, GraphEdge, GraphNode } from '../core/types';
 
 export interface InferenceOptions {
@@ -12,14 +13,22 @@ export interface InferenceOptions {
   fuseActivations?: boolean;
 }
 
-/** A BatchNorm node merged into the conv before it; the weights loader computes the folded kernel and bias. */
+/**
+ * A channel-affine node (BatchNorm) merged into the conv before it; the weights loader computes the folded
+ * kernel and bias from the tensors named here.
+ */
 export interface FoldedBatchNorm {
   conv: string;
-  convOp: 'conv2d' | 'conv2dTranspose';
   batchNorm: string;
   /** Whether the conv had its own bias before folding (it always has one after). */
   convBias: boolean;
   epsilon: number;
+  /** Where the output channels sit in the conv's PyTorch weight (from its weight layout: 0 for OIHW, 1 for IOHW). */
+  outputAxis: number;
+  /** The conv's PyTorch tensor names. */
+  convTensors: { weight: string; bias: string };
+  /** The affine node's PyTorch tensor names. */
+  statistics: { scale: string; shift: string; mean: string; variance: string };
 }
 
 export interface InferenceRewrite {
@@ -30,13 +39,24 @@ export interface InferenceRewrite {
   fusedActivations: string[];
 }
 
-const FOLDABLE_CONVS = new Set(['conv2d', 'conv2dTranspose']);
+/** What the node's op says inference-time optimisation may do with it (nothing for unknown ops or bad params). */
+function roleOf(node: GraphNode): InferenceRole | undefined {
+  const op = getOp(node.op);
+  if (!op?.inference) return undefined;
+  try {
+    return op.inference(withDefaults(op.params, node.params));
+  } catch {
+    return undefined;
+  }
+}
 
-/** The BN's epsilon as the op resolves it (its default when the param is left out). */
-function epsilonOf(bn: GraphNode): number {
-  const op = getOp(bn.op);
-  const params = op ? withDefaults(op.params, bn.params) : bn.params;
-  return Number(params.epsilon ?? 1e-5);
+type ConvRole = Extract<InferenceRole, { kind: 'conv' }>;
+
+/** The output-channel axis of the conv's PyTorch weight, read from the layout of the weight the role names. */
+function outputAxisOf(conv: GraphNode, role: ConvRole): number | undefined {
+  const op = getOp(conv.op)!;
+  const spec = op.weights?.(withDefaults(op.params, conv.params)).find((w) => w.torch === role.weight);
+  return spec ? WEIGHT_LAYOUTS[spec.layout].outputAxis : undefined;
 }
 
 /** Removes `node`, feeding its consumers from the source on its port 0 instead. */
@@ -50,17 +70,34 @@ function bypass(doc: GraphDoc, nodeId: string, replacement: string): GraphDoc {
 }
 
 /**
- * The graph that runs at inference: dropout removed and BatchNorm folded into the preceding conv, which gets a
- * bias. A BN is folded only when its conv feeds nothing else and applies no activation of its own (otherwise
- * the conv's raw output is needed elsewhere, or the BN does not act on a linear result).
+ * The conv feeding `node` on its only port, when it can take the node over: it feeds nothing else and applies
+ * no activation of its own (otherwise its raw output is needed elsewhere, or the node does not act on a linear
+ * result).
+ */
+function absorbingConv(doc: GraphDoc, nodeId: string): { conv: GraphNode; role: ConvRole } | undefined {
+  const index = indexGraph(doc);
+  const feeds = index.incoming.get(nodeId) ?? [];
+  if (feeds.length !== 1) return undefined;
+  const conv = index.nodes.get(feeds[0]!.source);
+  if (!conv || index.outgoing.get(conv.id)!.length !== 1) return undefined;
+  const role = roleOf(conv);
+  return role?.kind === 'conv' && role.linear ? { conv, role } : undefined;
+}
+
+/**
+ * The graph that runs at inference, as each op's `inference` role allows: identity nodes (dropout) removed,
+ * channel-affine nodes (BatchNorm) folded into the conv before them, which gets a bias, and activation nodes
+ * moved into the conv before them.
  */
 export function rewriteForInference(doc: GraphDoc, options: InferenceOptions = {}): InferenceRewrite {
   let out: GraphDoc = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, params: { ...n.params } })), edges: [...doc.edges] };
   const droppedDropout: string[] = [];
   const folded: FoldedBatchNorm[] = [];
+  const roles = new Map(doc.nodes.map((n) => [n.id, roleOf(n)]));
+  const withRole = (kind: InferenceRole['kind']) => doc.nodes.filter((n) => roles.get(n.id)?.kind === kind);
 
   if (options.dropDropout) {
-    for (const node of doc.nodes.filter((n) => n.op === 'dropout')) {
+    for (const node of withRole('identity')) {
       const feed = indexGraph(out).incoming.get(node.id)?.[0];
       if (!feed) continue;
       out = bypass(out, node.id, feed.source);
@@ -69,45 +106,34 @@ export function rewriteForInference(doc: GraphDoc, options: InferenceOptions = {
   }
 
   if (options.foldBatchNorm) {
-    for (const bn of doc.nodes.filter((n) => n.op === 'batchNorm')) {
-      const index = indexGraph(out);
-      const feeds = index.incoming.get(bn.id) ?? [];
-      if (feeds.length !== 1) continue;
-      const conv = index.nodes.get(feeds[0]!.source) as GraphNode;
-      if (!FOLDABLE_CONVS.has(conv.op)) continue;
-      if (index.outgoing.get(conv.id)!.length !== 1) continue;
-      if ((conv.params.activation ?? 'none') !== 'none') continue;
+    for (const bn of withRole('channelAffine')) {
+      const role = roles.get(bn.id) as Extract<InferenceRole, { kind: 'channelAffine' }>;
+      const found = absorbingConv(out, bn.id);
+      const outputAxis = found && outputAxisOf(found.conv, found.role);
+      if (!found || outputAxis === undefined) continue;
       folded.push({
-        conv: conv.id,
-        convOp: conv.op as FoldedBatchNorm['convOp'],
+        conv: found.conv.id,
         batchNorm: bn.id,
-        convBias: conv.params.bias !== false,
-        epsilon: epsilonOf(bn),
+        convBias: found.role.hasBias,
+        epsilon: role.epsilon,
+        outputAxis,
+        convTensors: { weight: found.role.weight, bias: found.role.bias },
+        statistics: { ...role.tensors },
       });
-      conv.params.bias = true;
-      out = bypass(out, bn.id, conv.id);
+      Object.assign(found.conv.params, found.role.withBias);
+      out = bypass(out, bn.id, found.conv.id);
     }
   }
-  const fusedActivations = options.fuseActivations ? fuseActivationNodes(out) : [];
-  for (const id of fusedActivations) out = bypass(out, id, indexGraph(out).incoming.get(id)![0]!.source);
-  return { doc: out, folded, droppedDropout, fusedActivations };
-}
-
-/** Activation nodes whose input is a conv that feeds only them and has no activation: the conv takes it over. */
-function fuseActivationNodes(doc: GraphDoc): string[] {
-  const index = indexGraph(doc);
-  const fused: string[] = [];
-  for (const act of doc.nodes.filter((n) => n.op === 'activation')) {
-    const feeds = index.incoming.get(act.id) ?? [];
-    if (feeds.length !== 1) continue;
-    const conv = index.nodes.get(feeds[0]!.source)!;
-    if (!FOLDABLE_CONVS.has(conv.op) || index.outgoing.get(conv.id)!.length !== 1) continue;
-    if ((conv.params.activation ?? 'none') !== 'none') continue;
-    const op = getOp(act.op);
-    const params = op ? withDefaults(op.params, act.params) : act.params;
-    conv.params.activation = params.activation!;
-    if (params.activation === 'leakyRelu') conv.params.alpha = params.alpha!;
-    fused.push(act.id);
+  const fusedActivations: string[] = [];
+  if (options.fuseActivations) {
+    for (const act of withRole('activation')) {
+      const role = roles.get(act.id) as Extract<InferenceRole, { kind: 'activation' }>;
+      const found = absorbingConv(out, act.id);
+      if (!found) continue;
+      Object.assign(found.conv.params, found.role.withActivation(role.activation));
+      fusedActivations.push(act.id);
+      out = bypass(out, act.id, found.conv.id);
+    }
   }
-  return fused;
+  return { doc: out, folded, droppedDropout, fusedActivations };
 }

@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { WeightSpec } from '../core/op';
+import { WEIGHT_LAYOUTS, type WeightLayout, type WeightSpec } from '../core/op';
 import type { CompiledGraph } from './compile';
 import { WeightsError } from './errors';
 import { foldedConvEntries } from './fold';
 import type { StateDict, TorchTensor } from './stateDict';
 
-type Layout = WeightSpec['layout'];
-
-/**
- * tfjs axis j holds torch axis PERM[j]. Conv: OIHW → HWIO; transposed conv: IOHW → HW·O·I (tfjs keeps
- * Conv2DTranspose kernels as [kH, kW, out, in]), which is the same axis move.
- */
-const TO_TFJS: Record<Layout, number[] | null> = { 'OIHW>HWIO': [2, 3, 1, 0], 'IOHW>HWOI': [2, 3, 1, 0], vector: null };
-const TO_TORCH: Record<Layout, number[] | null> = { 'OIHW>HWIO': [3, 2, 0, 1], 'IOHW>HWOI': [3, 2, 0, 1], vector: null };
-const TORCH_LAYOUT: Record<Layout, string> = { 'OIHW>HWIO': 'OIHW', 'IOHW>HWOI': 'IOHW', vector: 'a vector' };
+const TORCH_LAYOUT = (layout: WeightLayout) => WEIGHT_LAYOUTS[layout].torch;
 
 /** PyTorch's bookkeeping entries that carry no weights. */
 const IGNORED_TORCH_NAMES = new Set(['num_batches_tracked']);
@@ -31,15 +23,16 @@ const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b
 /** Every weight of the compiled model with the op's WeightSpec that fills it. */
 export function boundWeights(compiled: CompiledGraph): BoundWeight[] {
   const out: BoundWeight[] = [];
-  for (const [nodeId, layers] of compiled.layerNames) {
+  for (const [nodeId, keys] of compiled.layerKeys) {
     const info = compiled.shapes.nodes.get(nodeId)!;
     for (const spec of info.op!.weights?.(info.params!) ?? []) {
-      const layerName = layers[spec.layer];
-      if (!layerName) throw new Error(`${nodeId}: weight "${spec.torch}" points at layer ${spec.layer} of a ${layers.length}-layer chain`);
+      const layerName = keys.get(spec.layer);
+      if (!layerName)
+        throw new Error(`${nodeId}: weight "${spec.torch}" names layer "${spec.layer}", which the op's layers (${[...keys.keys()].join(', ') || 'none keyed'}) do not have`);
       const layer = compiled.model.getLayer(layerName);
       const variable = layer.weights.find((w) => w.originalName === `${layerName}/${spec.tfjs}`);
       if (!variable) throw new Error(`${nodeId}: layer ${layerName} has no weight "${spec.tfjs}"`);
-      const perm = TO_TORCH[spec.layout];
+      const perm = WEIGHT_LAYOUTS[spec.layout].toTorch;
       const torchShape = perm ? perm.map((axis) => variable.shape[axis]!) : [...variable.shape];
       out.push({ nodeId, spec, variable: variable as tf.LayerVariable, torchShape: torchShape as number[] });
     }
@@ -95,11 +88,11 @@ export function loadWeights(compiled: CompiledGraph, dict: StateDict, options: L
     used.add(where);
     if (!tensor) {
       const hint = fold && !dict[fold.batchNorm] ? ` — or give ${fold.batchNorm}'s tensors to fold it in` : '';
-      problems.push(`${where}: missing (expected ${TORCH_LAYOUT[b.spec.layout]} [${b.torchShape.join(', ')}])${hint}`);
+      problems.push(`${where}: missing (expected ${TORCH_LAYOUT(b.spec.layout)} [${b.torchShape.join(', ')}])${hint}`);
       continue;
     }
     if (!sameShape(tensor.shape, b.torchShape)) {
-      problems.push(`${where}: expected ${TORCH_LAYOUT[b.spec.layout]} [${b.torchShape.join(', ')}], got [${tensor.shape.join(', ')}]`);
+      problems.push(`${where}: expected ${TORCH_LAYOUT(b.spec.layout)} [${b.torchShape.join(', ')}], got [${tensor.shape.join(', ')}]`);
       continue;
     }
     writes.push({ bound: b, tensor });
@@ -112,7 +105,7 @@ export function loadWeights(compiled: CompiledGraph, dict: StateDict, options: L
 
   tf.tidy(() => {
     for (const { bound: b, tensor } of writes) {
-      const perm = TO_TFJS[b.spec.layout];
+      const perm = WEIGHT_LAYOUTS[b.spec.layout].toTfjs;
       const t = tf.tensor(tensor.data, tensor.shape, 'float32');
       b.variable.write(perm ? tf.transpose(t, perm) : t);
     }
@@ -124,7 +117,7 @@ export function loadWeights(compiled: CompiledGraph, dict: StateDict, options: L
 export async function exportWeights(compiled: CompiledGraph): Promise<StateDict> {
   const out: StateDict = {};
   for (const b of boundWeights(compiled)) {
-    const perm = TO_TORCH[b.spec.layout];
+    const perm = WEIGHT_LAYOUTS[b.spec.layout].toTorch;
     const t = tf.tidy(() => (perm ? tf.transpose(b.variable.read(), perm) : b.variable.read().clone()));
     const data = (await t.data()) as Float32Array;
     t.dispose();

@@ -1,5 +1,5 @@
 import type { OpIssue } from './diagnostics';
-import type { ParamSpecs } from './params';
+import type { ParamSpecs, ParamsOf } from './params';
 import type { Params, Shape } from './types';
 
 export type OpCategory = 'io' | 'conv' | 'pool' | 'resize' | 'merge' | 'norm' | 'activation' | 'regularize' | 'reshape';
@@ -33,26 +33,87 @@ export interface ParamCount {
 }
 
 /**
+ * Where a layer of an op's layer graph takes an input from: a number is one of the op's input ports (0 = the
+ * first), a string the `key` of an earlier layer of the same op.
+ */
+export type LayerInput = number | string;
+
+/**
  * One tfjs layer as data: `className` is a `tf.serialization` class (built-in or registered by the compiler),
- * `config` its constructor config. An op maps to a short chain of these; the first takes the ports listed in
- * `inputs` (all connected ports by default), each later one takes the previous layer's output.
+ * `config` its constructor config. An op maps to a small graph of these, listed so that every layer comes after
+ * the layers it reads. A layer reads `inputs` when given; otherwise the first layer reads all connected ports
+ * and each later one the layer before it. The op's output is the last layer's.
  */
 export interface LayerSpec {
+  /** Names the layer within its op, for the `inputs` of later layers and for `WeightSpec.layer`. */
+  key?: string;
   className: string;
   config: Record<string, unknown>;
-  inputs?: number[];
+  inputs?: LayerInput[];
 }
 
 /**
- * How a tfjs weight of a layer in the chain is filled from a PyTorch state-dict entry.
- * `layout` names the conversion (e.g. OIHW→HWIO); `torch` is the suffix of the PyTorch name.
+ * How a PyTorch tensor is laid out and where its output channels are. tfjs axis j holds torch axis
+ * `toTfjs[j]`: conv OIHW → HWIO; transposed conv IOHW → HW·O·I (tfjs keeps Conv2DTranspose kernels as
+ * [kH, kW, out, in]), which is the same axis move. `outputAxis` is where the output channels sit in the torch
+ * tensor (what a per-channel fold scales).
+ */
+export type WeightLayout = 'OIHW>HWIO' | 'IOHW>HWOI' | 'vector';
+
+export interface LayoutInfo {
+  /** The torch layout in words, for messages. */
+  torch: string;
+  toTfjs: number[] | null;
+  toTorch: number[] | null;
+  outputAxis: number;
+}
+
+export const WEIGHT_LAYOUTS: Readonly<Record<WeightLayout, LayoutInfo>> = {
+  'OIHW>HWIO': { torch: 'OIHW', toTfjs: [2, 3, 1, 0], toTorch: [3, 2, 0, 1], outputAxis: 0 },
+  'IOHW>HWOI': { torch: 'IOHW', toTfjs: [2, 3, 1, 0], toTorch: [3, 2, 0, 1], outputAxis: 1 },
+  vector: { torch: 'a vector', toTfjs: null, toTorch: null, outputAxis: 0 },
+};
+
+/**
+ * How a tfjs weight of one of the op's layers (by `key`) is filled from a PyTorch state-dict entry of the node.
+ * `layout` names the conversion (e.g. OIHW→HWIO); `torch` is the entry's name within the node (`weight`,
+ * `W_g.0.bias`).
  */
 export interface WeightSpec {
-  layer: number;
+  layer: string;
   tfjs: string;
   torch: string;
-  layout: 'OIHW>HWIO' | 'IOHW>HWOI' | 'vector';
+  layout: WeightLayout;
 }
+
+/** The activation a node applies, as conv params carry it. */
+export interface ActivationParams {
+  activation: string;
+  alpha?: number;
+}
+
+/**
+ * What inference-time optimisation may do with a node; the compiler's rewrites read only this.
+ * - `identity`: the node only acts while training (dropout) and is removed.
+ * - `channelAffine`: a per-channel (x − mean)·scale/√(variance + ε) + shift with fixed statistics (BatchNorm in
+ *   eval mode); it folds into the conv before it. Names the node's tensors.
+ * - `activation`: an element-wise activation the conv before it can apply itself.
+ * - `conv`: a conv that can absorb both: `linear` when it applies no activation of its own; `weight`/`bias` name
+ *   its tensors; `withBias` are the params that give it a bias, `withActivation` those that make it apply one.
+ */
+export type InferenceRole =
+  | { kind: 'identity' }
+  | { kind: 'channelAffine'; epsilon: number; tensors: { scale: string; shift: string; mean: string; variance: string } }
+  | { kind: 'activation'; activation: ActivationParams }
+  | {
+      kind: 'conv';
+      linear: boolean;
+      hasBias: boolean;
+      weight: string;
+      bias: string;
+      withBias: Params;
+      withActivation: (a: ActivationParams) => Params;
+    };
 
 export interface TfjsContext {
   name: string;
@@ -60,9 +121,12 @@ export interface TfjsContext {
   output: Shape;
 }
 
-export interface OpExample {
+/** An example's params: any subset of the op's, typed (the registry's erased form takes any record). */
+type ExampleParams<P> = string extends keyof P ? Params : Partial<P>;
+
+export interface OpExample<P = Params> {
   title?: string;
-  params?: Params;
+  params?: ExampleParams<P>;
   inputs: [number, number, number][];
   /** Expected output C,H,W, or null when the example must be rejected with `error`. */
   output: [number, number, number] | null;
@@ -73,27 +137,42 @@ export interface OpExample {
   macs?: number;
 }
 
-export interface OpDef {
+/**
+ * Everything the app knows about an op, generic over its param specs: every callback receives the validated,
+ * defaulted params typed from the specs (`p.kernel: number`, `p.padding: Padding`).
+ */
+export interface OpDefOf<S extends ParamSpecs> {
   type: string;
   label: string;
   category: OpCategory;
   description: string;
-  params: ParamSpecs;
-  inputs: (p: Params) => InputPorts;
+  params: S;
+  inputs: (p: ParamsOf<S>) => InputPorts;
   /** One-line reading of the key params, e.g. "3×3 conv · 64 · valid". */
-  summary: (p: Params) => string;
+  summary: (p: ParamsOf<S>) => string;
   /** The shape rule. Params are already validated and defaulted; inputs are all known. */
-  infer: (p: Params, ctx: ShapeContext) => ShapeResult;
-  paramCount?: (p: Params, inputs: Shape[], output: Shape) => ParamCount;
-  /** Multiply-adds of one sample (conv-like ops only, matching the reference tables). */
-  macs?: (p: Params, inputs: Shape[], output: Shape) => number;
-  geometry?: (p: Params) => Geometry;
-  tfjs: (p: Params, ctx: TfjsContext) => LayerSpec[];
-  weights?: (p: Params) => WeightSpec[];
-  examples: OpExample[];
+  infer: (p: ParamsOf<S>, ctx: ShapeContext) => ShapeResult;
+  paramCount?: (p: ParamsOf<S>, inputs: Shape[], output: Shape) => ParamCount;
+  /** Multiply-adds of one sample (ops with conv weights, matching the reference tables). */
+  macs?: (p: ParamsOf<S>, inputs: Shape[], output: Shape) => number;
+  geometry?: (p: ParamsOf<S>) => Geometry;
+  tfjs: (p: ParamsOf<S>, ctx: TfjsContext) => LayerSpec[];
+  weights?: (p: ParamsOf<S>) => WeightSpec[];
+  /** What inference-time optimisation does to the node; none: it is left as it is. */
+  inference?: (p: ParamsOf<S>) => InferenceRole;
+  examples: OpExample<ParamsOf<S>>[];
 }
 
-export const defineOp = (def: OpDef): OpDef => def;
+/** An op as the registry holds it: params are the plain record the engine validated against `params`. */
+export type OpDef = OpDefOf<ParamSpecs>;
+
+/**
+ * Declares an op with params typed from its specs. The registry stores it as a plain `OpDef`: the engine only
+ * ever calls it with params validated and defaulted against these very specs, which is what `ParamsOf` says.
+ */
+export function defineOp<const S extends ParamSpecs>(def: OpDefOf<S>): OpDef {
+  return def as unknown as OpDef;
+}
 
 export const portNames = (ports: InputPorts, connected: number): string[] =>
   'names' in ports ? ports.names : Array.from({ length: Math.max(connected, ports.variadic.min) }, (_, i) => String(i));

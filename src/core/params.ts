@@ -9,15 +9,31 @@ interface SpecBase<T> {
   when?: (params: Params) => boolean;
 }
 
-export type ParamSpec =
-  | (SpecBase<number> & { type: 'int'; min?: number; max?: number })
-  | (SpecBase<number> & { type: 'float'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean })
-  | (SpecBase<boolean> & { type: 'bool' })
-  | (SpecBase<string> & { type: 'choice'; choices: readonly string[] })
-  /** Convolution padding: 'valid', 'same', or an explicit number of zero rows/columns on every side. */
-  | (SpecBase<string | number> & { type: 'padding'; max?: number });
+export type IntSpec = SpecBase<number> & { type: 'int'; min?: number; max?: number };
+export type FloatSpec = SpecBase<number> & { type: 'float'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean };
+export type BoolSpec = SpecBase<boolean> & { type: 'bool' };
+export type ChoiceSpec<C extends string = string> = SpecBase<C> & { type: 'choice'; choices: readonly C[] };
+/** Convolution padding: 'valid', 'same', or an explicit number of zero rows/columns on every side. */
+export type PaddingSpec = SpecBase<Padding> & { type: 'padding'; max?: number };
+export type Padding = 'valid' | 'same' | number;
+
+export type ParamSpec = IntSpec | FloatSpec | BoolSpec | ChoiceSpec | PaddingSpec;
 
 export type ParamSpecs = Record<string, ParamSpec>;
+
+/** The value a spec admits: a number, a boolean, one of the choices (as literal types), or a padding. */
+export type ValueOf<S extends ParamSpec> = S extends { type: 'int' | 'float' }
+  ? number
+  : S extends { type: 'bool' }
+    ? boolean
+    : S extends { type: 'choice'; choices: readonly (infer C)[] }
+      ? C
+      : S extends { type: 'padding' }
+        ? Padding
+        : never;
+
+/** Validated, defaulted params of an op with these specs: `p.kernel` is a number, `p.kernal` does not exist. */
+export type ParamsOf<S extends ParamSpecs> = { -readonly [K in keyof S]: ValueOf<S[K]> };
 
 const show = (v: unknown): string => {
   if (typeof v === 'string') return JSON.stringify(v);
@@ -97,21 +113,23 @@ export function paramSchema(spec: ParamSpec): z.ZodType<ParamValue> {
  * which also writes the message.
  */
 function plainlyValid(spec: ParamSpec, v: unknown): boolean {
+  const inRange = (n: number, min = -Infinity, max = Infinity) => !(n < min) && !(n > max);
   switch (spec.type) {
     case 'int':
-      return Number.isSafeInteger(v) && !((v as number) < (spec.min ?? -Infinity)) && !((v as number) > (spec.max ?? Infinity));
+      return typeof v === 'number' && Number.isSafeInteger(v) && inRange(v, spec.min, spec.max);
     case 'float':
       return (
+        typeof v === 'number' &&
         Number.isFinite(v) &&
-        (spec.min === undefined || (spec.exclusiveMin ? (v as number) > spec.min : (v as number) >= spec.min)) &&
-        (spec.max === undefined || (spec.exclusiveMax ? (v as number) < spec.max : (v as number) <= spec.max))
+        (spec.min === undefined || (spec.exclusiveMin ? v > spec.min : v >= spec.min)) &&
+        (spec.max === undefined || (spec.exclusiveMax ? v < spec.max : v <= spec.max))
       );
     case 'bool':
       return typeof v === 'boolean';
     case 'choice':
       return typeof v === 'string' && spec.choices.includes(v);
     case 'padding':
-      return v === 'valid' || v === 'same' || (Number.isSafeInteger(v) && (v as number) >= 0 && !((v as number) > (spec.max ?? Infinity)));
+      return v === 'valid' || v === 'same' || (typeof v === 'number' && Number.isSafeInteger(v) && inRange(v, 0, spec.max));
   }
 }
 

@@ -108,7 +108,17 @@ describe('compileGraph', () => {
   it('inference options fold BatchNorm into the conv (which gains a bias) and drop dropout', () => {
     const compiled = compileGraph(small(), { inference: { foldBatchNorm: true, dropDropout: true } });
     expect(compiled.model.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Conv2D', 'Activation']);
-    expect(compiled.folded).toEqual([{ conv: 'conv', convOp: 'conv2d', batchNorm: 'bn', convBias: false, epsilon: 1e-5 }]);
+    expect(compiled.folded).toEqual([
+      {
+        conv: 'conv',
+        batchNorm: 'bn',
+        convBias: false,
+        epsilon: 1e-5,
+        outputAxis: 0, // OIHW: output channels first
+        convTensors: { weight: 'weight', bias: 'bias' },
+        statistics: { scale: 'weight', shift: 'bias', mean: 'running_mean', variance: 'running_var' },
+      },
+    ]);
     expect(compiled.droppedDropout).toEqual(['drop']);
     expect(compiled.model.getLayer('conv').weights.map((w) => w.originalName)).toEqual(['conv/kernel', 'conv/bias']);
     compiled.model.dispose();

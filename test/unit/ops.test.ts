@@ -5,6 +5,8 @@ import { inferShapes, type ShapeReport } from '../../src/core/infer';
 import type { OpDef, OpExample } from '../../src/core/op';
 import { getOp, OPS } from '../../src/core/ops';
 import { checkParam, defaultParams, withDefaults } from '../../src/core/params';
+import { applyLayerGraph, layerInputs } from '../../src/compile/layerGraph';
+import { CUSTOM_LAYERS, registerCustomLayers } from '../../src/compile/layers';
 import type { GraphDoc, GraphEdge, GraphNode, Params } from '../../src/core/types';
 
 /**
@@ -67,11 +69,18 @@ describe('op examples through inferShapes', () => {
 });
 
 describe('op registry', () => {
-  it('holds every op once, in palette order', () => {
-    expect(OPS.map((op) => op.type)).toEqual([
-      'input', 'conv2d', 'conv2dTranspose', 'maxPool2d', 'avgPool2d', 'upsample', 'concat', 'crop', 'pad', 'add',
-      'batchNorm', 'activation', 'dropout', 'depthToSpace', 'output',
-    ]);
+  // The ops of the reference designs, in palette order; ops added later may sit anywhere between them.
+  const CORE = [
+    'input', 'conv2d', 'conv2dTranspose', 'maxPool2d', 'avgPool2d', 'upsample', 'concat', 'crop', 'pad', 'add',
+    'batchNorm', 'activation', 'dropout', 'depthToSpace', 'output',
+  ];
+
+  it('holds every op once, in palette order, from input to output', () => {
+    const types = OPS.map((op) => op.type);
+    expect(new Set(types).size).toBe(types.length);
+    expect(types.filter((t) => CORE.includes(t))).toEqual(CORE);
+    expect(types[0]).toBe('input');
+    expect(types.at(-1)).toBe('output');
     for (const op of OPS) expect(getOp(op.type)).toBe(op);
   });
 
@@ -94,12 +103,20 @@ describe('op registry', () => {
     for (const ex of op.examples) expect(op.summary(withDefaults(op.params, ex.params))).toMatch(/\S/);
   });
 
-  it('only conv and transposed conv count MACs, as the reference tables do', () => {
-    expect(OPS.filter((op) => op.macs).map((op) => op.type)).toEqual(['conv2d', 'conv2dTranspose']);
+  // The reference tables count conv and transposed-conv multiply-adds only: an op counts MACs exactly when
+  // it holds conv kernels (weights with a kernel layout), read from each op's own weight declaration.
+  it('an op counts MACs exactly when it holds conv kernels, as the reference tables do', () => {
+    for (const op of OPS) {
+      const kernels = op.examples.some((ex) => (op.weights?.(withDefaults(op.params, ex.params)) ?? []).some((w) => w.layout !== 'vector'));
+      expect(op.macs !== undefined, `${op.type} counts MACs`).toBe(kernels);
+    }
+    expect(OPS.filter((op) => op.macs).map((op) => op.type)).toEqual(expect.arrayContaining(['conv2d', 'conv2dTranspose']));
+    for (const type of ['maxPool2d', 'avgPool2d', 'batchNorm', 'upsample', 'concat', 'add']) expect(getOp(type)!.macs, type).toBeUndefined();
   });
 });
 
-const CUSTOM = new Set(['UpsampleBilinear', 'ReflectionPadding2D', 'DepthToSpace']);
+/** Layer classes the compiler registers on top of stock tfjs (from its own list, not a copy of it). */
+const CUSTOM = new Set<string>(CUSTOM_LAYERS.map((cls) => cls.className));
 const WEIGHTED = new Set(['Conv2D', 'Conv2DTranspose', 'BatchNormalization']);
 
 /** The tfjs chain an example's node maps to, with the context the compiler would pass. */
@@ -113,6 +130,7 @@ function tfjsOf(op: OpDef, ex: OpExample) {
 describe('tfjs mapping', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
+    registerCustomLayers();
   });
   afterAll(() => tf.disposeVariables());
 
@@ -125,30 +143,30 @@ describe('tfjs mapping', () => {
     for (const s of specs) {
       expect(s.className).toMatch(/^[A-Z]\w+$/);
       expect(String(s.config.name).startsWith('n')).toBe(true);
-      for (const port of s.inputs ?? []) expect(port).toBeLessThan(ex.inputs.length);
+      for (const port of s.inputs ?? []) if (typeof port === 'number') expect(port).toBeLessThan(ex.inputs.length);
     }
-    for (const w of op.weights?.(params) ?? []) expect(WEIGHTED.has(specs[w.layer]?.className ?? '')).toBe(true);
+    // Every port and layer key a layer reads exists (earlier layers only), and keys are unique.
+    expect(() => layerInputs(specs, ex.inputs.length)).not.toThrow();
+    for (const w of op.weights?.(params) ?? []) expect(WEIGHTED.has(specs.find((s) => s.key === w.layer)?.className ?? ''), `${w.torch} → ${w.layer}`).toBe(true);
   });
 
-  // tfjs itself must accept each built-in config and agree with our shape rule and parameter count.
+  // tfjs itself must accept each config (stock classes, and ours registered by the compiler) and agree with our
+  // shape rule and parameter count, with the layer graph wired as the compiler wires it.
   it.each(good.filter((c) => c.op.category !== 'io'))('$name agrees with tfjs', ({ op, ex }) => {
     const { specs, info } = tfjsOf(op, ex);
-    if (specs.some((s) => CUSTOM.has(s.className))) return;
     const classes = tf.serialization.SerializationMap.getMap().classNameMap;
+    for (const s of specs) expect(classes[s.className], `${s.className} is registered`).toBeDefined();
     const symbolic = info.inputs.map((s) => tf.input({ shape: [s!.h, s!.w, s!.c] }));
-    let x: tf.SymbolicTensor | tf.SymbolicTensor[] = specs[0]!.inputs ? specs[0]!.inputs.map((p) => symbolic[p]!) : symbolic;
-    if (Array.isArray(x) && x.length === 1) x = x[0]!;
-    let count = 0;
-    for (const spec of specs) {
-      const [cls] = classes[spec.className]!;
-      const layer = new (cls as unknown as new (c: unknown) => tf.layers.Layer)(spec.config);
-      x = layer.apply(x) as tf.SymbolicTensor;
-      count += layer.countParams();
-    }
+    const { output, layers } = applyLayerGraph(specs, symbolic);
     const out = info.output!;
-    expect((x as tf.SymbolicTensor).shape).toEqual([null, out.h, out.w, out.c]);
-    expect(count).toBe(info.paramCount.trainable + info.paramCount.nonTrainable);
+    expect(output.shape).toEqual([null, out.h, out.w, out.c]);
+    expect(layers.reduce((n, l) => n + l.countParams(), 0)).toBe(info.paramCount.trainable + info.paramCount.nonTrainable);
     tf.disposeVariables();
+  });
+
+  it('knows which op layers need our classes (plain tfjs loads the rest)', () => {
+    const custom = good.filter(({ op, ex }) => tfjsOf(op, ex).specs.some((s) => CUSTOM.has(s.className))).map((c) => c.op.type);
+    expect([...new Set(custom)].sort()).toEqual(['depthToSpace', 'pad', 'upsample']);
   });
 
   const map = (type: string, params: Params, inputs: [number, number, number][]) =>
@@ -176,8 +194,8 @@ describe('tfjs mapping', () => {
     expect(map('conv2dTranspose', { kernel: 1 }, [[4, 8, 8]])[1]).toMatchObject({ cropping: [[0, 1], [0, 1]] });
     expect(classes({ padding: 'same', activation: 'relu' })).toEqual(['Conv2DTranspose', 'Activation']);
     expect(getOp('conv2dTranspose')!.weights!(withDefaults(getOp('conv2dTranspose')!.params, {}))).toEqual([
-      { layer: 0, tfjs: 'kernel', torch: 'weight', layout: 'IOHW>HWOI' },
-      { layer: 0, tfjs: 'bias', torch: 'bias', layout: 'vector' },
+      { layer: 'conv', tfjs: 'kernel', torch: 'weight', layout: 'IOHW>HWOI' },
+      { layer: 'conv', tfjs: 'bias', torch: 'bias', layout: 'vector' },
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { defineOp } from '../op';
-import { ACTIVATIONS, activationIssues, activationLayers, alphaParam, shape } from './common';
+import { ACTIVATIONS, activationIssues, activationLayers, activationParams, alphaParam, shape, type Activation } from './common';
 
 export const activation = defineOp({
   type: 'activation',
@@ -9,7 +9,7 @@ export const activation = defineOp({
   params: {
     activation: {
       type: 'choice',
-      choices: ACTIVATIONS.filter((a) => a !== 'none'),
+      choices: ACTIVATIONS.filter((a): a is Exclude<Activation, 'none'> => a !== 'none'),
       default: 'relu',
       help: 'The function applied to every value',
     },
@@ -19,6 +19,8 @@ export const activation = defineOp({
   summary: (p) => (p.activation === 'leakyRelu' ? `leakyRelu ${p.alpha}` : String(p.activation)),
   infer: (p, { nodeId, inputs: [x] }) => ({ shape: shape(x!.c, x!.h, x!.w), issues: activationIssues(p, x!.c, nodeId, 'activation') }),
   tfjs: (p, { name }) => activationLayers(p, name),
+  // A conv that feeds only this node can apply the activation itself.
+  inference: (p) => ({ kind: 'activation', activation: activationParams(p) }),
   examples: [
     { title: 'ReLU after BN', inputs: [[64, 256, 256]], output: [64, 256, 256], params_count: 0, macs: 0 },
     { title: 'slim leaky ReLU 0.2', params: { activation: 'leakyRelu', alpha: 0.2 }, inputs: [[32, 256, 256]], output: [32, 256, 256] },

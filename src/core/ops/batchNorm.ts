@@ -25,17 +25,24 @@ export const batchNorm = defineOp({
   paramCount: (_p, [x]) => ({ trainable: 2 * x!.c, nonTrainable: 2 * x!.c }),
   tfjs: (p, { name }) => [
     {
+      key: 'bn',
       className: 'BatchNormalization',
       // Written as 1 − m rounded to 12 digits, so 0.1 gives 0.9 rather than a float artefact.
-      config: { name, axis: -1, epsilon: p.epsilon, momentum: Number((1 - (p.momentum as number)).toPrecision(12)) },
+      config: { name, axis: -1, epsilon: p.epsilon, momentum: Number((1 - p.momentum).toPrecision(12)) },
     },
   ],
   weights: () => [
-    { layer: 0, tfjs: 'gamma', torch: 'weight', layout: 'vector' },
-    { layer: 0, tfjs: 'beta', torch: 'bias', layout: 'vector' },
-    { layer: 0, tfjs: 'moving_mean', torch: 'running_mean', layout: 'vector' },
-    { layer: 0, tfjs: 'moving_variance', torch: 'running_var', layout: 'vector' },
+    { layer: 'bn', tfjs: 'gamma', torch: 'weight', layout: 'vector' },
+    { layer: 'bn', tfjs: 'beta', torch: 'bias', layout: 'vector' },
+    { layer: 'bn', tfjs: 'moving_mean', torch: 'running_mean', layout: 'vector' },
+    { layer: 'bn', tfjs: 'moving_variance', torch: 'running_var', layout: 'vector' },
   ],
+  // Eval-mode BatchNorm is a per-channel affine map: it folds into the conv before it.
+  inference: (p) => ({
+    kind: 'channelAffine',
+    epsilon: p.epsilon,
+    tensors: { scale: 'weight', shift: 'bias', mean: 'running_mean', variance: 'running_var' },
+  }),
   examples: [
     { title: 'milesial BN after the first conv', inputs: [[64, 256, 256]], output: [64, 256, 256], params_count: 128, macs: 0 },
     { title: 'bottleneck BN', inputs: [[1024, 16, 16]], output: [1024, 16, 16], params_count: 2048 },

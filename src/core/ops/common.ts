@@ -1,30 +1,55 @@
 import type { OpIssue } from '../diagnostics';
-import type { LayerSpec } from '../op';
-import type { ParamSpec } from '../params';
+import type { ActivationParams, InferenceRole, LayerSpec } from '../op';
+import type { ChoiceSpec, ParamSpec } from '../params';
 import type { Params, Shape } from '../types';
 
 export const ACTIVATIONS = ['none', 'relu', 'leakyRelu', 'sigmoid', 'softmax', 'tanh', 'elu', 'gelu'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
 
-export const activationParam: ParamSpec = {
+export const activationParam = {
   type: 'choice',
   choices: ACTIVATIONS,
   default: 'none',
   help: 'Activation applied to the output',
-};
+} as const satisfies ChoiceSpec<Activation>;
 
-export const alphaParam: ParamSpec = {
+export const alphaParam = {
   type: 'float',
   min: 0,
   default: 0.01,
   help: 'Negative slope of leakyRelu (PyTorch default 0.01)',
-  when: (p) => p.activation === 'leakyRelu',
-};
+  when: (p: Params) => p.activation === 'leakyRelu',
+} as const satisfies ParamSpec;
+
+/** The params of an op that applies an activation (its own choice list may leave 'none' out). */
+export interface ActivationOf {
+  activation: Activation;
+  alpha: number;
+}
+
+/** The activation as a conv carries it: alpha only for leakyRelu. */
+export const activationParams = (p: ActivationOf): ActivationParams =>
+  p.activation === 'leakyRelu' ? { activation: p.activation, alpha: p.alpha } : { activation: p.activation };
 
 export const shape = (c: number, h: number, w: number): Shape => ({ c, h, w });
 
+/**
+ * A conv's inference role: it absorbs a folded BatchNorm (gaining a bias) and a following activation when it
+ * applies none itself. Its tensors are PyTorch's `weight` and `bias`.
+ */
+export const convRole = (p: ActivationOf & { bias: boolean }): InferenceRole => ({
+  kind: 'conv',
+  linear: p.activation === 'none',
+  hasBias: p.bias,
+  weight: 'weight',
+  bias: 'bias',
+  withBias: { bias: true },
+  withActivation: (a) => ({ ...a }),
+});
+
 /** tfjs layers for an activation, or none. Softmax runs over channels (the last axis in NHWC). */
 export function activationLayers(p: Params, name: string): LayerSpec[] {
-  const act = p.activation as string;
+  const act = p.activation;
   if (act === 'none') return [];
   if (act === 'leakyRelu') return [{ className: 'LeakyReLU', config: { name, alpha: p.alpha } }];
   if (act === 'elu') return [{ className: 'ELU', config: { name, alpha: 1 } }];
@@ -50,27 +75,33 @@ export const splitCenter = (total: number): [number, number] => {
   return [first, total - first];
 };
 
+interface TargetOf {
+  mode: 'like' | 'size';
+  height: number;
+  width: number;
+}
+
 /** The H×W a crop/pad aims for: its `like` input's (port 1) or its own height/width params. */
-export const targetSize = (p: Params, inputs: Shape[]): { h: number; w: number } =>
-  p.mode === 'like' ? { h: inputs[1]!.h, w: inputs[1]!.w } : { h: p.height as number, w: p.width as number };
+export const targetSize = (p: TargetOf, inputs: Shape[]): { h: number; w: number } =>
+  p.mode === 'like' ? { h: inputs[1]!.h, w: inputs[1]!.w } : { h: p.height, w: p.width };
 
 /** Crop/pad take a reference tensor on port `like` only in 'like' mode. */
-export const likePorts = (p: Params) => ({ names: p.mode === 'like' ? ['x', 'like'] : ['x'] });
+export const likePorts = (p: TargetOf) => ({ names: p.mode === 'like' ? ['x', 'like'] : ['x'] });
 
 /** The param trio shared by crop and pad. */
-export const targetParams = (verb: string): Record<'mode' | 'height' | 'width', ParamSpec> => ({
+export const targetParams = (verb: string) => ({
   mode: {
     type: 'choice',
-    choices: ['like', 'size'],
+    choices: ['like', 'size'] as const,
     default: 'like',
     help: `like: ${verb} to the H×W of the tensor on port "like"; size: ${verb} to height×width`,
   },
   height: { type: 'int', min: 1, max: 16384, default: 64, help: 'Target height (mode size)', when: (p) => p.mode === 'size' },
   width: { type: 'int', min: 1, max: 16384, default: 64, help: 'Target width (mode size)', when: (p) => p.mode === 'size' },
-});
+}) satisfies Record<'mode' | 'height' | 'width', ParamSpec>;
 
 /** Softmax runs over channels; over a single channel it is the constant 1, a classic two-class/one-class mix-up. */
-export function activationIssues(p: Params, channels: number, nodeId: string, op: string): OpIssue[] {
+export function activationIssues(p: { activation: string }, channels: number, nodeId: string, op: string): OpIssue[] {
   if (p.activation !== 'softmax' || channels !== 1) return [];
   return [
     {

@@ -1,6 +1,6 @@
 import type { OpIssue } from '../diagnostics';
 import { defineOp, type LayerSpec } from '../op';
-import { activationIssues, activationLayers, activationParam, alphaParam, pair, paddingLabel, shape, windowOut } from './common';
+import { activationIssues, activationLayers, activationParam, alphaParam, convRole, pair, paddingLabel, shape, windowOut } from './common';
 
 export const conv2d = defineOp({
   type: 'conv2d',
@@ -19,15 +19,15 @@ export const conv2d = defineOp({
   },
   inputs: () => ({ names: ['x'] }),
   summary: (p) =>
-    `${p.kernel}×${p.kernel} conv · ${p.filters} · ${paddingLabel(p.padding as string | number)}` +
+    `${p.kernel}×${p.kernel} conv · ${p.filters} · ${paddingLabel(p.padding)}` +
     (p.stride !== 1 ? ` · s${p.stride}` : '') +
     (p.dilation !== 1 ? ` · d${p.dilation}` : '') +
     (p.activation !== 'none' ? ` · ${p.activation}` : ''),
   infer: (p, { nodeId, inputs: [x] }) => {
-    const k = p.kernel as number;
-    const s = p.stride as number;
-    const d = p.dilation as number;
-    const pad = p.padding as string | number;
+    const k = p.kernel;
+    const s = p.stride;
+    const d = p.dilation;
+    const pad = p.padding;
     // tf.conv2d rejects this pair outright ("Either strides or dilations must be 1"), though PyTorch allows it.
     if (s > 1 && d > 1)
       return {
@@ -59,7 +59,7 @@ export const conv2d = defineOp({
         ],
       };
     }
-    const issues: OpIssue[] = activationIssues(p, p.filters as number, nodeId, 'conv2d');
+    const issues: OpIssue[] = activationIssues(p, p.filters, nodeId, 'conv2d');
     if (pad === 'same' && s === 1 && k % 2 === 0)
       issues.push({
         severity: 'warning',
@@ -67,39 +67,39 @@ export const conv2d = defineOp({
         field: 'padding',
         message: `conv2d: "same" padding with an even ${k}×${k} kernel pads bottom/right one more than top/left`,
       });
-    return { shape: shape(p.filters as number, h, w), issues };
+    return { shape: shape(p.filters, h, w), issues };
   },
   paramCount: (p, [x]) => ({
-    trainable: (p.filters as number) * x!.c * (p.kernel as number) ** 2 + (p.bias ? (p.filters as number) : 0),
+    trainable: p.filters * x!.c * p.kernel ** 2 + (p.bias ? p.filters : 0),
     nonTrainable: 0,
   }),
-  macs: (p, [x], out) => out.c * out.h * out.w * x!.c * (p.kernel as number) ** 2,
-  geometry: (p) => ({ kernel: p.kernel as number, stride: p.stride as number, dilation: p.dilation as number }),
+  macs: (p, [x], out) => out.c * out.h * out.w * x!.c * p.kernel ** 2,
+  geometry: (p) => ({ kernel: p.kernel, stride: p.stride, dilation: p.dilation }),
   tfjs: (p, { name }) => {
-    const explicit = typeof p.padding === 'number' && p.padding > 0;
     const layers: LayerSpec[] = [];
-    if (explicit) layers.push({ className: 'ZeroPadding2D', config: { name: `${name}_pad`, padding: [pair(p.padding as number), pair(p.padding as number)] } });
+    // PyTorch's explicit padding pads both sides; TF's 'same' may not (it pads bottom/right first).
+    if (typeof p.padding === 'number' && p.padding > 0)
+      layers.push({ key: 'pad', className: 'ZeroPadding2D', config: { name: `${name}_pad`, padding: [pair(p.padding), pair(p.padding)] } });
     layers.push({
+      key: 'conv',
       className: 'Conv2D',
       config: {
         name,
         filters: p.filters,
-        kernelSize: pair(p.kernel as number),
-        strides: pair(p.stride as number),
+        kernelSize: pair(p.kernel),
+        strides: pair(p.stride),
         padding: p.padding === 'same' ? 'same' : 'valid',
-        dilationRate: pair(p.dilation as number),
+        dilationRate: pair(p.dilation),
         useBias: p.bias,
       },
     });
     return [...layers, ...activationLayers(p, `${name}_act`)];
   },
-  weights: (p) => {
-    const layer = typeof p.padding === 'number' && p.padding > 0 ? 1 : 0;
-    return [
-      { layer, tfjs: 'kernel', torch: 'weight', layout: 'OIHW>HWIO' as const },
-      ...(p.bias ? [{ layer, tfjs: 'bias', torch: 'bias', layout: 'vector' as const }] : []),
-    ];
-  },
+  weights: (p) => [
+    { layer: 'conv', tfjs: 'kernel', torch: 'weight', layout: 'OIHW>HWIO' },
+    ...(p.bias ? [{ layer: 'conv', tfjs: 'bias', torch: 'bias', layout: 'vector' } as const] : []),
+  ],
+  inference: (p) => convRole(p),
   examples: [
     { title: 'paper first conv', params: { filters: 64, padding: 'valid', activation: 'relu' }, inputs: [[1, 572, 572]], output: [64, 570, 570], params_count: 640, macs: 64 * 570 * 570 * 9 },
     { title: 'same keeps size', params: { filters: 64, padding: 'same', bias: false }, inputs: [[3, 256, 256]], output: [64, 256, 256], params_count: 1728 },

@@ -1,7 +1,6 @@
 import type { OpIssue } from '../diagnostics';
 import { defineOp, type LayerSpec } from '../op';
-import type { Params } from '../types';
-import { activationIssues, activationLayers, activationParam, alphaParam, pair, paddingLabel, shape } from './common';
+import { activationIssues, activationLayers, activationParam, alphaParam, convRole, pair, paddingLabel, shape } from './common';
 
 /** PyTorch ConvTranspose2d length: (n−1)·s − 2p + k; "same" is TensorFlow's n·s. */
 export function transposedOut(n: number, kernel: number, stride: number, padding: string | number): number {
@@ -14,8 +13,8 @@ export function transposedOut(n: number, kernel: number, stride: number, padding
  * tfjs's "valid" Conv2DTranspose yields n·s + max(k−s, 0): when the stride exceeds the kernel it keeps s−k
  * trailing rows PyTorch does not, and explicit padding p is PyTorch cropping p rows from each side.
  */
-function trailingExtra(p: Params): number {
-  return Math.max(0, (p.stride as number) - (p.kernel as number));
+function trailingExtra(p: { stride: number; kernel: number }): number {
+  return Math.max(0, p.stride - p.kernel);
 }
 
 export const conv2dTranspose = defineOp({
@@ -42,13 +41,13 @@ export const conv2dTranspose = defineOp({
   inputs: () => ({ names: ['x'] }),
   summary: (p) =>
     `${p.kernel}×${p.kernel} up-conv · ${p.filters}` +
-    (p.padding !== 'valid' ? ` · ${paddingLabel(p.padding as string | number)}` : '') +
+    (p.padding !== 'valid' ? ` · ${paddingLabel(p.padding)}` : '') +
     (p.stride !== p.kernel ? ` · s${p.stride}` : '') +
     (p.activation !== 'none' ? ` · ${p.activation}` : ''),
   infer: (p, { nodeId, inputs: [x] }) => {
-    const k = p.kernel as number;
-    const s = p.stride as number;
-    const pad = p.padding as string | number;
+    const k = p.kernel;
+    const s = p.stride;
+    const pad = p.padding;
     const h = transposedOut(x!.h, k, s, pad);
     const w = transposedOut(x!.w, k, s, pad);
     if (h < 1 || w < 1) {
@@ -66,7 +65,7 @@ export const conv2dTranspose = defineOp({
         ],
       };
     }
-    const issues: OpIssue[] = activationIssues(p, p.filters as number, nodeId, 'conv2dTranspose');
+    const issues: OpIssue[] = activationIssues(p, p.filters, nodeId, 'conv2dTranspose');
     if (s > k)
       issues.push({
         severity: 'warning',
@@ -75,26 +74,27 @@ export const conv2dTranspose = defineOp({
         message: `conv2dTranspose: stride ${s} > kernel ${k} — ${s - k} of every ${s} output rows and columns receive no input (bias only)`,
         fixes: [{ label: `Set kernel to ${s}`, actions: [{ kind: 'setParams', nodeId, params: { kernel: s } }] }],
       });
-    return { shape: shape(p.filters as number, h, w), issues };
+    return { shape: shape(p.filters, h, w), issues };
   },
   paramCount: (p, [x]) => ({
-    trainable: x!.c * (p.filters as number) * (p.kernel as number) ** 2 + (p.bias ? (p.filters as number) : 0),
+    trainable: x!.c * p.filters * p.kernel ** 2 + (p.bias ? p.filters : 0),
     nonTrainable: 0,
   }),
   // Every input pixel meets every weight once: Cin·Hin·Win·Cout·k² (as the reference tables count it).
-  macs: (p, [x]) => x!.c * x!.h * x!.w * (p.filters as number) * (p.kernel as number) ** 2,
+  macs: (p, [x]) => x!.c * x!.h * x!.w * p.filters * p.kernel ** 2,
   // Measured in input pixels: an output pixel sees ceil(k/s) input pixels per axis (a 2×2/2 up-conv sees one).
-  geometry: (p) => ({ kernel: Math.ceil((p.kernel as number) / (p.stride as number)), stride: 1, upscale: p.stride as number }),
+  geometry: (p) => ({ kernel: Math.ceil(p.kernel / p.stride), stride: 1, upscale: p.stride }),
   tfjs: (p, { name }) => {
     const same = p.padding === 'same';
     const layers: LayerSpec[] = [
       {
+        key: 'conv',
         className: 'Conv2DTranspose',
         config: {
           name,
           filters: p.filters,
-          kernelSize: pair(p.kernel as number),
-          strides: pair(p.stride as number),
+          kernelSize: pair(p.kernel),
+          strides: pair(p.stride),
           padding: same ? 'same' : 'valid',
           useBias: p.bias,
         },
@@ -103,13 +103,14 @@ export const conv2dTranspose = defineOp({
     const crop = typeof p.padding === 'number' ? p.padding : 0;
     const extra = same ? 0 : trailingExtra(p);
     if (crop > 0 || extra > 0)
-      layers.push({ className: 'Cropping2D', config: { name: `${name}_crop`, cropping: [[crop, crop + extra], [crop, crop + extra]] } });
+      layers.push({ key: 'crop', className: 'Cropping2D', config: { name: `${name}_crop`, cropping: [[crop, crop + extra], [crop, crop + extra]] } });
     return [...layers, ...activationLayers(p, `${name}_act`)];
   },
   weights: (p) => [
-    { layer: 0, tfjs: 'kernel', torch: 'weight', layout: 'IOHW>HWOI' as const },
-    ...(p.bias ? [{ layer: 0, tfjs: 'bias', torch: 'bias', layout: 'vector' as const }] : []),
+    { layer: 'conv', tfjs: 'kernel', torch: 'weight', layout: 'IOHW>HWOI' },
+    ...(p.bias ? [{ layer: 'conv', tfjs: 'bias', torch: 'bias', layout: 'vector' } as const] : []),
   ],
+  inference: (p) => convRole(p),
   examples: [
     { title: 'paper 28→56 up-conv', params: { filters: 512 }, inputs: [[1024, 28, 28]], output: [512, 56, 56], params_count: 2097664, macs: 1024 * 28 * 28 * 512 * 4 },
     { title: 'paper 52→104 up-conv', params: { filters: 256 }, inputs: [[512, 52, 52]], output: [256, 104, 104], params_count: 524544 },

@@ -14,7 +14,7 @@ export const depthToSpace = defineOp({
   inputs: () => ({ names: ['x'] }),
   summary: (p) => `depth→space ×${p.blockSize}`,
   infer: (p, { inputs: [x] }) => {
-    const r = p.blockSize as number;
+    const r = p.blockSize;
     const r2 = r * r;
     if (x!.c % r2 !== 0) {
       const below = Math.floor(x!.c / r2) * r2;
@@ -33,7 +33,7 @@ export const depthToSpace = defineOp({
     }
     return { shape: shape(x!.c / r2, x!.h * r, x!.w * r) };
   },
-  geometry: (p) => ({ kernel: 1, stride: 1, upscale: p.blockSize as number }),
+  geometry: (p) => ({ kernel: 1, stride: 1, upscale: p.blockSize }),
   tfjs: (p, { name }) => [{ className: 'DepthToSpace', config: { name, blockSize: p.blockSize } }],
   examples: [
     { title: 'slim-3X head: 27×256×256 → 3×768×768', params: { blockSize: 3 }, inputs: [[27, 256, 256]], output: [3, 768, 768], params_count: 0, macs: 0 },

@@ -13,6 +13,8 @@ export const dropout = defineOp({
   summary: (p) => `dropout ${p.rate}`,
   infer: (_p, { inputs: [x] }) => ({ shape: shape(x!.c, x!.h, x!.w) }),
   tfjs: (p, { name }) => [{ className: 'Dropout', config: { name, rate: p.rate } }],
+  // Identity at inference: removed, its consumers read its input.
+  inference: () => ({ kind: 'identity' }),
   examples: [
     { title: 'strided-nearest first conv dropout', params: { rate: 0.3 }, inputs: [[64, 256, 256]], output: [64, 256, 256], params_count: 0, macs: 0 },
     { title: 'strided-nearest second conv dropout', params: { rate: 0.4 }, inputs: [[1024, 16, 16]], output: [1024, 16, 16] },

@@ -22,7 +22,7 @@ export const input = defineOp({
   },
   inputs: () => ({ names: [] }),
   summary: (p) => `${p.channels}×${p.height}×${p.width}${p.batch !== 1 ? ` · batch ${p.batch}` : ''}`,
-  infer: (p) => ({ shape: shape(p.channels as number, p.height as number, p.width as number) }),
+  infer: (p) => ({ shape: shape(p.channels, p.height, p.width) }),
   // The compiler creates the tf.input itself; nothing to map.
   tfjs: () => [],
   examples: [

@@ -1,5 +1,6 @@
 import type { OpIssue } from '../diagnostics';
 import { defineOp, type OpDef, type OpExample } from '../op';
+import type { ParamSpecs, ParamsOf } from '../params';
 import { pair, shape, windowOut } from './common';
 
 export interface PoolKind {
@@ -9,8 +10,19 @@ export interface PoolKind {
   word: string;
   className: 'MaxPooling2D' | 'AveragePooling2D';
   description: string;
-  examples: OpExample[];
+  examples: OpExample<ParamsOf<typeof POOL_PARAMS>>[];
 }
+
+const POOL_PARAMS = {
+  size: { type: 'int', min: 1, max: 16, default: 2, help: 'Square window size' },
+  stride: { type: 'int', min: 1, max: 16, default: 2, help: 'Step between windows (the downsampling factor)' },
+  padding: {
+    type: 'choice',
+    choices: ['valid', 'same'],
+    default: 'valid',
+    help: 'valid: drop rows that do not fill a window (PyTorch); same: pad so the output is ceil(H/stride)',
+  },
+} as const satisfies ParamSpecs;
 
 const plural = (n: number, one: string) => (n === 1 ? `the last ${one}` : `the last ${n} ${one}s`);
 
@@ -21,23 +33,14 @@ export function definePool(kind: PoolKind): OpDef {
     label: kind.label,
     category: 'pool',
     description: kind.description,
-    params: {
-      size: { type: 'int', min: 1, max: 16, default: 2, help: 'Square window size' },
-      stride: { type: 'int', min: 1, max: 16, default: 2, help: 'Step between windows (the downsampling factor)' },
-      padding: {
-        type: 'choice',
-        choices: ['valid', 'same'],
-        default: 'valid',
-        help: 'valid: drop rows that do not fill a window (PyTorch); same: pad so the output is ceil(H/stride)',
-      },
-    },
+    params: POOL_PARAMS,
     inputs: () => ({ names: ['x'] }),
     summary: (p) =>
       `${kind.word} pool ${p.size}×${p.size}` + (p.stride !== p.size ? ` · s${p.stride}` : '') + (p.padding === 'same' ? ' · same' : ''),
     infer: (p, { nodeId, inputs: [x] }) => {
-      const k = p.size as number;
-      const s = p.stride as number;
-      const pad = p.padding as string;
+      const k = p.size;
+      const s = p.stride;
+      const pad = p.padding;
       const h = windowOut(x!.h, k, s, pad);
       const w = windowOut(x!.w, k, s, pad);
       const window = `${k}×${k}/${s}`;
@@ -76,11 +79,11 @@ export function definePool(kind: PoolKind): OpDef {
       }
       return { shape: shape(x!.c, h, w), issues };
     },
-    geometry: (p) => ({ kernel: p.size as number, stride: p.stride as number }),
+    geometry: (p) => ({ kernel: p.size, stride: p.stride }),
     tfjs: (p, { name }) => [
       {
         className: kind.className,
-        config: { name, poolSize: pair(p.size as number), strides: pair(p.stride as number), padding: p.padding },
+        config: { name, poolSize: pair(p.size), strides: pair(p.stride), padding: p.padding },
       },
     ],
     examples: kind.examples,

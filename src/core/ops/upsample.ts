@@ -21,13 +21,13 @@ export const upsample = defineOp({
   inputs: () => ({ names: ['x'] }),
   summary: (p) => `${p.mode} ×${p.factor}` + (p.mode === 'bilinear' && p.alignCorners ? ' · align' : ''),
   infer: (p, { inputs: [x] }) => {
-    const f = p.factor as number;
+    const f = p.factor;
     return { shape: shape(x!.c, x!.h * f, x!.w * f) };
   },
   // In input pixels: nearest reads one source pixel, bilinear blends two neighbours per axis.
-  geometry: (p) => ({ kernel: p.mode === 'bilinear' ? 2 : 1, stride: 1, upscale: p.factor as number }),
+  geometry: (p) => ({ kernel: p.mode === 'bilinear' ? 2 : 1, stride: 1, upscale: p.factor }),
   tfjs: (p, { name }) => {
-    const size = pair(p.factor as number);
+    const size = pair(p.factor);
     if (p.mode === 'nearest') return [{ className: 'UpSampling2D', config: { name, size, interpolation: 'nearest' } }];
     // tfjs UpSampling2D's bilinear samples differently from PyTorch (no half-pixel centres), so a custom layer
     // does both conventions: align_corners=False is exactly half-pixel centres.
