@@ -3,6 +3,7 @@ import { indexGraph, topoOrder, type GraphIndex } from './graph';
 import type { OpDef, ParamCount } from './op';
 import { getOp } from './ops';
 import { checkParam, withDefaults } from './params';
+import { opPorts, portLabel } from './ports';
 import type { GraphDoc, GraphEdge, Params, Shape } from './types';
 
 export const BYTES_PER_VALUE = 4; // fp32
@@ -109,7 +110,7 @@ export function inferShapes(doc: Pick<GraphDoc, 'nodes' | 'edges'>, options: Sha
       }
     }
     if (valid) info.params = params;
-    if (n.id === inputId && valid) batch = params.batch as number;
+    if (n.id === inputId && valid && typeof params.batch === 'number') batch = params.batch;
   }
 
   const { order, cyclic } = topoOrder(index);
@@ -163,8 +164,12 @@ function connectPorts(
   shapeOf: (nodeId: string) => Shape | undefined,
 ): { shapes: (Shape | undefined)[]; sources: string[] } | undefined {
   if (!info.op || !info.params) return undefined;
-  const spec = info.op.inputs(info.params);
-  const maxPorts = 'names' in spec ? spec.names.length : spec.variadic.max;
+  const node = opPorts(info.op, info.params);
+  if (!node) {
+    report(id, { severity: 'error', code: 'internal', message: `${id}: the port rule of ${info.op.type} failed` });
+    return undefined;
+  }
+  const { ports: spec, min, max: maxPorts } = node;
   // Exact-size arrays, not a Map or pushes: this runs for every node on every edit, and the spare capacity
   // of per-node Maps and grown arrays was most of the engine's garbage on large graphs.
   const byPort = new Array<GraphEdge | undefined>(maxPorts);
@@ -179,14 +184,14 @@ function connectPorts(
       ok = false;
     } else byPort[e.targetPort] = e;
   }
-  let count = 'names' in spec ? spec.names.length : spec.variadic.min;
+  let count = min;
   for (let p = count; p < byPort.length; p++) if (byPort[p]) count = p + 1;
   const shapes = new Array<Shape | undefined>(count);
   const sources = new Array<string>(count);
   for (let p = 0; p < count; p++) {
     const e = byPort[p];
     if (!e) {
-      const name = 'names' in spec ? `"${spec.names[p]}"` : p;
+      const name = portLabel(spec, p);
       report(id, { severity: 'error', code: 'unconnected-input', port: p, message: `${id}: input ${name} is not connected` });
       ok = false;
     } else {

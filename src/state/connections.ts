@@ -1,7 +1,5 @@
 import { wouldCreateCycle } from '../core/graph';
-import type { InputPorts, OpDef } from '../core/op';
-import { getOp } from '../core/ops';
-import { withDefaults } from '../core/params';
+import { portsOf, type NodePorts } from '../core/ports';
 import type { GraphDoc, GraphEdge, GraphNode } from '../core/types';
 
 export interface Connection {
@@ -17,16 +15,7 @@ export interface Connection {
 export type ConnectionCheck = { ok: true; targetPort: number; reason?: undefined } | { ok: false; reason: string };
 
 /** The input ports of a node as its current params define them (crop/pad gain a `like` port in mode "like"). */
-export function inputPortsOf(node: GraphNode): { op: OpDef; ports: InputPorts } | undefined {
-  const op = getOp(node.op);
-  if (!op) return undefined;
-  try {
-    return { op, ports: op.inputs(withDefaults(op.params, node.params)) };
-  } catch {
-    // A port rule may trip over a half-typed param; the node then accepts nothing until it is fixed.
-    return undefined;
-  }
-}
+export const inputPortsOf = (node: GraphNode): NodePorts | undefined => portsOf(node);
 
 const reject = (reason: string): ConnectionCheck => ({ ok: false, reason });
 

@@ -1,28 +1,11 @@
 import type { InputPorts } from '../op';
-import { getOp } from '../ops';
-import { checkParam, withDefaults } from '../params';
-import type { Params } from '../types';
+import { portsOf, type NodePorts } from '../ports';
 import type { Problem } from './errors';
 import { FORBIDDEN_KEYS } from './limits';
 
 type Rec = Record<string, unknown>;
 const record = (v: unknown): Rec | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : undefined);
 const q = (s: string) => JSON.stringify(s);
-
-/** The ports a node offers, or undefined when its op or params are not valid enough to tell. */
-function portsOf(node: Rec): { op: string; ports: InputPorts } | undefined {
-  const op = typeof node.op === 'string' ? getOp(node.op) : undefined;
-  if (!op) return undefined;
-  const given = node.params === undefined ? {} : record(node.params);
-  if (!given || Object.keys(given).some((k) => !Object.hasOwn(op.params, k))) return undefined;
-  const params = withDefaults(op.params, given as Params);
-  if (Object.entries(op.params).some(([k, spec]) => checkParam(spec, params[k]) !== null)) return undefined;
-  try {
-    return { op: op.type, ports: op.inputs(params) };
-  } catch {
-    return undefined;
-  }
-}
 
 function portLimit(op: string, ports: InputPorts): { count: number; says: string } {
   if ('variadic' in ports) {
@@ -54,9 +37,9 @@ export function checkGraph(nodes: readonly unknown[], edges: readonly unknown[])
     else nodeIndex.set(id, i);
   });
 
-  const portCache = new Map<number, ReturnType<typeof portsOf>>();
+  const portCache = new Map<number, NodePorts | undefined>();
   const portsAt = (i: number) => {
-    if (!portCache.has(i)) portCache.set(i, portsOf(record(nodes[i])!));
+    if (!portCache.has(i)) portCache.set(i, portsOf(record(nodes[i])!, { strict: true }));
     return portCache.get(i);
   };
   const edgeIndex = new Map<string, number>();
@@ -78,20 +61,21 @@ export function checkGraph(nodes: readonly unknown[], edges: readonly unknown[])
       if (typeof ref === 'string' && ref !== '' && !nodeIndex.has(ref))
         problems.push({ code: 'dangling-edge', at: ['edges', i, end], message: `${name}: its ${end} ${q(ref)} is not a node` });
     }
-    const target = typeof edge.target === 'string' ? nodeIndex.get(edge.target) : undefined;
+    const targetId = edge.target;
+    const target = typeof targetId === 'string' ? nodeIndex.get(targetId) : undefined;
     const port = edge.targetPort;
-    if (target === undefined || typeof port !== 'number' || !Number.isInteger(port) || port < 0) return;
+    if (typeof targetId !== 'string' || target === undefined || typeof port !== 'number' || !Number.isInteger(port) || port < 0) return;
     const ports = portsAt(target);
     if (!ports) return;
-    const limit = portLimit(ports.op, ports.ports);
+    const limit = portLimit(ports.op.type, ports.ports);
     if (port >= limit.count) {
-      problems.push({ code: 'bad-port', at: ['edges', i, 'targetPort'], message: `${name} feeds port ${port} of ${q(edge.target as string)}, but ${limit.says}` });
+      problems.push({ code: 'bad-port', at: ['edges', i, 'targetPort'], message: `${name} feeds port ${port} of ${q(targetId)}, but ${limit.says}` });
       return;
     }
-    const key = `${edge.target as string}\u0000${port}`;
+    const key = `${targetId}\u0000${port}`;
     const taken = feeding.get(key);
     if (taken !== undefined)
-      problems.push({ code: 'port-taken', at: ['edges', i, 'targetPort'], message: `edges ${taken} and ${shortName} both feed port ${port} of ${q(edge.target as string)}` });
+      problems.push({ code: 'port-taken', at: ['edges', i, 'targetPort'], message: `edges ${taken} and ${shortName} both feed port ${port} of ${q(targetId)}` });
     else feeding.set(key, shortName);
   });
   return problems;

@@ -3,6 +3,7 @@ import type { Severity } from '../../core/diagnostics';
 import type { OpCategory } from '../../core/op';
 import { getOp } from '../../core/ops';
 import { withDefaults } from '../../core/params';
+import { portsOf } from '../../core/ports';
 import type { GraphDoc, GraphNode, Shape } from '../../core/types';
 import type { UiAnalysis } from './analysis';
 import { defaultSides, type HandleSides, type Side } from './handleSides';
@@ -51,15 +52,9 @@ export function portFromHandle(handle: string | null | undefined): number {
 
 /** Ports as the op defines them: named, or a variadic list with every connected port plus one free slot. */
 export function portList(node: GraphNode, usedPorts: number[]): { index: number; label: string }[] {
-  const op = getOp(node.op);
   const highest = usedPorts.length ? Math.max(...usedPorts) + 1 : 0;
-  if (!op) return Array.from({ length: highest }, (_, i) => ({ index: i, label: '' }));
-  let spec;
-  try {
-    spec = op.inputs(withDefaults(op.params, node.params));
-  } catch {
-    return Array.from({ length: highest }, (_, i) => ({ index: i, label: '' }));
-  }
+  const spec = portsOf(node)?.ports;
+  if (!spec) return Array.from({ length: highest }, (_, i) => ({ index: i, label: '' }));
   if ('names' in spec) {
     const several = spec.names.length > 1;
     return spec.names.map((name, i) => ({ index: i, label: several ? name : '' }));
