@@ -3,11 +3,13 @@ import { getOp } from '../ops';
 import { checkParam, withDefaults } from '../params';
 import type { Params } from '../types';
 import type { Problem } from './errors';
+import { quote } from '../text';
 import { FORBIDDEN_KEYS } from './limits';
 
 type Rec = Record<string, unknown>;
 const record = (v: unknown): Rec | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : undefined);
-const q = (s: string) => JSON.stringify(s);
+/** Ids come from the file: quoted, and cut when long. */
+const q = (s: string) => quote(s);
 
 /** The ports a node offers, or undefined when its op or params are not valid enough to tell. */
 function portsOf(node: Rec): { op: string; ports: InputPorts } | undefined {

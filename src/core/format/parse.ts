@@ -52,7 +52,8 @@ function parseOrFail(input: unknown): ParseResult {
   const bare = withoutInfo(doc, nodes, edges);
   const parsed = getGraphSchema().safeParse(bare, { reportInput: true });
   const problems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => fromZodIssue(issue, bare));
-  problems.push(...checkGraph(nodes, edges));
+  // Not push(...list): a document with 150,000 problems would overflow the stack with that many arguments.
+  for (const problem of checkGraph(nodes, edges)) problems.push(problem);
   if (!parsed.success || problems.length > 0) return fail(problems);
   return { ok: true, doc: toGraphDoc(parsed.data), warnings: finishProblems(warnings, 'warning').map(renderFormatError) };
 }
