@@ -3,6 +3,7 @@ import { FORMAT_LIMITS } from './limits';
 
 export type FormatErrorCode =
   | 'too-large'
+  | 'bad-encoding'
   | 'invalid-json'
   | 'too-deep'
   | 'too-many-values'
