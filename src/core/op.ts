@@ -94,6 +94,3 @@ export interface OpDef {
 }
 
 export const defineOp = (def: OpDef): OpDef => def;
-
-export const portNames = (ports: InputPorts, connected: number): string[] =>
-  'names' in ports ? ports.names : Array.from({ length: Math.max(connected, ports.variadic.min) }, (_, i) => String(i));
