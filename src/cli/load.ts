@@ -24,13 +24,14 @@ const readProblem = (path: string, err: NodeJS.ErrnoException): string => {
 
 /** Reads and parses a graph file; any problem becomes a one-line CliError naming the file and the place. */
 export async function loadGraph(path: string): Promise<LoadedGraph> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    // Bytes, not 'utf8': the format decides the encoding (BOMs, invalid UTF-8) the same way the browser does.
+    bytes = await readFile(path);
   } catch (err) {
     throw new CliError(readProblem(path, err as NodeJS.ErrnoException));
   }
-  const result = parseGraph(text);
+  const result = parseGraph(bytes);
   if (!result.ok) {
     const [first, ...rest] = result.errors;
     const more = rest.length ? ` (and ${rest.length} more ${rest.length === 1 ? 'problem' : 'problems'})` : '';

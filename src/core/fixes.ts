@@ -1,5 +1,6 @@
 import { produce, type Draft } from 'immer';
 import type { Fix, FixAction } from './diagnostics';
+import { IdAllocator, insertedNodeIdBase } from './ids';
 import { getOp } from './ops';
 import { withDefaults } from './params';
 import type { GraphDoc, GraphEdge, GraphNode } from './types';
@@ -52,12 +53,6 @@ function findNode(doc: Draft<GraphDoc>, id: string): Draft<GraphNode> {
   return node;
 }
 
-/** `base`, or `base_2`, `base_3`… — the first not already taken. */
-export function uniqueId(base: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(base)) return base;
-  for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
-}
-
 function insertBefore(doc: Draft<GraphDoc>, action: Extract<FixAction, { kind: 'insertBefore' }>) {
   const op = getOp(action.op);
   if (!op) throw new FixError(`cannot insert a node of unknown op "${action.op}"`);
@@ -68,7 +63,8 @@ function insertBefore(doc: Draft<GraphDoc>, action: Extract<FixAction, { kind: '
   const old = doc.edges[feeding]!;
   const source = findNode(doc, old.source);
 
-  const id = uniqueId(`${action.op}_${action.nodeId}_${action.port}`, new Set(doc.nodes.map((n) => n.id)));
+  const ids = new IdAllocator(doc);
+  const id = ids.derived(insertedNodeIdBase(action.op, action.nodeId, action.port));
   // Halfway along the edge it splits, so the layout stays readable without a re-layout.
   const position = {
     x: Math.round((source.position.x + target.position.x) / 2),
@@ -76,12 +72,7 @@ function insertBefore(doc: Draft<GraphDoc>, action: Extract<FixAction, { kind: '
   };
   doc.nodes.push({ id, op: action.op, params: withDefaults(op.params, action.params), position });
 
-  const edgeIds = new Set(doc.edges.map((e) => e.id));
-  const edge = (from: string, to: string, port: number): GraphEdge => {
-    const e = { id: uniqueId(`e_${from}_${to}`, edgeIds), source: from, target: to, targetPort: port };
-    edgeIds.add(e.id);
-    return e;
-  };
+  const edge = (from: string, to: string, port: number): GraphEdge => ({ id: ids.edge(from, to), source: from, target: to, targetPort: port });
   const replacement = [edge(old.source, id, 0), edge(id, action.nodeId, action.port)];
   if (like) replacement.push(edge(like.id, id, 1));
   doc.edges.splice(feeding, 1, ...replacement);

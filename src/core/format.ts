@@ -3,6 +3,7 @@
  * hostile input), writing (stable, pretty, optionally annotated with inferred shapes) and the JSON Schema.
  */
 export { parseGraph, type ParseResult } from './format/parse';
+export { decodeGraphBytes, type DecodeResult } from './format/decode';
 export { serializeGraph, prettyJson, type SerializeOptions } from './format/serialize';
 export { getGraphSchema, graphJsonSchema, graphJsonSchemaText, paramsSchemaFor } from './format/schema';
 export { formatPath, renderFormatError, renderFormatErrors, type FormatError, type FormatErrorCode } from './format/errors';

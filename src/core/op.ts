@@ -173,6 +173,3 @@ export type OpDef = OpDefOf<ParamSpecs>;
 export function defineOp<const S extends ParamSpecs>(def: OpDefOf<S>): OpDef {
   return def as unknown as OpDef;
 }
-
-export const portNames = (ports: InputPorts, connected: number): string[] =>
-  'names' in ports ? ports.names : Array.from({ length: Math.max(connected, ports.variadic.min) }, (_, i) => String(i));

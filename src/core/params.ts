@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clip, quote } from './text';
 import type { ParamValue, Params } from './types';
 
 interface SpecBase<T> {
@@ -35,13 +36,14 @@ export type ValueOf<S extends ParamSpec> = S extends { type: 'int' | 'float' }
 /** Validated, defaulted params of an op with these specs: `p.kernel` is a number, `p.kernal` does not exist. */
 export type ParamsOf<S extends ParamSpecs> = { -readonly [K in keyof S]: ValueOf<S[K]> };
 
+/** The refused value as typed, cut when long (a pasted 10 MB string must not make a 10 MB message). */
 const show = (v: unknown): string => {
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return quote(v);
   if (v === undefined) return 'nothing';
   try {
-    return JSON.stringify(v) ?? String(v);
+    return clip(JSON.stringify(v) ?? String(v));
   } catch {
-    return String(v);
+    return clip(String(v));
   }
 };
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getOp } from '../core/ops';
 import type { GraphEdge, GraphNode, XY } from '../core/types';
 import { compactVariadicPorts, describeElements, removeFromDoc } from './edits';
-import { IdAllocator } from './ids';
+import { IdAllocator } from '../core/ids';
 import type { EditorStore } from './store';
 
 export const CLIPBOARD_FORMAT = 'unet-studio/clipboard';

@@ -5,7 +5,7 @@ import { withDefaults } from '../core/params';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc, type GraphNode, type Params, type XY } from '../core/types';
 import { isValidConnection, type Connection } from './connections';
 import { describeElements, removeFromDoc } from './edits';
-import { IdAllocator } from './ids';
+import { IdAllocator } from '../core/ids';
 import type { EditorStore } from './store';
 
 // Every edit the UI makes goes through one of these; each is one history step (drags and typing merge).
@@ -136,10 +136,6 @@ export function applyDiagnosticFix(store: EditorStore, fix: Fix): FixResult {
 export function selectAll(store: EditorStore): void {
   const { doc } = store.getState();
   store.setSelection({ nodes: doc.nodes.map((n) => n.id), edges: doc.edges.map((e) => e.id) });
-}
-
-export function clearSelection(store: EditorStore): void {
-  store.setSelection({ nodes: [], edges: [] });
 }
 
 /** A fresh document: just an input node with default params, ready to build on. */

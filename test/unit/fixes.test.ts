@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Fix } from '../../src/core/diagnostics';
-import { applyAction, applyFix, FixError, uniqueId } from '../../src/core/fixes';
+import { applyAction, applyFix, FixError } from '../../src/core/fixes';
+import { uniqueId } from '../../src/core/ids';
 import { inferShapes } from '../../src/core/infer';
 import type { GraphDoc } from '../../src/core/types';
 

@@ -1,9 +1,9 @@
 /**
  * The node-id convention of generated U-Nets (fixtures, tests and the compiler's layer names rely on it):
  * `input`; encoder level i (0..depth, depth = bottleneck): enc{i}_conv{j}, enc{i}_bn{j}, enc{i}_drop{j},
- * enc{i}_act{j}; down step after level i: down{i}, down{i}_act; decoder level i: up{i}, up{i}_conv,
+ * enc{i}_act{j}; down step after level i: down{i}; decoder level i: up{i}, up{i}_conv,
  * up{i}_bn, up{i}_act, crop{i} | pad{i}, cat{i}, dec{i}_conv{j}, dec{i}_bn{j}, dec{i}_drop{j},
- * dec{i}_act{j}; head, head_act, d2s, output.
+ * dec{i}_act{j}; head, d2s, output. Edges are named by `edgeIdBase` (core/ids.ts).
  */
 export const unetIds = {
   input: 'input',
@@ -15,12 +15,9 @@ export const unetIds = {
   pad: (level: number) => `pad${level}`,
   cat: (level: number) => `cat${level}`,
   head: 'head',
-  headAct: 'head_act',
   depthToSpace: 'd2s',
   output: 'output',
 } as const;
-
-export const edgeId = (source: string, target: string): string => `e_${source}_${target}`;
 
 /** Where a generated node sits in the U. */
 export type UNetRole =
@@ -29,7 +26,7 @@ export type UNetRole =
 
 const ROLE_PATTERNS: [RegExp, UNetRole['part']][] = [
   [/^enc(\d+)_(conv|bn|drop|act)\d+$/, 'encoder'],
-  [/^down(\d+)(_act)?$/, 'down'],
+  [/^down(\d+)$/, 'down'],
   [/^up(\d+)(_conv|_bn|_act)?$/, 'up'],
   [/^(?:crop|pad|cat)(\d+)$/, 'skip'],
   [/^dec(\d+)_(conv|bn|drop|act)\d+$/, 'decoder'],
@@ -42,7 +39,7 @@ const ROLE_PATTERNS: [RegExp, UNetRole['part']][] = [
 export function unetRole(id: string): UNetRole | undefined {
   if (id === unetIds.input) return { part: 'input' };
   if (id === unetIds.output) return { part: 'output' };
-  if (id === unetIds.head || id === unetIds.headAct || id === unetIds.depthToSpace) return { part: 'head' };
+  if (id === unetIds.head || id === unetIds.depthToSpace) return { part: 'head' };
   for (const [pattern, part] of ROLE_PATTERNS) {
     const m = pattern.exec(id);
     if (m) return { part, level: Number(m[1]) } as UNetRole;

@@ -1,5 +1,5 @@
 export { buildUNet } from './build';
-export { edgeId, unetIds, unetRole, type UNetRole } from './ids';
+export { unetIds, unetRole, type UNetRole } from './ids';
 export { layoutUNet, UNET_GRID } from './layout';
 export {
   checkUNetOptions,

@@ -1,5 +1,5 @@
 import type { GraphEdge, GraphNode, Params } from '../types';
-import { edgeId } from './ids';
+import { edgeIdBase } from '../ids';
 
 /**
  * Where a node goes in the U, in terms the layout understands. Within a slot group nodes keep the order
@@ -34,7 +34,7 @@ export class GraphWriter {
     if (this.nodes.some((n) => n.id === id)) throw new Error(`U-Net builder: node id "${id}" used twice`);
     this.nodes.push({ id, op, params, position: { x: 0, y: 0 } });
     this.slots.push({ id, slot });
-    sources.forEach((source, port) => this.edges.push({ id: edgeId(source, id), source, target: id, targetPort: port }));
+    sources.forEach((source, port) => this.edges.push({ id: edgeIdBase(source, id), source, target: id, targetPort: port }));
     return id;
   }
 }

@@ -1,11 +1,13 @@
 import type { InputPorts } from '../op';
 import { portsOf, type NodePorts } from '../ports';
 import type { Problem } from './errors';
+import { quote } from '../text';
 import { FORBIDDEN_KEYS } from './limits';
 
 type Rec = Record<string, unknown>;
 const record = (v: unknown): Rec | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : undefined);
-const q = (s: string) => JSON.stringify(s);
+/** Ids come from the file: quoted, and cut when long. */
+const q = (s: string) => quote(s);
 
 function portLimit(op: string, ports: InputPorts): { count: number; says: string } {
   if ('variadic' in ports) {

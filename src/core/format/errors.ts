@@ -1,7 +1,9 @@
+import { clip, quote } from '../text';
 import { FORMAT_LIMITS } from './limits';
 
 export type FormatErrorCode =
   | 'too-large'
+  | 'bad-encoding'
   | 'invalid-json'
   | 'too-deep'
   | 'too-many-values'
@@ -45,13 +47,16 @@ export interface Problem {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** `['nodes', 3, 'params', 'kernel']` → `nodes[3].params.kernel`; odd keys are quoted: `params["a b"]`. */
+/**
+ * `['nodes', 3, 'params', 'kernel']` → `nodes[3].params.kernel`; odd keys are quoted: `params["a b"]`. Keys come
+ * from the file, so long ones are cut (`params["AAAA…" (10,485,760 characters)]`).
+ */
 export function formatPath(at: readonly PathSegment[]): string {
   let out = '';
   for (const seg of at) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (IDENTIFIER.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
+    else if (seg.length <= 64 && IDENTIFIER.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${quote(seg)}]`;
   }
   return out;
 }
@@ -79,11 +84,11 @@ function compareSegments(a: PathSegment, b: PathSegment): number {
  * or edge, which comes before one about the document; equal depths read in document order. Duplicates (same path
  * and message) are merged, and past `maxErrors` the rest become one counting line.
  */
-export function finishProblems(problems: readonly Problem[], noun = 'error'): FormatError[] {
+export function finishProblems(problems: readonly Problem[], noun = 'error', maxErrors: number = FORMAT_LIMITS.maxErrors): FormatError[] {
   const seen = new Set<string>();
   const unique: Problem[] = [];
   for (const p of problems) {
-    const key = `${formatPath(p.at)}\u0000${p.message}`;
+    const key = `${JSON.stringify(p.at)}\u0000${p.message}`;
     if (!seen.has(key)) (seen.add(key), unique.push(p));
   }
   unique.sort((a, b) => {
@@ -95,10 +100,10 @@ export function finishProblems(problems: readonly Problem[], noun = 'error'): Fo
     return 0;
   });
   const shown: FormatError[] = unique
-    .slice(0, FORMAT_LIMITS.maxErrors)
+    .slice(0, maxErrors)
     .map((p) => ({ code: p.code, path: formatPath(p.at), message: p.message }));
   const rest = unique.length - shown.length;
-  if (rest > 0) shown.push({ code: 'too-many-errors', path: '', message: `…and ${rest} more ${noun}${rest === 1 ? '' : 's'}` });
+  if (rest > 0) shown.push({ code: 'too-many-errors', path: '', message: `…and ${rest.toLocaleString('en-US')} more ${noun}${rest === 1 ? '' : 's'}` });
   return shown;
 }
 
@@ -111,8 +116,7 @@ export function showValue(v: unknown): string {
   if (typeof v === 'symbol') return 'a symbol';
   if (Array.isArray(v)) return v.length === 0 ? '[]' : 'an array';
   if (typeof v === 'object' && v !== null) return 'an object';
-  const text = JSON.stringify(v);
-  return text.length > 60 ? `${text.slice(0, 57)}…"` : text;
+  return typeof v === 'string' ? quote(v) : clip(String(v));
 }
 
 /** Edit distance, for "did you mean" suggestions on short names. */
@@ -145,5 +149,5 @@ export function closeMatches(name: string, known: readonly string[], max = 3): s
 export function didYouMean(name: string, known: readonly string[]): string {
   const close = closeMatches(name, known);
   if (close.length === 0) return '';
-  return ` (did you mean ${close.map((c) => JSON.stringify(c)).join(' or ')}?)`;
+  return ` (did you mean ${close.map((c) => quote(c)).join(' or ')}?)`;
 }

@@ -1,5 +1,6 @@
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc, type GraphEdge, type GraphNode, type Params } from '../types';
 import { checkGraph } from './checks';
+import { decodeGraphBytes } from './decode';
 import { finishProblems, renderFormatError, showValue, type FormatError, type Problem } from './errors';
 import { checkJsonValue, readJsonText } from './json';
 import { FORMAT_LIMITS } from './limits';
@@ -21,7 +22,8 @@ function safeString(err: unknown): string {
 }
 
 /**
- * Reads a UNet Studio graph from JSON text or an already-parsed value. Never throws: every problem becomes a
+ * Reads a UNet Studio graph from the bytes of a file (decoded by the one rule in `decode.ts`), JSON text or an
+ * already-parsed value. Never throws: every problem becomes a
  * FormatError with a path (`nodes[3].params.kernel`) and a message, most specific first, at most ~20 of them.
  * On success params are complete (missing ones take defaults) and informational fields are gone.
  */
@@ -34,9 +36,15 @@ export function parseGraph(input: unknown): ParseResult {
 }
 
 function parseOrFail(input: unknown): ParseResult {
+  if (input instanceof ArrayBuffer) input = new Uint8Array(input);
+  if (input instanceof Uint8Array) {
+    const decoded = decodeGraphBytes(input);
+    if (!decoded.ok) return fail(decoded.problems);
+    input = decoded.text;
+  }
   let value = input;
   const fromText = typeof input === 'string';
-  if (fromText) {
+  if (typeof input === 'string') {
     const json = readJsonText(input);
     if (!json.ok) return fail(json.problems);
     value = json.value;
@@ -52,7 +60,8 @@ function parseOrFail(input: unknown): ParseResult {
   const bare = withoutInfo(doc, nodes, edges);
   const parsed = getGraphSchema().safeParse(bare, { reportInput: true });
   const problems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => fromZodIssue(issue, bare));
-  problems.push(...checkGraph(nodes, edges));
+  // Not push(...list): a document with 150,000 problems would overflow the stack with that many arguments.
+  for (const problem of checkGraph(nodes, edges)) problems.push(problem);
   if (!parsed.success || problems.length > 0) return fail(problems);
   return { ok: true, doc: toGraphDoc(parsed.data), warnings: finishProblems(warnings, 'warning').map(renderFormatError) };
 }

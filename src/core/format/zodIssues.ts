@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { getOp, opTypes } from '../ops';
+import { quote } from '../text';
 import { didYouMean, showValue, type PathSegment, type Problem } from './errors';
 
 type Issue = z.core.$ZodIssue;
@@ -27,7 +28,7 @@ function lookup(root: unknown, path: readonly PathSegment[]): unknown {
 }
 
 const nodeName = (node: Record<string, unknown> | undefined) =>
-  typeof node?.id === 'string' ? `node ${JSON.stringify(node.id)}` : 'this node';
+  typeof node?.id === 'string' ? `node ${quote(node.id)}` : 'this node';
 
 const knownOps = () => `known ops: ${opTypes().join(', ')}`;
 
@@ -45,7 +46,7 @@ function unknownParams(at: PathSegment[], keys: readonly string[], node: Record<
   return keys.map((key) => ({
     code: 'unknown-param' as const,
     at: [...at, key],
-    message: `unknown param ${JSON.stringify(key)} for ${nodeName(node)}${didYouMean(key, known)}${takes ? `; ${takes}` : ''}`,
+    message: `unknown param ${quote(key)} for ${nodeName(node)}${didYouMean(key, known)}${takes ? `; ${takes}` : ''}`,
   }));
 }
 

@@ -48,13 +48,14 @@ export async function readGraphFile(file: File): Promise<ImportResult> {
       ok: false,
       errors: [{ code: 'too-large', path: '', message: `the file is ${(file.size / 1e6).toFixed(0)} MB; a graph file is at most ${FORMAT_LIMITS.maxTextChars / 1024 / 1024} MB` } as FormatError],
     };
-  let text: string;
+  let bytes: ArrayBuffer;
   try {
-    text = await file.text();
+    // Bytes, not file.text() (which turns invalid UTF-8 into U+FFFD): the format decodes them as the CLI does.
+    bytes = await file.arrayBuffer();
   } catch (err) {
     return { ok: false, errors: [{ code: 'internal', path: '', message: `could not read the file (${err instanceof Error ? err.message : String(err)})` }] };
   }
-  return parseGraph(text);
+  return parseGraph(bytes);
 }
 
 export type ImageKind = 'png' | 'svg';
