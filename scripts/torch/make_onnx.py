@@ -113,6 +113,25 @@ def fused(out_dir):
     print(f'{"milesial-fused":26s} opset 17 fixed   (BatchNorm folded by the exporter) {os.path.getsize(path) / 1024:.0f} KB')
     return {'opset': 17, 'dynamic': False, 'note': 'exporter defaults: BatchNorm folded into the convs', 'channels': 3, 'sizes': {'32': {}}}
 
+class Unsupported(nn.Module):
+    """A small net with ops no U-Net here has: a grouped conv, global pooling, flatten and a linear layer."""
+    def __init__(s):
+        super().__init__()
+        s.stem = nn.Conv2d(2, 4, 3, padding=1)
+        s.grouped = nn.Conv2d(4, 4, 3, padding=1, groups=2)
+        s.fc1 = nn.Linear(4, 3)
+        s.fc2 = nn.Linear(3, 2)
+    def forward(s, x):
+        x = F.relu(s.grouped(F.relu(s.stem(x))))
+        x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
+        return s.fc2(F.relu(s.fc1(x)))
+
+def unsupported(out_dir):
+    torch.manual_seed(7)
+    path = os.path.join(out_dir, 'unsupported.onnx')
+    torch.onnx.export(Unsupported().eval(), torch.rand(1, 2, 8, 8), path, opset_version=13, input_names=['input'], output_names=['output'])
+    print(f'{"unsupported":26s} opset 13 (grouped conv, GlobalAveragePool, Flatten, Gemm) {os.path.getsize(path)} bytes')
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', default=os.path.join(ROOT, 'test', 'fixtures', 'onnx'))
@@ -123,5 +142,5 @@ if __name__ == '__main__':
     manifest_path = os.path.join(args.out, 'manifest.json')
     manifest = json.load(open(manifest_path)) if args.only and os.path.exists(manifest_path) else {}
     for name in args.only or CASES: manifest[name] = export(name, args.out)
-    if not args.only: manifest['milesial-fused'] = fused(args.out)
+    if not args.only: manifest['milesial-fused'] = fused(args.out); unsupported(args.out)
     with open(manifest_path, 'w') as f: json.dump(manifest, f, indent=1, sort_keys=True)

@@ -2,7 +2,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../runtime';
-import { type CompiledGraph, CompileError, compileForInference, compileGraph, exportWeights, WeightsError } from '../compile';
+import { type CompiledGraph, CompileError, compileForInference, compileGraph, exportWeights, loadWeights, WeightsError } from '../compile';
 import { loadWeightsFrom, STATE_DICT_FILE, writeModelFolder, writeStateDictFile } from '../compile/node';
 import { useNodeBackend } from '../runtime/node';
 import { serializeGraph } from '../core/format/serialize';
@@ -29,7 +29,7 @@ export async function compileWithWeights(
   io: Io,
   backend: BackendChoice = 'auto',
 ): Promise<CompiledGraph> {
-  const { doc, warnings } = await loadGraph(file);
+  const { doc, warnings, weights: embedded } = await loadGraph(file);
   for (const w of warnings) io.err(`warning: ${w}`);
   try {
     await useNodeBackend(backend);
@@ -42,6 +42,10 @@ export async function compileWithWeights(
   } catch (err) {
     if (err instanceof CompileError) throw new CliError(`${file}: ${err.message}`, EXIT.problems);
     throw err;
+  }
+  if (weights === undefined && embedded) {
+    loadWeights(compiled, embedded, { strict: true });
+    return compiled;
   }
   if (weights === undefined) {
     io.err('warning: no --weights given: the network has freshly initialised (random) weights');

@@ -1,6 +1,6 @@
 import type { CliCommand } from './command';
 
-export const runUsage = 'run <graph.json> --image IN.png|jpg [--weights FILE|DIR] [--backend auto|wasm|cpu] --out OUT.png [--npy OUT.npy]';
+export const runUsage = 'run <graph.json|model.onnx> --image IN.png|jpg [--weights FILE|DIR] [--backend auto|wasm|cpu] --out OUT.png [--npy OUT.npy]';
 
 export const runCommand: CliCommand = {
   name: 'run',

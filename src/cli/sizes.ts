@@ -6,7 +6,7 @@ import { EXIT, onePositional, type CliCommand } from './command';
 import { loadGraph } from './load';
 import { formatDiagnostic } from './text';
 
-const usage = 'sizes <graph.json> [--range 64..1024] [--json]';
+const usage = 'sizes <graph.json|model.onnx> [--range 64..1024] [--json]';
 
 /** Lists long regular progressions by their ends and step rather than every value. */
 export function describeSizes(sizes: number[]): string {

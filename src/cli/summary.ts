@@ -6,7 +6,7 @@ import { EXIT, onePositional, type CliCommand } from './command';
 import { loadGraph } from './load';
 import { formatBytes, formatCount, formatDiagnostic, formatInt, plural, renderTable, sizeTrace } from './text';
 
-const usage = 'summary <graph.json> [--input CxHxW] [--json]';
+const usage = 'summary <graph.json|model.onnx> [--input CxHxW] [--json]';
 
 export const summaryCommand: CliCommand = {
   name: 'summary',
@@ -24,7 +24,7 @@ export const summaryCommand: CliCommand = {
     });
     const file = onePositional(positionals, 'graph file', usage);
     const input = values.input === undefined ? undefined : parseShapeArg(values.input);
-    const { doc, warnings } = await loadGraph(file);
+    const { doc, warnings } = await loadGraph(file, { inputSize: input?.h && input.w ? { h: input.h, w: input.w } : undefined });
     for (const w of warnings) io.err(`warning: ${w}`);
     const analysis = analyzeGraph(doc, { input });
     io.out(values.json ? JSON.stringify(toJson(doc.name, analysis), null, 2) : renderSummary(doc.name, analysis).join('\n'));

@@ -5,7 +5,7 @@ import { EXIT, onePositional, type CliCommand } from './command';
 import { loadGraph } from './load';
 import { formatDiagnostic, plural } from './text';
 
-const usage = 'validate <graph.json>';
+const usage = 'validate <graph.json|model.onnx>';
 
 export const validateCommand: CliCommand = {
   name: 'validate',

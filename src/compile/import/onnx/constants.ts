@@ -141,6 +141,13 @@ export function reshapeDims(from: number[], target: number[], allowZero = false)
 
 export type Attrs = (name: string) => unknown;
 
+/** The ops evalConst folds (plus Constant and Shape, which the reader handles itself). */
+export const FOLDABLE = new Set([
+  'Identity', 'Add', 'Sub', 'Mul', 'Div', 'Mod', 'Min', 'Max', 'Equal', 'Less', 'Greater', 'Not', 'Where', 'Neg', 'Abs',
+  'Floor', 'Ceil', 'Sqrt', 'Cast', 'Shape', 'Size', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Reshape', 'Flatten',
+  'Transpose', 'Slice', 'ConstantOfShape', 'Range', 'Expand', 'Constant',
+]);
+
 const ints = (c: Const | undefined) => (c ? Array.from(c.data, Number) : undefined);
 const CAST_INT = new Set([2, 3, 4, 5, 6, 7, 9, 12, 13]);
 

@@ -2,7 +2,7 @@ import type { GraphProto, NodeProto, ValueInfoProto } from 'onnx-buf';
 import { decodeOnnxModel, isIntType, onnxOpset, tensorValues } from '../../onnx/tensors';
 import { DocBuilder, NodeProblem, type Port } from '../docBuilder';
 import { groupUnsupported, ImportError, type ImportedModel, type ImportOptions } from '../types';
-import { type Const, evalConst } from './constants';
+import { type Const, evalConst, FOLDABLE } from './constants';
 import { NodeContext, Unsupported, type Value } from './context';
 import { ONNX_OPS } from './ops';
 
@@ -68,15 +68,20 @@ export function readOnnx(bytes: Uint8Array, options: ImportOptions = {}): Import
   const realNames = new Map<string, Port>([[input.name, inputPort]]);
   const realByName = (name: string) => realNames.get(name);
 
+  /** Outputs of nodes that could not be read: whether they would have been data ('real') or shape arithmetic. */
+  const brokenKind = new Map<string, 'real' | 'const'>();
   let mapped = 0;
   let folded = 0;
   for (const node of graph.node) {
     const ctx = new NodeContext(node, opset, values, builder, realByName);
     const ins = node.input.map((name) => (name ? values.get(name) : undefined));
-    const broken = node.input.some((name, i) => name && !ins[i]);
-    if (broken) {
-      // Downstream of something that could not be read: still say whether this op type is known.
-      if (!ONNX_OPS[node.opType] && !isFoldable(node.opType)) unsupported.push({ opType: node.opType, node: ctx.name });
+    const broken = node.input.filter((name, i) => name && !ins[i]).map((name) => brokenKind.get(name));
+    if (broken.length) {
+      // Downstream of something that could not be read: shape arithmetic stays quiet, while a data op says
+      // whether its type is known, so the report lists everything the model would need.
+      const kind = node.opType === 'Shape' || node.opType === 'Size' || broken.every((k) => k === 'const') ? 'const' : 'real';
+      if (kind === 'real' && !ONNX_OPS[node.opType]) unsupported.push({ opType: node.opType, node: ctx.name });
+      for (const o of node.output) brokenKind.set(o, kind);
       continue;
     }
     try {
@@ -87,6 +92,7 @@ export function readOnnx(bytes: Uint8Array, options: ImportOptions = {}): Import
       if (out.kind === 'real') realNames.set(node.output[0]!, out.port);
       for (const extra of node.output.slice(1)) if (extra && node.opType === 'Dropout') values.set(extra, out);
     } catch (err) {
+      for (const o of node.output) brokenKind.set(o, 'real');
       if (err instanceof Unsupported) unsupported.push({ opType: node.opType, node: ctx.name, reason: err.message });
       else if (err instanceof NotMapped) unsupported.push({ opType: node.opType, node: ctx.name });
       else if (err instanceof NodeProblem) problems.push(`${err.node}: ${err.message}`);
@@ -117,7 +123,6 @@ export function readOnnx(bytes: Uint8Array, options: ImportOptions = {}): Import
 
 class NotMapped extends Error {}
 
-const isFoldable = (op: string) => evalConst(op, [], () => undefined, 13) !== undefined || ['Shape', 'Constant'].includes(op);
 
 function readNode(node: NodeProto, ctx: NodeContext, ins: (Value | undefined)[], opset: number): Value {
   if (node.opType === 'Constant') {
