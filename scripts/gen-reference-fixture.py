@@ -30,6 +30,17 @@ class PaperSame(UNetPaper):
         s.enc = nn.ModuleList([Double(cin if i == 0 else ch[i - 1], ch[i], 1, False) for i in range(depth + 1)])
         s.dec = nn.ModuleList([Double(ch[i] * 2, ch[i], 1, False) for i in reversed(range(depth))])
 
+def seed004(mode):
+    """Seed 004 ("U-Net 复现") as written: the paper network with BatchNorm after every 3×3 conv, in concat mode
+    crop (0), pad (1) or same (2)."""
+    base = PaperPadDecoder if mode == 'pad' else UNetPaper
+    m = base()
+    pad = 1 if mode == 'same' else 0
+    ch = [64 * 2 ** i for i in range(5)]
+    m.enc = nn.ModuleList([Double(1 if i == 0 else ch[i - 1], ch[i], pad, True) for i in range(5)])
+    m.dec = nn.ModuleList([Double(ch[i] * 2, ch[i], pad, True) for i in reversed(range(4))])
+    return m
+
 def trace(model, shape):
     """Conv / transposed-conv outputs in forward order, like the reference trace.py, plus MACs."""
     rows, macs = [], [0]
@@ -54,6 +65,9 @@ out['paper-crop'] = dict(out['paper-572'], source='= paper-572')
 torch.manual_seed(0)
 out['paper-pad-decoder'] = dict(trace(PaperPadDecoder(), (1, 572, 572)), source='PyTorch: UNetPaper, up-sampled tensor padded to the skip')
 out['paper-same'] = dict(trace(PaperSame(), (1, 512, 512)), source='PyTorch: UNetPaper with padding 1')
+for mode, size in (('crop', 572), ('pad', 572), ('same', 512)):
+    out[f'seed004-{mode}'] = dict(trace(seed004(mode), (1, size, size)), source=f'PyTorch: seed 004 network (paper + BN), concat mode {mode}')
+    assert out[f'seed004-{mode}']['params'] == 31_042_434
 # The measured GMAC of the paper must agree with the reference table, or the MAC convention differs.
 check = trace(UNetPaper(), (1, 572, 572))
 assert check['gmac'] == table['paper-572'] and check['convs'] == shapes['paper-572']['convs'], check['gmac']

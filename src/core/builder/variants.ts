@@ -188,6 +188,22 @@ export const UNET_VARIANTS: readonly UNetVariant[] = [
       inputSize: { h: 512, w: 512 },
     },
   },
+  ...(['crop', 'pad', 'same'] as const).map(
+    (mode, i): UNetVariant => ({
+      id: `seed004-${mode}`,
+      options: {
+        name: `U-Net (seed 004, BN) · concat mode ${i}: ${mode === 'crop' ? 'crop the skip' : mode === 'pad' ? 'pad the decoder' : 'same padding'}`,
+        description:
+          `The network of the seed "U-Net 复现" as written: the paper U-Net with BatchNorm after every 3×3 conv (bias kept), ` +
+          `31,042,434 parameters, in concat mode ${i} (${mode === 'crop' ? "the skip center-cropped; the seed uses torchvision's CenterCrop, whose " +
+            'half-to-even rounding equals our floor here because U-Net skip surpluses are even — set the crop\'s rounding to half-even for other sizes' : mode === 'pad' ? "the up-sampled tensor zero-padded to the skip's size" : 'same-padded convs, input a multiple of 16'}), ` +
+          `so its state dicts load without folding. Source: ${PAPER_SOURCE}.`,
+        norm: 'batch',
+        ...(mode === 'pad' ? { concatMode: 'pad' as const } : {}),
+        ...(mode === 'same' ? { padding: 'same' as const, concatMode: 'none' as const, inputSize: { h: 512, w: 512 } } : {}),
+      },
+    }),
+  ),
 ];
 
 export function getVariant(id: string): UNetVariant | undefined {

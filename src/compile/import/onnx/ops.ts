@@ -1,4 +1,5 @@
 import { splitCenter } from '../../../core/ops/common';
+import { cropSplit } from '../../../core/ops/crop';
 import type { Params } from '../../../core/types';
 import type { TorchTensor } from '../../stateDict';
 import type { Port } from '../docBuilder';
@@ -244,10 +245,11 @@ function slice(c: NodeContext): Value {
   const w = right - left;
   const like = likeTensor(c, consts, x, h, w);
   if (h === x.shape.h && w === x.shape.w && !like) return real(x);
-  if (top !== Math.floor((x.shape.h - h) / 2) || left !== Math.floor((x.shape.w - w) / 2))
-    throw new Unsupported(`rows ${top}:${bottom}, columns ${left}:${right} of ${x.shape.h}×${x.shape.w} is not a center crop`);
-  if (like) return real(c.add('crop', { mode: 'like' }, [x, like]));
-  return real(c.add('crop', { mode: 'size', height: h, width: w }, [x]));
+  // floor((H − h)/2) as the paper's center_crop, or torchvision CenterCrop's round-half-to-even.
+  const rounding = (['floor', 'half-even'] as const).find((r) => top === cropSplit(x.shape.h - h, r)[0] && left === cropSplit(x.shape.w - w, r)[0]);
+  if (!rounding) throw new Unsupported(`rows ${top}:${bottom}, columns ${left}:${right} of ${x.shape.h}×${x.shape.w} is not a center crop`);
+  if (like) return real(c.add('crop', { mode: 'like', rounding }, [x, like]));
+  return real(c.add('crop', { mode: 'size', height: h, width: w, rounding }, [x]));
 }
 
 function resize(c: NodeContext): Value {
