@@ -1,0 +1,31 @@
+/** PyTorch weights into a graph that is already open: read the file, match it to the graph, then load. */
+import type { CompiledGraph } from '../../compile';
+import { boundWeights } from '../../weights';
+import { type ExpectedWeight, mapStateDict, type WeightMapping } from './mapping';
+import { type FlatStateDict, readPth } from './pth';
+import { readSafetensors } from './safetensors';
+
+export { mapStateDict, type ExpectedWeight, type MappingRow, type MappingStatus, type WeightMapping } from './mapping';
+export { readPth, type FlatStateDict } from './pth';
+export { readSafetensors } from './safetensors';
+
+export const isPytorchWeightsFile = (name: string) => /\.(pth|pt|bin|ckpt|safetensors)$/i.test(name);
+
+/** A .pth / .pt (torch.save zip) or .safetensors file as a flat state dict; errors name the file. */
+export function readPytorchWeights(name: string, bytes: Uint8Array): FlatStateDict {
+  try {
+    return /\.safetensors$/i.test(name) ? readSafetensors(bytes) : readPth(bytes);
+  } catch (err) {
+    throw new Error(`${name}: ${(err as Error).message}`);
+  }
+}
+
+/** The weights a compiled graph takes, in forward order, in PyTorch layout. */
+export function expectedWeights(compiled: CompiledGraph): ExpectedWeight[] {
+  return boundWeights(compiled).map((b) => ({ nodeId: b.nodeId, param: b.spec.torch, shape: b.torchShape }));
+}
+
+/** Reads a PyTorch weights file and matches it to the compiled graph (nothing is loaded yet). */
+export function mapPytorchWeights(name: string, bytes: Uint8Array, compiled: CompiledGraph): WeightMapping {
+  return mapStateDict(readPytorchWeights(name, bytes), expectedWeights(compiled));
+}
