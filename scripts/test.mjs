@@ -24,6 +24,28 @@ function ensureChromium() {
   return path;
 }
 
+// Tests that check exports and imports against PyTorch run Debian's /usr/bin/python3 with torch, torchvision and
+// onnx (the python3 first on PATH may be another interpreter). Installed here when root, as chromium is.
+const PYTHON = '/usr/bin/python3';
+const PYTHON_PACKAGES = ['python3-torch', 'python3-torchvision', 'python3-onnx'];
+
+function ensurePythonTorch() {
+  const ok = () => spawnSync(PYTHON, ['-c', 'import torch, torchvision, onnx'], { stdio: 'ignore' }).status === 0;
+  if (existsSync(PYTHON) && ok()) return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root || !existsSync('/usr/bin/apt-get'))
+    fail(`PyTorch checks need ${PYTHON} with torch, torchvision and onnx: run \`sudo apt-get install -y ${PYTHON_PACKAGES.join(' ')}\`, then \`npm test\` again.`);
+  console.log(`[test] installing ${PYTHON_PACKAGES.join(' ')} for the PyTorch / ONNX checks (apt-get)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', ...PYTHON_PACKAGES], { stdio: 'inherit', env });
+  } catch {
+    fail(`Installing ${PYTHON_PACKAGES.join(' ')} with apt-get failed; install them by hand and rerun \`npm test\`.`);
+  }
+  if (!ok()) fail(`apt-get finished but ${PYTHON} still cannot import torch, torchvision and onnx.`);
+}
+
 function fail(message) {
   console.error(`[test] ${message}`);
   process.exit(1);
@@ -37,6 +59,7 @@ if (!args.includes('--no-typecheck')) {
   console.log('[test] type check passed');
 } else args.splice(args.indexOf('--no-typecheck'), 1);
 const unitOnly = args.includes('--project=unit') || (args.includes('--project') && args[args.indexOf('--project') + 1] === 'unit');
+ensurePythonTorch();
 if (!unitOnly) process.env.CHROMIUM_PATH = ensureChromium();
 const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...args], { stdio: 'inherit' });
 process.exit(run.status ?? 1);
