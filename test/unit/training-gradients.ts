@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
-import { DepthToSpace, LeakyConv2D, PatchConv2DTranspose, ReflectionPadding2D, UpsampleBilinear } from '../../src/compile/layers';
+import { DepthToSpace, DilatedConv2D, LeakyConv2D, PatchConv2DTranspose, ReflectionPadding2D, UpsampleBilinear } from '../../src/compile/layers';
 
 interface Encoded {
   shape: number[];
@@ -132,6 +132,10 @@ export function customLayer(c: GradientCase): tf.layers.Layer | undefined {
     return new ReflectionPadding2D({ padding: [[t, b], [l, r]] });
   }
   if (c.op === 'depthToSpace') return new DepthToSpace({ blockSize: p.blockSize as number });
+  const dilation = p.dilation as number | undefined;
+  // The Conv2D class compiled graphs use; 'same' for k3 d2 is PyTorch's padding 2.
+  if (c.op === 'conv2d' && dilation !== undefined && dilation > 1 && p.padding === dilation && p.kernel === 3)
+    return new DilatedConv2D({ filters: c.inputs.w!.shape[0]!, kernelSize: 3, dilationRate: dilation, padding: 'same' });
   if (c.op === 'leakyConv2d')
     return new LeakyConv2D({ filters: c.inputs.w!.shape[0]!, kernelSize: p.kernel as number, padding: 'same', alpha: p.alpha as number });
   if (c.op === 'conv2dTranspose' && p.kernel === p.stride && p.padding === 0)
