@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerTrainingGradients } from './kernels';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
@@ -34,6 +35,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 /** Activates the first candidate that prepares and initialises; throws listing every attempt when none does. */
 export async function activateFirst(candidates: BackendCandidate[]): Promise<BackendSelection> {
+  registerTrainingGradients(); // gradient fixes every backend needs (MirrorPad, DepthToSpace, resize, dilated conv)
   const attempts: BackendAttempt[] = [];
   for (const { name, prepare } of candidates) {
     try {

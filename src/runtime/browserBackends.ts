@@ -1,6 +1,7 @@
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { registerWasmTrainingKernels } from './kernels';
 import { activateFirst, candidatesFor, isSoftwareRenderer, type BackendChoice, type BackendName, type BackendSelection } from './backends';
 
 /** Fastest first; `auto` skips a GPU backend that would run on a software device. */
@@ -52,6 +53,7 @@ async function prepareWasm(): Promise<string | undefined> {
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
   });
+  registerWasmTrainingKernels();
   wasmConfigured = true;
   return undefined;
 }

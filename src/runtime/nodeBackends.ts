@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { registerWasmTrainingKernels } from './kernels';
 import { activateFirst, candidatesFor, type BackendChoice, type BackendName, type BackendSelection } from './backends';
 
 /** Node has no GPU backend here (tfjs-node is not used): wasm first, the pure-JS cpu backend last. */
@@ -15,6 +16,7 @@ async function prepareWasm(): Promise<string | undefined> {
   // The binaries are read from the package itself; threads stay off (no worker setup in Node).
   wasm.setWasmPaths(path.join(path.dirname(pkg), 'dist') + path.sep);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  registerWasmTrainingKernels();
   wasmConfigured = true;
   return undefined;
 }
