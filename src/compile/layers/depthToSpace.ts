@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { LayerExport } from '../export/types';
 import { scaled, singleShape, singleTensor } from './shapes';
 
 export interface DepthToSpaceArgs {
@@ -37,3 +38,16 @@ export class DepthToSpace extends tf.layers.Layer {
     return { ...super.getConfig(), blockSize: this.blockSize };
   }
 }
+
+/**
+ * Export in TensorFlow's channel order (not pixel_shuffle's): ONNX DepthToSpace mode DCR is exactly TF's;
+ * PyTorch gets a view/permute helper that reads channel (i·r + j)·C + c.
+ */
+export const depthToSpaceExport: LayerExport = {
+  channels: (inputs, layer) => `${inputs[0]} // ${Number(layer.config.blockSize) ** 2}`,
+  torch: (ctx) => {
+    ctx.use('depth_to_space');
+    return { expr: `depth_to_space(${ctx.x[0]}, ${Number(ctx.layer.config.blockSize)})` };
+  },
+  onnx: (ctx) => ctx.node('DepthToSpace', [ctx.x[0]!], [ctx.out], { blocksize: Number(ctx.layer.config.blockSize), mode: 'DCR' }),
+};

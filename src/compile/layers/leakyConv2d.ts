@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { leakyConvExport } from '../export/layerExports';
+import type { LayerExport } from '../export/types';
 import { singleTensor } from './shapes';
 
 /** The parts of tfjs' Conv2D this subclass reads (not in its public typings). */
@@ -65,3 +67,6 @@ export class LeakyConv2D extends BuiltIn {
     return { ...super.getConfig(), alpha: this.alpha };
   }
 }
+
+/** Export: a conv and a leaky ReLU, as the plain compile has them. */
+export const leakyConv2dExport: LayerExport = leakyConvExport((l) => Number(l.config.alpha ?? 0.2));

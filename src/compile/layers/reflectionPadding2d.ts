@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { paddingExport } from '../export/layerExports';
+import type { LayerExport } from '../export/types';
 import { singleShape, singleTensor } from './shapes';
 
 type Padding = [[number, number], [number, number]];
@@ -49,3 +51,6 @@ export class ReflectionPadding2D extends tf.layers.Layer {
     return { ...super.getConfig(), padding: this.padding };
   }
 }
+
+/** Export: F.pad(mode='reflect') / ONNX Pad mode reflect (both leave the edge pixel out, as tf.mirrorPad 'reflect'). */
+export const reflectionPadding2dExport: LayerExport = paddingExport('reflect');

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { onnxResize } from '../export/layerExports';
+import type { LayerExport } from '../export/types';
 import { scaled, singleShape, singleTensor, sizePair } from './shapes';
 
 export interface UpsampleBilinearArgs {
@@ -46,3 +48,17 @@ export class UpsampleBilinear extends tf.layers.Layer {
     return { ...super.getConfig(), size: this.size, alignCorners: this.alignCorners, halfPixelCenters: this.halfPixelCenters };
   }
 }
+
+/** Export: F.interpolate / ONNX Resize with the same sampling grid (align_corners, or half-pixel centres). */
+export const upsampleBilinearExport: LayerExport = {
+  torch: (ctx) => {
+    const [sh, sw] = sizePair(ctx.layer.config.size ?? 2, 'UpsampleBilinear.size');
+    const align = ctx.layer.config.alignCorners === true;
+    return { expr: `F.interpolate(${ctx.x[0]}, scale_factor=${sh === sw ? sh : `(${sh}, ${sw})`}, mode='bilinear', align_corners=${align ? 'True' : 'False'})` };
+  },
+  onnx: (ctx) => {
+    const factor = sizePair(ctx.layer.config.size ?? 2, 'UpsampleBilinear.size');
+    const align = ctx.layer.config.alignCorners === true;
+    onnxResize(ctx, factor, { mode: 'linear', coordinate_transformation_mode: align ? 'align_corners' : 'half_pixel' });
+  },
+};

@@ -1,0 +1,214 @@
+import type { Shape } from '../../../core/types';
+import type { LoweredGraph, LoweredLayer } from '../lowered';
+import { layerExport } from '../registry';
+import type { ExportTensor, Pads, TorchHelper } from '../types';
+import { PyScope, pyIdent } from './names';
+import { blockLayers, type BlockSpec } from './structure';
+
+/** The block's inputs do not match what its class reads; the caller falls back to a flat module. */
+export class BlockMismatch extends Error {}
+
+/** What the whole model.py build shares: the graph, class texts (de-duplicated) and helpers used. */
+export interface Emitter {
+  graph: LoweredGraph;
+  pads: Map<string, Pads>;
+  shapes: Map<string, Shape>;
+  consumers: Map<string, LoweredLayer[]>;
+  helpers: Set<TorchHelper>;
+  /** Class text with the name left as a placeholder → the class name given to it; in definition order. */
+  classes: Map<string, string>;
+  docs: Record<string, string>;
+}
+
+export interface EmittedBlock {
+  className: string;
+  /** Constructor parameters: the inputs' channel counts, then each new channel count. */
+  params: string[];
+  /** This instance's values for the new-channel parameters. */
+  slotValues: number[];
+  /** Output channels in terms of `params`. */
+  outChannels: string;
+  inputs: string[];
+  output: string;
+  /** State-dict entries, relative to the block. */
+  state: [string, ExportTensor][];
+}
+
+const NAME = '\u0002CLASS\u0002';
+const MODULE = '\u0002MODULE\u0002';
+const token = (k: number) => `\u0001${k}\u0001`;
+const TOKENS = /\u0001(\d+)\u0001/g;
+const indent = (lines: string[], n: number) => lines.map((l) => ' '.repeat(n) + l);
+
+/** Substitutes whole-word parameter names in a channel expression. */
+const substitute = (expr: string, values: Map<string, string>) => expr.replace(/\b[A-Za-z_]\w*\b/g, (w) => values.get(w) ?? w);
+
+/**
+ * Writes one block as a Python class (or, for the model with `literal`, channel counts as numbers). Layers become
+ * `self.<attr>` modules where they have a module and expressions in forward(); nested blocks are emitted first
+ * and called with their inputs. Variables: a tensor read once continues a chain var (`x`) when its input is
+ * dead; a tensor read more than once (a skip) gets its own name.
+ */
+export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): EmittedBlock {
+  const inside = new Set(blockLayers(spec).map((l) => l.name));
+  const children = new Map<BlockSpec, EmittedBlock>();
+  const reads = (m: BlockSpec['members'][number]): string[] => {
+    if ('layer' in m) return m.layer.inputs;
+    if (!children.has(m.block)) children.set(m.block, emitBlock(m.block, em, false));
+    return children.get(m.block)!.inputs;
+  };
+  const inputs: string[] = [];
+  const uses = new Map<string, number>();
+  for (const m of spec.members)
+    for (const t of reads(m)) {
+      uses.set(t, (uses.get(t) ?? 0) + 1);
+      if (!inside.has(t) && !inputs.includes(t)) inputs.push(t);
+    }
+  const outputs = literal
+    ? em.graph.outputs
+    : [...inside].filter((t) => em.graph.outputs.includes(t) || (em.consumers.get(t) ?? []).some((c) => !inside.has(c.name)));
+  if (!literal && (outputs.length !== 1 || inputs.length !== spec.params.length)) throw new BlockMismatch(spec.kind);
+  for (const o of outputs) uses.set(o, (uses.get(o) ?? 0) + 1);
+
+  const attrs = new PyScope(true);
+  const vars = new PyScope();
+  const varOf = new Map<string, string>();
+  const reusable = new Set<string>();
+  const params = literal
+    ? inputs.map((t) => vars.claim(inputs.length === 1 ? 'x' : em.graph.inputNodes[em.graph.inputs.indexOf(t)] ?? t, 'x'))
+    : spec.params.map((p) => vars.claim(p));
+  inputs.forEach((t, i) => {
+    varOf.set(t, params[i]!);
+    reusable.add(params[i]!);
+  });
+  const chan = new Map<string, string>();
+  const inChannelParams = literal ? [] : params.map((p) => (p === 'x' ? 'in_channels' : `${p}_channels`));
+  inputs.forEach((t, i) => chan.set(t, literal ? String(em.shapes.get(t)!.c) : inChannelParams[i]!));
+  const slots: { literal: number; hint: string; direct: boolean }[] = [];
+  const newChannels = (literalValue: number, hint: string, direct: boolean) => {
+    if (literal) return String(literalValue);
+    slots.push({ literal: literalValue, hint, direct });
+    return token(slots.length - 1);
+  };
+
+  const init: string[] = [];
+  const body: string[] = [];
+  const state: [string, ExportTensor][] = [];
+  const holder = new Map<string, string>(params.map((p, i) => [p, inputs[i]!]));
+  const free = (v: string) => reusable.has(v) && uses.get(holder.get(v)!) === 0;
+  const assign = (produced: string, ins: string[], hint: string): string => {
+    for (const t of ins) uses.set(t, uses.get(t)! - 1);
+    const once = (uses.get(produced) ?? 0) <= 1;
+    let name: string | undefined;
+    if (once) {
+      const dead = ins.map((t) => varOf.get(t)!).filter(free);
+      name = dead.find((v) => v === 'x') ?? dead[0];
+    }
+    const wanted = pyIdent(hint, 'x');
+    if (!name && vars.has(wanted) && free(wanted)) name = wanted;
+    name ??= vars.claim(wanted, 'x');
+    if (once) reusable.add(name);
+    else reusable.delete(name);
+    varOf.set(produced, name);
+    holder.set(name, produced);
+    return name;
+  };
+
+  for (const m of spec.members) {
+    if ('block' in m) {
+      const child = children.get(m.block)!;
+      const attr = attrs.claim(m.block.attr, 'block');
+      const values = new Map<string, string>();
+      const args = child.params.map((p, i) => {
+        const v = i < child.inputs.length ? chan.get(child.inputs[i]!)! : newChannels(child.slotValues[i - child.inputs.length]!, p.replace(/_channels$/, ''), false);
+        values.set(p, v);
+        return `${p}=${v}`;
+      });
+      init.push(`self.${attr} = ${child.className}(${args.join(', ')})`);
+      for (const [k, t] of child.state) state.push([`${attr}.${k}`, t]);
+      chan.set(child.output, literal ? String(em.shapes.get(child.output)!.c) : substitute(child.outChannels, values));
+      const call = `self.${attr}(${child.inputs.map((t) => varOf.get(t)!).join(', ')})`;
+      body.push(`${assign(child.output, child.inputs, m.block.varHint)} = ${call}`);
+      continue;
+    }
+    const l = m.layer;
+    const exp = layerExport(l, 'PyTorch');
+    const local = pyIdent(spec.localName(l.name), 'layer');
+    const inChannels = l.inputs.map((t) => chan.get(t)!);
+    const derived = exp.channels ? exp.channels(inChannels, l) : inChannels[0]!;
+    chan.set(l.name, literal ? String(l.out.c) : derived === null ? newChannels(l.out.c, local, true) : derived);
+    const lowering = exp.torch({
+      layer: l,
+      pads: em.pads.get(l.name),
+      x: l.inputs.map((t) => varOf.get(t)!),
+      module: MODULE,
+      inChannels,
+      outChannels: chan.get(l.name)!,
+      like: likeOf(l, em, varOf),
+      use: (h) => em.helpers.add(h),
+    });
+    let expr = lowering.expr;
+    if (lowering.module) {
+      const attr = attrs.claim(local, 'layer');
+      init.push(`self.${attr} = ${lowering.module}`);
+      expr = expr.split(MODULE).join(`self.${attr}`);
+      for (const [k, t] of Object.entries(lowering.state ?? {})) state.push([`${attr}.${k}`, t]);
+    }
+    body.push(`${assign(l.name, l.inputs, local)} = ${expr}`);
+  }
+  body.push(`return ${outputs.map((o) => varOf.get(o)!).join(', ')}`);
+
+  // Name the new channel counts: the block's output width is out_channels; a lone intermediate one is mid_channels.
+  const outExpr = chan.get(outputs[0]!)!;
+  const slotNames = new PyScope();
+  for (const p of inChannelParams) slotNames.reserve(p);
+  const outSlot = /^\u0001(\d+)\u0001$/.exec(outExpr)?.[1];
+  const others = slots.map((_, k) => k).filter((k) => String(k) !== outSlot);
+  const names = slots.map((s, k) =>
+    String(k) === outSlot ? 'out_channels' : others.length === 1 && s.direct ? 'mid_channels' : `${s.hint}_channels`,
+  );
+  if (outSlot !== undefined) slotNames.reserve('out_channels');
+  const finalNames = names.map((n, k) => (String(k) === outSlot ? n : slotNames.claim(n)));
+  const named = (text: string) => text.replace(TOKENS, (_, k: string) => finalNames[Number(k)]!);
+
+  const ctorParams = [...inChannelParams, ...finalNames];
+  const text = [
+    `class ${NAME}(nn.Module):`,
+    `    """${em.docs[spec.kind] ?? spec.kind}"""`,
+    '',
+    `    def __init__(self${ctorParams.map((p) => `, ${p}`).join('')}):`,
+    '        super().__init__()',
+    ...indent(init.map(named), 8),
+    '',
+    `    def forward(self, ${params.join(', ')}):`,
+    ...indent(body, 8),
+  ].join('\n');
+  let className = em.classes.get(text);
+  if (!className) {
+    const taken = new Set(em.classes.values());
+    className = spec.kind;
+    for (let k = 2; taken.has(className); k++) className = `${spec.kind}${k}`;
+    em.classes.set(text, className);
+  }
+  return {
+    className,
+    params: ctorParams,
+    slotValues: slots.map((s) => s.literal),
+    outChannels: named(outExpr),
+    inputs,
+    output: outputs[0]!,
+    state,
+  };
+}
+
+/** For a crop or pad: a tensor in scope that the result is joined with and that has the result's H×W. */
+function likeOf(l: LoweredLayer, em: Emitter, varOf: Map<string, string>): string | undefined {
+  for (const consumer of em.consumers.get(l.name) ?? [])
+    for (const other of consumer.inputs) {
+      const s = em.shapes.get(other);
+      if (other !== l.name && varOf.has(other) && s && s.h === l.out.h && s.w === l.out.w) return varOf.get(other);
+    }
+  return undefined;
+}
+
+export const classPlaceholder = NAME;

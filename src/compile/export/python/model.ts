@@ -1,0 +1,125 @@
+import { formatShape, type Shape } from '../../../core/types';
+import { absorbConvPadding, type LoweredGraph, type LoweredLayer } from '../lowered';
+import type { ExportTensor, TorchHelper } from '../types';
+import { BlockMismatch, classPlaceholder, emitBlock, type EmittedBlock, type Emitter } from './blocks';
+import { HELPER_NEEDS, LOAD_WEIGHTS, TORCH_HELPERS } from './helpers';
+import { pyText } from './names';
+import { unetBlocks, type BlockSpec } from './structure';
+
+export const MODEL_CLASS = 'UNet';
+export const WEIGHTS_FILE = 'weights.safetensors';
+
+export interface TorchModelSource {
+  code: string;
+  /** The state dict model.py's class produces, in PyTorch layout, keyed as load_state_dict wants. */
+  state: Record<string, ExportTensor>;
+  /** Whether it came out as DoubleConv/Down/Up blocks (else one flat module). */
+  blocks: boolean;
+  inputShape: Shape;
+  outputShape: Shape;
+  /** 'sigmoid' / 'softmax' when the network ends in one (train.py then takes probabilities, not logits). */
+  outputActivation: string | null;
+}
+
+const DOCS: Record<string, string> = {
+  DoubleConv: 'The double conv of one level: two conv units, each with what follows it in the graph (norm, dropout, activation).',
+  Down: 'The down step after a level, then the next level’s double conv.',
+  Up: 'The up step, the skip joined (crop or pad, concat), then the level’s double conv.',
+};
+
+/** Layers that only move values around: the activation before them is still the network's last word. */
+const REARRANGING = new Set(['DepthToSpace', 'Cropping2D', 'ZeroPadding2D', 'Dropout', 'UpSampling2D', 'ReflectionPadding2D']);
+
+function outputActivation(graph: LoweredGraph): string | null {
+  const byName = new Map(graph.layers.map((l) => [l.name, l]));
+  let l: LoweredLayer | undefined = byName.get(graph.outputs[0]!);
+  while (l && REARRANGING.has(l.className) && l.inputs.length === 1) l = byName.get(l.inputs[0]!);
+  if (!l) return null;
+  const act = l.className === 'Softmax' ? 'softmax' : String(l.config.activation ?? '').toLowerCase();
+  return act === 'sigmoid' || act === 'softmax' ? act : null;
+}
+
+/**
+ * model.py for a lowered model: one nn.Module named after the graph's nodes, in DoubleConv/Down/Up blocks where
+ * the graph has the builder's encoder/decoder structure, else flat; plus load_weights for weights.safetensors.
+ */
+export function torchModelSource(graph: LoweredGraph): TorchModelSource {
+  const { layers, pads } = absorbConvPadding(graph);
+  const shapes = new Map<string, Shape>(layers.map((l) => [l.name, l.out]));
+  const consumers = new Map<string, LoweredLayer[]>();
+  for (const l of layers) for (const i of l.inputs) consumers.set(i, [...(consumers.get(i) ?? []), l]);
+  const modelLayers = layers.filter((l) => !graph.inputs.includes(l.name));
+  const flat: BlockSpec = { kind: MODEL_CLASS, attr: '', varHint: 'x', params: [], localName: (n) => n, members: modelLayers.map((layer) => ({ layer })) };
+  const emitter = (): Emitter => ({ graph, pads, shapes, consumers, helpers: new Set(), classes: new Map(), docs: { ...DOCS } });
+
+  const inputShape = shapes.get(graph.inputs[0]!)!;
+  const outputShape = shapes.get(graph.outputs[0]!)!;
+  const title = pyText(graph.name) || 'network';
+  let em = emitter();
+  em.docs[MODEL_CLASS] = `${title}: ${graph.inputs.length === 1 ? `N×${formatShape(inputShape)}` : `${graph.inputs.length} inputs`} → N×${formatShape(outputShape)}.`;
+  let root: EmittedBlock;
+  let blocks = false;
+  const structured = unetBlocks(layers, graph.inputs, MODEL_CLASS);
+  try {
+    if (!structured) throw new BlockMismatch('flat');
+    root = emitBlock(structured, em, true);
+    blocks = true;
+  } catch (err) {
+    if (!(err instanceof BlockMismatch)) throw err;
+    const docs = em.docs;
+    em = { ...emitter(), docs };
+    root = emitBlock(flat, em, true);
+  }
+
+  const helpers = new Set<TorchHelper>();
+  const need = (h: TorchHelper) => {
+    for (const dep of HELPER_NEEDS[h] ?? []) need(dep);
+    helpers.add(h);
+  };
+  for (const h of em.helpers) need(h);
+  const ordered = (Object.keys(TORCH_HELPERS) as TorchHelper[]).filter((h) => helpers.has(h));
+  const classes = [...em.classes].map(([text, name]) => text.split(classPlaceholder).join(name));
+  const activation = outputActivation(graph);
+  const tuple = (s: Shape) => `(${s.c}, ${s.h}, ${s.w})`;
+
+  const code = [
+    `"""${title} — PyTorch model exported by UNet Studio.`,
+    '',
+    `${MODEL_CLASS}() takes N×C×H×W float32 (NCHW) and gives what the graph does; load_weights() fills it from`,
+    `${WEIGHTS_FILE} (strict: every tensor has its place). Layers and variables are named after the graph's nodes.`,
+    '"""',
+    ...(helpers.has('pad_same') ? ['import math', ''] : []),
+    'from pathlib import Path',
+    '',
+    'import torch',
+    'import torch.nn as nn',
+    'import torch.nn.functional as F',
+    '',
+    `INPUT_SHAPE = ${tuple(inputShape)}  # C, H, W the graph was built for`,
+    `OUTPUT_SHAPE = ${tuple(outputShape)}`,
+    `OUTPUT_ACTIVATION = ${activation ? `'${activation}'` : 'None'}  # what the last layer applies (None: raw scores)`,
+    `WEIGHTS = Path(__file__).with_name('${WEIGHTS_FILE}')`,
+    '',
+    ...ordered.flatMap((h) => ['', TORCH_HELPERS[h], '']),
+    ...classes.flatMap((c) => ['', c, '']),
+    '',
+    LOAD_WEIGHTS,
+    '',
+    '',
+    'def build(weights=WEIGHTS):',
+    `    """${MODEL_CLASS}() with the exported weights (pass weights=None for a fresh initialisation)."""`,
+    `    model = ${MODEL_CLASS}()`,
+    '    if weights is not None:',
+    '        load_weights(model, weights)',
+    '    return model',
+    '',
+    '',
+    "if __name__ == '__main__':",
+    '    model = build().eval()',
+    '    with torch.no_grad():',
+    '        y = model(torch.rand(1, *INPUT_SHAPE))',
+    "    print(f'{sum(p.numel() for p in model.parameters()):,} parameters; output {tuple(y.shape)}')",
+    '',
+  ].join('\n');
+  return { code, state: Object.fromEntries(root.state), blocks, inputShape, outputShape, outputActivation: activation };
+}

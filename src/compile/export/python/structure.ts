@@ -1,0 +1,109 @@
+import { unetRole } from '../../../core/builder/ids';
+import type { LoweredLayer } from '../lowered';
+
+/** A module of model.py: the model class itself or a block inside it (DoubleConv, Down, Up). */
+export interface BlockSpec {
+  /** Class name before de-duplication (DoubleConv, Down, Up, or the model's). */
+  kind: string;
+  /** Attribute in the parent module ('' for the model). */
+  attr: string;
+  /** Variable name the parent gives the block's result. */
+  varHint: string;
+  /** forward() parameter names, in the order the block first reads its inputs. */
+  params: string[];
+  /** A layer's name inside this block (attribute and variable hint). */
+  localName: (layerName: string) => string;
+  members: Member[];
+}
+
+export type Member = { layer: LoweredLayer } | { block: BlockSpec };
+
+const stripLevel = (name: string) => name.replace(/^([a-z]+)\d+/, '$1');
+
+function doubleConv(attr: string, varHint: string, prefix: string, layers: LoweredLayer[]): BlockSpec {
+  return {
+    kind: 'DoubleConv',
+    attr,
+    varHint,
+    params: ['x'],
+    localName: (n) => (n.startsWith(`${prefix}_`) ? n.slice(prefix.length + 1) : n),
+    members: layers.map((layer) => ({ layer })),
+  };
+}
+
+/**
+ * The builder's encoder/decoder structure (node ids enc{i}_*, down{i}, up{i}, crop/pad/cat{i}, dec{i}_*, see
+ * core/builder/ids.ts) as DoubleConv / Down / Up blocks, the way the reference implementations read. Returns
+ * undefined when any layer falls outside that structure or a block would not have the inputs its class reads
+ * (one for DoubleConv and Down, the decoder tensor and the skip for Up); the caller then writes a flat module.
+ */
+export function unetBlocks(layers: LoweredLayer[], modelInputs: string[], className: string): BlockSpec | undefined {
+  const enc = new Map<number, LoweredLayer[]>();
+  const down = new Map<number, LoweredLayer[]>();
+  const up = new Map<number, LoweredLayer[]>();
+  const dec = new Map<number, LoweredLayer[]>();
+  const head: LoweredLayer[] = [];
+  const add = (m: Map<number, LoweredLayer[]>, level: number, l: LoweredLayer) => m.set(level, [...(m.get(level) ?? []), l]);
+  for (const l of layers) {
+    if (modelInputs.includes(l.name)) continue;
+    const role = unetRole(l.nodeId);
+    if (!role) return undefined;
+    switch (role.part) {
+      case 'encoder':
+        add(enc, role.level, l);
+        break;
+      case 'down':
+        add(down, role.level, l);
+        break;
+      case 'up':
+      case 'skip':
+        add(up, role.level, l);
+        break;
+      case 'decoder':
+        add(dec, role.level, l);
+        break;
+      case 'head':
+      case 'output':
+        head.push(l);
+        break;
+      default:
+        return undefined;
+    }
+  }
+  const depth = enc.size - 1;
+  if (depth < 1 || modelInputs.length !== 1) return undefined;
+  for (let i = 0; i <= depth; i++) if (!enc.has(i)) return undefined;
+  for (let i = 0; i < depth; i++) if (!down.has(i) || !up.has(i) || !dec.has(i)) return undefined;
+  if (down.size !== depth || up.size !== depth || dec.size !== depth) return undefined;
+
+  const members: Member[] = [{ block: doubleConv('enc0', 'enc0', 'enc0', enc.get(0)!) }];
+  for (let i = 0; i < depth; i++)
+    members.push({
+      block: {
+        kind: 'Down',
+        attr: `down${i}`,
+        varHint: i + 1 === depth ? 'x' : `enc${i + 1}`,
+        params: ['x'],
+        localName: stripLevel,
+        members: [...down.get(i)!.map((layer) => ({ layer })), { block: doubleConv('conv', 'x', `enc${i + 1}`, enc.get(i + 1)!) }],
+      },
+    });
+  for (let i = depth - 1; i >= 0; i--)
+    members.push({
+      block: {
+        kind: 'Up',
+        attr: `up${i}`,
+        varHint: 'x',
+        params: ['x', 'skip'],
+        localName: stripLevel,
+        members: [...up.get(i)!.map((layer) => ({ layer })), { block: doubleConv('conv', 'x', `dec${i}`, dec.get(i)!) }],
+      },
+    });
+  members.push(...head.map((layer) => ({ layer })));
+  return { kind: className, attr: '', varHint: 'x', params: [], localName: (n) => n, members };
+}
+
+/** Every layer of a block, nested blocks included, in order. */
+export function blockLayers(block: BlockSpec): LoweredLayer[] {
+  return block.members.flatMap((m) => ('layer' in m ? [m.layer] : blockLayers(m.block)));
+}
