@@ -11,3 +11,4 @@ export { CUSTOM_LAYERS, registerCustomLayers } from './layers';
 export { compileForInference, FAST_INFERENCE } from './optimize';
 export { stateDictFromJson, stateDictToJson, type StateDict, type StateDictJson, type TorchTensor } from './stateDict';
 export { boundWeights, exportWeights, loadWeights, type LoadOptions, type LoadReport } from './weights';
+export { carryWeights, type CarryReport } from './carry';

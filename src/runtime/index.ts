@@ -9,3 +9,4 @@ export { decodeNpy, encodeNpy } from './npy';
 export { nchwToNhwc, nhwcToNchw, predict, predictTensors, type TensorData } from './predict';
 export { predictStepped, type SteppedOptions } from './stepped';
 export { describePlan, extractTile, mirrorIndex, planTiles, stitchTile, TilingError, type Size, type Tile, type TileGeometry, type TilePlan } from './tiling';
+export * from './train';
