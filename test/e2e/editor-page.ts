@@ -4,7 +4,7 @@
  * page's `window.__unetStudio` hook) where the brief is "the file equals the document".
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import type { GraphDoc } from '../../src/core/types';
 import type { UnetStudioDebugHook } from '../../src/ui/debugHook';
 import { appUrl } from './browser';
@@ -18,17 +18,33 @@ export const POLL = { timeout: 10_000, interval: 50 };
 export interface EditorPage {
   page: Page;
   context: BrowserContext;
-  /** Uncaught exceptions and console errors, in order; a test ends by asserting this is empty. */
+  /** Uncaught exceptions, console errors and console warnings, in order; a test ends by asserting this is empty. */
   problems: string[];
 }
 
-/** Starts collecting uncaught errors and console errors on a page (listeners survive reloads). */
+/**
+ * Starts collecting uncaught errors, console errors and console warnings on a page (listeners survive reloads).
+ * Warnings count: React Flow reports a broken handle id (#008) or a missing node type only as a warning, and
+ * React's own development warnings are warnings too.
+ */
 export function watchProblems(page: Page, problems: string[]): void {
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+    const type = m.type();
+    if (type === 'error' || type === 'warning' || type === 'assert') problems.push(`console.${type}: ${m.text()}`);
   });
 }
+
+/** Pages opened by `openEditor` in the current test; `afterEach` below fails the test on any problem they logged. */
+const openPages: EditorPage[] = [];
+
+// Every test that opens the editor fails on an uncaught error or a console error/warning, even one logged after
+// the test's own last assertion (React Flow's "#008 couldn't create edge" warnings come late, on re-render).
+afterEach(() => {
+  const logged = openPages.flatMap((p) => p.problems);
+  openPages.length = 0;
+  expect(logged, 'the page logged errors or warnings').toEqual([]);
+});
 
 /**
  * Opens the editor in a fresh browser context (empty local storage, so no autosave) and waits until every edge
@@ -39,9 +55,11 @@ export async function openEditor(browser: Browser, query = '', context?: Browser
   const page = await ctx.newPage();
   const problems: string[] = [];
   watchProblems(page, problems);
+  const opened: EditorPage = { page, context: ctx, problems };
+  openPages.push(opened);
   await page.goto(appUrl() + query);
   await waitForCanvas(page);
-  return { page, context: ctx, problems };
+  return opened;
 }
 
 /** Waits until the canvas shows one label per edge of the document. */

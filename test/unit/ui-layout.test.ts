@@ -51,7 +51,7 @@ describe('handle sides', () => {
   it('moves a second input off the output side (the paper crop’s `like` comes from below)', () => {
     const doc = getTemplate('paper-572')!.doc;
     const sides = computeHandleSides(boxesOf(doc), doc.edges);
-    expect(sides.outputs.get('crop3')).toEqual(['right']);
+    expect(sides.outputs.get('crop3')).toBe('right');
     expect(sides.inputs.get('crop3')).toEqual(new Map([[0, 'left'], [1, 'bottom']]));
     // The encoder flows down its column, the decoder up.
     expect(sides.inputs.get('enc0_conv2')!.get(0)).toBe('top');

@@ -169,7 +169,7 @@ describe('node data', () => {
     const analysis = analyze(mismatch);
     const boxes = new Map(mismatch.nodes.map((n) => [n.id, { position: n.position, width: 196, height: 64 }]));
     const data = nodeData(mismatch.nodes[1]!, mismatch, analysis, computeHandleSides(boxes, mismatch.edges));
-    expect(data).toMatchObject({ opLabel: 'Conv 2D', category: 'conv', shape: { c: 16, h: 6, w: 6 }, params: 160, outputs: ['right'] });
+    expect(data).toMatchObject({ opLabel: 'Conv 2D', category: 'conv', shape: { c: 16, h: 6, w: 6 }, params: 160, output: 'right' });
     expect(data.ports).toEqual([{ index: 0, label: '', connected: true, side: 'left' }]);
   });
 });

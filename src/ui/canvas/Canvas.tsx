@@ -57,6 +57,12 @@ const toGraphConnection = (c: Connection | Edge): GraphConnection => ({
   targetPort: portFromHandle(c.targetHandle),
 });
 
+/**
+ * React Flow reports broken handles, unknown node types and the like only in development builds; log them in
+ * every build, so a user's console and the browser tests (which fail on any warning) see them too.
+ */
+const reportFlowProblem = (code: string, message: string) => console.warn(`[React Flow #${code}] ${message}`);
+
 const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
 
 export function Canvas() {
@@ -187,6 +193,7 @@ export function Canvas() {
         fitViewOptions={{ padding: 0.08 }}
         attributionPosition="top-right"
         elevateEdgesOnSelect
+        onError={reportFlowProblem}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cdd2da" />
         <MiniMap pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} nodeBorderRadius={4} maskColor="rgba(240, 242, 245, 0.7)" />

@@ -2,7 +2,7 @@ import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyf
 import { memo, useContext } from 'react';
 import { EditorServicesContext } from '../EditorContext';
 import { formatShape } from '../../core/types';
-import type { ShapeFlowEdge } from '../model/flowModel';
+import { edgeColour, type ShapeFlowEdge } from '../model/flowModel';
 import './ShapeEdge.css';
 
 /**
@@ -10,7 +10,7 @@ import './ShapeEdge.css';
  * not stylesheet rules, and edges would vanish from the picture.
  */
 const strokeStyle = (error: boolean, selected: boolean) => ({
-  stroke: error ? '#d1343d' : selected ? '#3461e0' : '#a3aab7',
+  stroke: edgeColour(error, selected),
   strokeWidth: selected ? 2.2 : 1.6,
   strokeDasharray: error ? '6 4' : undefined,
 });

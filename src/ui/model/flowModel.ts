@@ -1,4 +1,4 @@
-import type { Edge, Node } from '@xyflow/react';
+import { MarkerType, type Edge, type Node } from '@xyflow/react';
 import type { Severity } from '../../core/diagnostics';
 import type { OpCategory } from '../../core/op';
 import { getOp } from '../../core/ops';
@@ -27,8 +27,8 @@ export interface OpNodeData extends Record<string, unknown> {
   shape?: Shape;
   params: number;
   ports: PortView[];
-  /** Sides with an output handle; the first is the one offered for new connections. Empty for output nodes. */
-  outputs: Side[];
+  /** The side of the node's one output handle; undefined for output nodes (they have none). */
+  output?: Side;
   severity?: Severity;
   messages: string[];
 }
@@ -43,7 +43,8 @@ export type OpFlowNode = Node<OpNodeData, 'op'>;
 export type ShapeFlowEdge = Edge<ShapeEdgeData, 'shape'>;
 
 export const targetHandleId = (port: number) => `in-${port}`;
-export const sourceHandleId = (side: Side) => `out-${side}`;
+/** A node has one output handle whose id never changes (only its side does), so an edge never names a handle that is not there. */
+export const SOURCE_HANDLE_ID = 'out';
 
 export function portFromHandle(handle: string | null | undefined): number {
   const m = /^in-(\d+)$/.exec(handle ?? '');
@@ -97,8 +98,7 @@ export function nodeData(
   const row = analysis.rowById.get(node.id);
   const usedPorts = incoming.get(node.id) ?? [];
   const portSides = sides.inputs.get(node.id) ?? new Map<number, Side>();
-  const outputSides = sides.outputs.get(node.id) ?? [];
-  const fallback = defaultSides([...portSides.values()], outputSides);
+  const fallback = defaultSides([...portSides.values()], sides.outputs.get(node.id));
   const used = new Set(usedPorts);
   const ports = portList(node, usedPorts).map((p) => ({
     ...p,
@@ -116,7 +116,7 @@ export function nodeData(
     shape: row?.output,
     params: row?.params.total ?? 0,
     ports,
-    outputs: isSink ? [] : outputSides.length ? outputSides : [fallback.output],
+    output: isSink ? undefined : fallback.output,
     severity: analysis.severity.get(node.id),
     messages: (analysis.byNode.get(node.id) ?? []).map((d) => d.message),
   };
@@ -139,7 +139,7 @@ export function sameNodeData(a: OpNodeData, b: OpNodeData): boolean {
     sameShape(a.shape, b.shape) &&
     a.params === b.params &&
     a.severity === b.severity &&
-    sameList(a.outputs, b.outputs) &&
+    a.output === b.output &&
     sameList(a.ports, b.ports, samePort) &&
     sameList(a.messages, b.messages)
   );
@@ -154,7 +154,7 @@ export function createNodeDataCache() {
   return {
     get(node: GraphNode, doc: GraphDoc, analysis: UiAnalysis, sides: HandleSides, incoming: Map<string, number[]>): OpNodeData {
       // Same inputs (a drag frame moves handles of a few nodes only): skip building the data at all.
-      const sideKey = JSON.stringify([[...(sides.inputs.get(node.id) ?? [])], sides.outputs.get(node.id)]);
+      const sideKey = JSON.stringify([[...(sides.inputs.get(node.id) ?? [])], sides.outputs.get(node.id) ?? '']);
       const inputs = [node, analysis, sideKey, String(incoming.get(node.id) ?? '')];
       const prev = cache.get(node.id);
       if (prev && prev.inputs.every((x, i) => x === inputs[i])) return prev.data;
@@ -170,6 +170,9 @@ export function createNodeDataCache() {
   };
 }
 
+/** An edge's stroke: red when it feeds an error, accent when selected. */
+export const edgeColour = (error: boolean, selected: boolean) => (error ? '#d1343d' : selected ? '#3461e0' : '#a3aab7');
+
 export function toFlowEdges(doc: GraphDoc, analysis: UiAnalysis, sides: HandleSides, selected: ReadonlySet<string>): ShapeFlowEdge[] {
   const badPorts = new Map<string, Set<number | 'all'>>();
   for (const d of analysis.diagnostics) {
@@ -180,15 +183,19 @@ export function toFlowEdges(doc: GraphDoc, analysis: UiAnalysis, sides: HandleSi
   }
   return doc.edges.map((e) => {
     const bad = badPorts.get(e.target);
+    const error = !!bad && (bad.has('all') || bad.has(e.targetPort));
+    const isSelected = selected.has(e.id);
     return {
       id: e.id,
       type: 'shape',
       source: e.source,
       target: e.target,
-      sourceHandle: sourceHandleId(sides.edgeSource.get(e.id) ?? 'right'),
+      sourceHandle: SOURCE_HANDLE_ID,
       targetHandle: targetHandleId(e.targetPort),
-      selected: selected.has(e.id),
-      data: { shape: analysis.edgeShapes.get(e.id), error: !!bad && (bad.has('all') || bad.has(e.targetPort)) },
+      selected: isSelected,
+      // The arrowhead says which way the tensor flows, whatever the layout.
+      markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: edgeColour(error, isSelected) },
+      data: { shape: analysis.edgeShapes.get(e.id), error },
     };
   });
 }

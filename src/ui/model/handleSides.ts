@@ -15,13 +15,11 @@ export const NODE_HEIGHT = 64;
 export interface HandleSides {
   /** Side of each connected input port, per node. */
   inputs: Map<string, Map<number, Side>>;
-  /** Sides that carry outgoing edges, per node (first = most used). */
-  outputs: Map<string, Side[]>;
-  /** Side of the source handle each edge leaves from. */
-  edgeSource: Map<string, Side>;
+  /** The side of each node's one output handle (nodes with consumers only). */
+  outputs: Map<string, Side>;
 }
 
-const opposite: Record<Side, Side> = { left: 'right', right: 'left', top: 'bottom', bottom: 'top' };
+export const opposite: Record<Side, Side> = { left: 'right', right: 'left', top: 'bottom', bottom: 'top' };
 
 /**
  * Which side of the source node an edge should leave from, facing the target. Slightly favours horizontal
@@ -45,37 +43,58 @@ function perpendicularSide(side: Side, from: Box, to: Box): Side {
   return side === 'left' || side === 'right' ? (dy > 0 ? 'bottom' : 'top') : dx > 0 ? 'right' : 'left';
 }
 
-/** Puts every edge end on the side of its node that faces the other end, so any layout reads cleanly. */
+/**
+ * Gives every node a direction the data flows through it, so its dots read the same way wherever its
+ * neighbours sit: one output, on the side facing most of its consumers; a single input always straight across
+ * from it; further inputs (a concat's skip, a crop's `like`) on the side facing their source, never on the output's.
+ * Nodes without consumers take the direction their first input arrives from.
+ */
 export function computeHandleSides(boxes: Map<string, Box>, edges: readonly GraphEdge[]): HandleSides {
-  const inputs = new Map<string, Map<number, Side>>();
-  const outputCounts = new Map<string, Map<Side, number>>();
-  const edgeSource = new Map<string, Side>();
   const live = edges.filter((e) => boxes.has(e.source) && boxes.has(e.target));
+  const votes = new Map<string, Map<Side, number>>();
+  const incoming = new Map<string, GraphEdge[]>();
   for (const e of live) {
     const side = facingSide(boxes.get(e.source)!, boxes.get(e.target)!);
-    edgeSource.set(e.id, side);
-    const counts = outputCounts.get(e.source) ?? new Map<Side, number>();
+    const counts = votes.get(e.source) ?? new Map<Side, number>();
     counts.set(side, (counts.get(side) ?? 0) + 1);
-    outputCounts.set(e.source, counts);
+    votes.set(e.source, counts);
+    const list = incoming.get(e.target) ?? [];
+    list.push(e);
+    incoming.set(e.target, list);
   }
-  for (const e of live) {
-    const target = boxes.get(e.target)!;
-    const source = boxes.get(e.source)!;
-    let side = opposite[edgeSource.get(e.id)!];
-    // A second input arriving beside the output (crop's `like` next to its result) enters from above/below instead.
-    if (outputCounts.get(e.target)?.has(side)) side = perpendicularSide(side, target, source);
-    const ports = inputs.get(e.target) ?? new Map<number, Side>();
-    if (!ports.has(e.targetPort)) ports.set(e.targetPort, side);
-    inputs.set(e.target, ports);
+  const outputs = new Map<string, Side>();
+  // Most consumers win. A tie goes to the side straight across from where port 0's data comes in (the encoder's
+  // conv feeding its pool below and its skip to the right keeps flowing down), then right before bottom.
+  const ORDER: Side[] = ['right', 'bottom', 'left', 'top'];
+  for (const [id, counts] of votes) {
+    const most = Math.max(...counts.values());
+    const tied = ORDER.filter((s) => counts.get(s) === most);
+    const main = incoming.get(id)?.find((e) => e.targetPort === 0);
+    const through = main ? opposite[facingSide(boxes.get(id)!, boxes.get(main.source)!)] : undefined;
+    outputs.set(id, through && tied.includes(through) ? through : tied[0]!);
   }
-  const outputs = new Map<string, Side[]>();
-  for (const [id, counts] of outputCounts) outputs.set(id, [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([s]) => s));
-  return { inputs, outputs, edgeSource };
+  const inputs = new Map<string, Map<number, Side>>();
+  for (const [id, list] of incoming) {
+    const target = boxes.get(id)!;
+    const sorted = [...list].sort((a, b) => a.targetPort - b.targetPort);
+    const ports = new Map<number, Side>();
+    const out = outputs.get(id);
+    const single = new Set(sorted.map((e) => e.targetPort)).size === 1;
+    for (const e of sorted) {
+      if (ports.has(e.targetPort)) continue;
+      const source = boxes.get(e.source)!;
+      let side = facingSide(target, source);
+      if (out !== undefined && single) side = opposite[out];
+      else if (side === out) side = perpendicularSide(side, target, source);
+      ports.set(e.targetPort, side);
+    }
+    inputs.set(id, ports);
+  }
+  return { inputs, outputs };
 }
 
-/** Where unconnected ports and the first output handle go: across from the inputs, else left → right. */
-export function defaultSides(inputSides: Side[], outputSides: Side[]): { input: Side; output: Side } {
-  const input = inputSides[0] ?? (outputSides[0] ? opposite[outputSides[0]] : 'left');
-  const output = outputSides[0] ?? opposite[input];
-  return { input, output };
+/** Where unconnected ports and the output go: the output across from the inputs, else left → right. */
+export function defaultSides(inputSides: Side[], output: Side | undefined): { input: Side; output: Side } {
+  const input = output ? opposite[output] : (inputSides[0] ?? 'left');
+  return { input, output: output ?? opposite[input] };
 }

@@ -3,21 +3,21 @@ import { memo, useEffect, useRef, type CSSProperties } from 'react';
 import { formatShape } from '../../core/types';
 import { IconError, IconWarning } from '../icons';
 import { formatCompact, formatInt } from '../model/format';
-import { sourceHandleId, targetHandleId, type OpFlowNode, type OpNodeData } from '../model/flowModel';
+import { SOURCE_HANDLE_ID, targetHandleId, type OpFlowNode, type OpNodeData } from '../model/flowModel';
 import type { Side } from '../model/handleSides';
 import './OpNode.css';
 
 const POSITION: Record<Side, Position> = { left: Position.Left, right: Position.Right, top: Position.Top, bottom: Position.Bottom };
 const PORT_PITCH = 18;
 
-type Slot = { kind: 'in'; index: number; label: string; connected: boolean } | { kind: 'out'; side: Side; primary: boolean };
+type Slot = { kind: 'in'; index: number; label: string; connected: boolean } | { kind: 'out' };
 
 /** Spreads the handles of each side evenly along it: inputs first, then the output. */
 function layoutSlots(data: OpNodeData) {
   const bySide = new Map<Side, Slot[]>();
   const push = (side: Side, slot: Slot) => bySide.set(side, [...(bySide.get(side) ?? []), slot]);
   for (const p of data.ports) push(p.side, { kind: 'in', index: p.index, label: p.label, connected: p.connected });
-  data.outputs.forEach((side, i) => push(side, { kind: 'out', side, primary: i === 0 }));
+  if (data.output) push(data.output, { kind: 'out' });
   const placed: { slot: Slot; side: Side; style: CSSProperties; offset: string }[] = [];
   let tallest = 0;
   for (const [side, slots] of bySide) {
@@ -60,13 +60,13 @@ export function OpNodeView({ data, selected }: { data: OpNodeData; selected?: bo
           />
         ) : (
           <Handle
-            key={`out-${slot.side}`}
+            key="out"
             type="source"
             position={POSITION[side]}
-            id={sourceHandleId(slot.side)}
+            id={SOURCE_HANDLE_ID}
             className="port out"
             style={style}
-            data-testid={slot.primary ? `handle-${nodeId}-out` : `handle-${nodeId}-out-${slot.side}`}
+            data-testid={`handle-${nodeId}-out`}
             title="output"
           />
         ),
@@ -118,7 +118,7 @@ export function OpNodeView({ data, selected }: { data: OpNodeData; selected?: bo
 /** React Flow adapter: re-measures handles when ports appear, vanish or change sides. */
 function OpNode({ id, data, selected }: NodeProps<OpFlowNode>) {
   const updateNodeInternals = useUpdateNodeInternals();
-  const handleKey = `${data.ports.map((p) => `${p.index}${p.side}`).join(',')}|${data.outputs.join(',')}`;
+  const handleKey = `${data.ports.map((p) => `${p.index}${p.side}`).join(',')}|${data.output ?? ''}`;
   const lastKey = useRef(handleKey);
   useEffect(() => {
     // Not on mount: React Flow measures new nodes itself, and an early call would run the initial fitView
