@@ -98,7 +98,7 @@ describe('bad input: one line on stderr, non-zero exit, no stack trace', () => {
     ['unknown option', ['summary', fixture('two-branch.json'), '--bogus'], /^unet-studio summary: Unknown option '--bogus' \(see unet-studio summary --help\)$/],
     ['bad --input', ['summary', fixture('two-branch.json'), '--input', '1x-3'], /--input: expected CxHxW or HxW/],
     ['bad --range', ['sizes', fixture('two-branch.json'), '--range', '9..3'], /--range: expected 1 ≤ MIN ≤ MAX, got 9\.\.3/],
-    ['no file', ['validate'], /missing graph file \(usage: unet-studio validate <graph\.json>\)/],
+    ['no file', ['validate'], /missing graph file \(usage: unet-studio validate <graph\.json\|model\.onnx>\)/],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
     const r = await cli(...args.map((a) => a.replace('$TMP', dir)));
@@ -125,7 +125,7 @@ describe('help', () => {
     for (const name of ['summary', 'validate', 'sizes']) expect(all.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     const one = await cli('summary', '--help');
     expect(one.code).toBe(0);
-    expect(one.stdout).toContain('Usage: unet-studio summary <graph.json> [--input CxHxW] [--json]');
+    expect(one.stdout).toContain('Usage: unet-studio summary <graph.json|model.onnx> [--input CxHxW] [--json]');
     expect(one.stdout).toContain('--input CxHxW');
     const none = await cli();
     expect(none.code).toBe(2);
