@@ -5,11 +5,14 @@ import {
   checkUNetOptions,
   DEFAULT_UNET_OPTIONS,
   UNET_OPTION_FIELDS,
+  UNET_OPTION_LABELS,
+  UNET_VARIANTS,
   UNetOptionsError,
   unetRole,
   type UNetOptions,
   type UNetOptionsInput,
 } from '../../src/core/builder';
+import { flatten, unflatten } from '../../src/core/builder/options';
 import { inferShapes } from '../../src/core/infer';
 import type { GraphDoc } from '../../src/core/types';
 import { expectULayout } from './unet-layout';
@@ -214,5 +217,16 @@ describe('option errors name the field and what was expected', () => {
   it('every option field has a default that passes its own check and a help line', () => {
     expect(checkUNetOptions({}).problems).toEqual([]);
     for (const [key, spec] of Object.entries(UNET_OPTION_FIELDS)) expect(spec.help.length, key).toBeGreaterThan(10);
+  });
+
+  it('one table gives the fields, their dialog labels and the nested options (flatten and unflatten invert)', () => {
+    expect(Object.keys(UNET_OPTION_LABELS)).toEqual(Object.keys(UNET_OPTION_FIELDS));
+    for (const label of Object.values(UNET_OPTION_LABELS)) expect(label).toMatch(/^[A-Z]/);
+    expect(Object.keys(UNET_OPTION_FIELDS)).toEqual(expect.arrayContaining(['inputSize.h', 'dropout.1', 'head.classes']));
+    for (const variant of UNET_VARIANTS) {
+      const { options } = checkUNetOptions(variant.options);
+      expect(unflatten(flatten(options))).toEqual(options);
+    }
+    expect(unflatten(flatten(DEFAULT_UNET_OPTIONS)).dropout).toEqual([0, 0]);
   });
 });
