@@ -13,6 +13,7 @@ import { input } from './input';
 import { maxPool2d } from './maxPool2d';
 import { output } from './output';
 import { pad } from './pad';
+import { residualBlock } from './residualBlock';
 import { upsample } from './upsample';
 
 /** Every op, in palette order. Adding an op = its file + one line here. */
@@ -20,6 +21,7 @@ export const OPS: readonly OpDef[] = [
   input,
   conv2d,
   conv2dTranspose,
+  residualBlock,
   maxPool2d,
   avgPool2d,
   upsample,
