@@ -1,6 +1,7 @@
 import type { OpDef } from '../op';
 import { activation } from './activation';
 import { add } from './add';
+import { attentionGate } from './attentionGate';
 import { avgPool2d } from './avgPool2d';
 import { batchNorm } from './batchNorm';
 import { concat } from './concat';
@@ -29,6 +30,7 @@ export const OPS: readonly OpDef[] = [
   crop,
   pad,
   add,
+  attentionGate,
   batchNorm,
   activation,
   dropout,
