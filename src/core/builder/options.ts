@@ -20,6 +20,7 @@ const bool = (def: boolean, help: string, when?: (p: Params) => boolean) => ({ t
 const rate = (help: string) => ({ type: 'float', min: 0, max: 1, exclusiveMax: true, default: 0, help }) as const;
 
 const upHasConv = (p: { upMode?: unknown }) => p.upMode === 'transposed' || p.upMode === 'nearest-conv';
+const doubleConv = (p: { block?: unknown }) => p.block !== 'residual';
 
 export const HEAD_ACTIVATIONS = ['none', 'sigmoid', 'softmax', 'tanh', 'relu'] as const;
 export type HeadActivation = (typeof HEAD_ACTIVATIONS)[number];
@@ -44,9 +45,13 @@ export const UNET_OPTION_TABLE = {
     h: field('Input height', int(1, 16384, 572, 'Input height in pixels')),
     w: field('Input width', int(1, 16384, 572, 'Input width in pixels')),
   },
+  block: field(
+    'Level block',
+    choice(['double-conv', 'residual'], 'double-conv', 'Block of each level: a double 3×3 conv, or a ResUNet residual unit (BN and ReLU inside)'),
+  ),
   padding: field('Conv padding', choice(['valid', 'same'], 'valid', 'Padding of the 3×3 convs: valid shrinks by 2 per conv, same keeps the size')),
-  bias: field('Conv bias', bool(true, 'Bias in the 3×3 convs')),
-  norm: field('Normalisation', choice(['none', 'batch'], 'none', 'Normalisation after each 3×3 conv')),
+  bias: field('Conv bias', bool(true, 'Bias in the 3×3 convs', doubleConv)),
+  norm: field('Normalisation', choice(['none', 'batch'], 'none', 'Normalisation after each 3×3 conv', doubleConv)),
   dropout: [
     field('Dropout 1', rate('Dropout after the first conv of each double conv (0 = none)')),
     field('Dropout 2', rate('Dropout after the second conv of each double conv (0 = none)')),
@@ -55,7 +60,11 @@ export const UNET_OPTION_TABLE = {
   alpha: field('Leaky slope', { type: 'float', min: 0, default: 0.01, help: 'Negative slope of leakyRelu', when: (p) => p.activation === 'leakyRelu' }),
   down: field(
     'Down step',
-    choice(['maxpool', 'maxpool-same', 'strided-conv'], 'maxpool', 'Down step: 2×2 max-pool (valid or same) or a 3×3 stride-2 conv'),
+    choice(
+      ['maxpool', 'maxpool-same', 'strided-conv', 'strided-block'],
+      'maxpool',
+      'Down step: 2×2 max-pool (valid or same), a 3×3 stride-2 conv, or the next level’s residual unit striding by 2 (ResUNet)',
+    ),
   ),
   upMode: field(
     'Up mode',
@@ -73,10 +82,17 @@ export const UNET_OPTION_TABLE = {
   upConvChannels: field('Up conv width', choice(['half', 'same'], 'half', 'Width of the up step conv: half its input, or the same', upHasConv)),
   upNormAct: field('Up norm + act', bool(false, 'Follow the up conv with the norm and activation', (p) => p.upMode === 'nearest-conv')),
   alignCorners: field('Align corners', bool(false, 'align_corners of the bilinear upsample', (p) => p.upMode === 'bilinear')),
+  skipGate: field(
+    'Skip gate',
+    choice(['none', 'attention'], 'none', 'Gate each skip before the concat: an Attention U-Net gate driven by the up-sampled decoder tensor'),
+  ),
   concatMode: field('Concat mode', choice(['crop', 'pad', 'none'], 'crop', 'Size match before concat: crop the skip, pad the decoder tensor, or none')),
   skipOrder: field('Concat order', choice(['skip-first', 'up-first'], 'skip-first', 'Concat channel order: [skip, up] or [up, skip]')),
   bottleneckFactor: field('Bottleneck ÷', int(1, 8, 1, 'Divides the bottleneck and decoder widths (milesial bilinear: 2)')),
-  midChannels: field('Decoder mid width', choice(['out', 'half-in'], 'out', 'Middle width of the decoder double conv: its output, or half its input')),
+  midChannels: field(
+    'Decoder mid width',
+    choice(['out', 'half-in'], 'out', 'Middle width of the decoder double conv: its output, or half its input', doubleConv),
+  ),
   head: {
     kernel: field('Head kernel', int(1, 7, 1, 'Kernel of the final conv')),
     classes: field('Classes', int(1, 4096, 2, 'Output channels (classes) of the network')),
@@ -165,6 +181,12 @@ export function resolveUNetOptions(input: UNetOptionsInput = {}): UNetOptions {
 /** Combinations that cannot form a network: channel counts that are not whole, sizes that can never match. */
 function combinationProblems(o: UNetOptions): OptionProblem[] {
   const out: OptionProblem[] = [];
+  if (o.down === 'strided-block' && o.block !== 'residual')
+    out.push({ field: 'down', message: '"strided-block" strides the next level\'s residual unit: it needs block "residual"' });
+  if (o.block === 'residual') {
+    if (o.activation !== 'relu') out.push({ field: 'activation', message: 'residual units use ReLU (as ResUNet): use "relu" with block "residual"' });
+    if (o.dropout.some((r) => r > 0)) out.push({ field: 'dropout', message: 'residual units have no dropout: set both rates to 0 with block "residual"' });
+  }
   if (o.concatMode === 'none' && o.padding === 'valid')
     out.push({
       field: 'concatMode',
