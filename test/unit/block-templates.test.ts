@@ -19,6 +19,7 @@ import { fixtureGraph, maxAbsDiff, readParityFixture, readTemplate, ROOT } from 
  * by plain tfjs in a separate Node process — no class of ours registered there — and still matches PyTorch.
  */
 const DESIGNS = [
+  { template: 'attention-unet', fixture: 'attention-unet', params: 34_878_573 },
   { template: 'res-unet', fixture: 'res-unet', params: 13_043_009 },
 ];
 const TOLERANCE = 1e-4;

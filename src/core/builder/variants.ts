@@ -141,6 +141,19 @@ export const UNET_VARIANTS: readonly UNetVariant[] = [
     },
   },
   {
+    id: 'attention-unet',
+    options: {
+      ...upconvBlocks,
+      name: 'Attention U-Net',
+      description:
+        'Attention U-Net (Oktay et al., "Attention U-Net: Learning Where to Look for the Pancreas", MIDL 2018; arXiv:1804.03999) ' +
+        'as AttU_Net of LeeJunHyun/Image_Segmentation: the up-conv-blocks U-Net with an attention gate on every skip, ' +
+        'α = σ(BN(ψ(relu(BN(W_g·g) + BN(W_x·x))))) with 1×1 convs, F_int = half the skip width, g = the up-sampled decoder ' +
+        'tensor; concat [gated skip, up]; 1×1 head to 1 channel.',
+      skipGate: 'attention',
+    },
+  },
+  {
     id: 'res-unet',
     options: {
       name: 'ResUNet',
