@@ -1,12 +1,14 @@
 """Writes test/fixtures/reference.json: what the template tests compare against, taken from the reference
 designs in /work/shared/reference (conv-shapes.json and the GMAC column of README.md), plus the paper network's
 two other concat modes, which the reference leaves out and this script measures with PyTorch on variants of
-unets.UNetPaper. Run with Debian's PyTorch:  /usr/bin/python3 scripts/gen-reference-fixture.py"""
+unets.UNetPaper, and the reference designs conv-shapes.json does not list (attention-unet, res-unet), traced
+here from unets.py and checked against the README table's parameters and GMAC.
+Run with Debian's PyTorch:  /usr/bin/python3 scripts/gen-reference-fixture.py"""
 import json, os, re, sys
 REF = os.environ.get('UNET_REFERENCE', '/work/shared/reference')
 sys.path.insert(0, REF)
 import torch, torch.nn as nn, torch.nn.functional as F
-from unets import UNetPaper, Double, center_crop, nparams
+from unets import UNetPaper, UNetAttention, ResUNet, Double, center_crop, nparams
 
 class PaperPadDecoder(UNetPaper):
     """Concat mode 1: zero-pad the up-sampled tensor to the skip (extra row/column bottom/right), no crop."""
@@ -63,6 +65,12 @@ for name, v in shapes.items():
                  'params': v['params'], 'gmac': table[name], 'convs': v['convs']}
 out['paper-crop'] = dict(out['paper-572'], source='= paper-572')
 torch.manual_seed(0)
+params_table = {m[0]: int(m[1].replace(',', '')) for m in re.findall(r'^\| (\S+) \|[^|]*\|[^|]*\| ([\d,]+) \|', open(os.path.join(REF, 'README.md')).read(), re.M)}
+for name, model in [('attention-unet', UNetAttention(3, 1)), ('res-unet', ResUNet(3, 1))]:
+    if name in out: continue
+    traced = trace(model, (3, 256, 256))
+    assert traced['params'] == params_table[name] and traced['gmac'] == table[name], (name, traced['params'], traced['gmac'])
+    out[name] = dict(traced, source='PyTorch: unets.py traced (params and GMAC = README table)')
 out['paper-pad-decoder'] = dict(trace(PaperPadDecoder(), (1, 572, 572)), source='PyTorch: UNetPaper, up-sampled tensor padded to the skip')
 out['paper-same'] = dict(trace(PaperSame(), (1, 512, 512)), source='PyTorch: UNetPaper with padding 1')
 for mode, size in (('crop', 572), ('pad', 572), ('same', 512)):

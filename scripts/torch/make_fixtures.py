@@ -159,6 +159,70 @@ class UNetSlim(nn.Module):
         x = s.out(x)
         return x if s.mode == '1X' else depth_to_space_tf(x, 3)
 
+class AttentionGate(nn.Module):
+    """Attention U-Net gate (Oktay et al. 2018), as in LeeJunHyun/Image_Segmentation's Attention_block:
+    psi = sigmoid(BN(conv1x1(relu(BN(W_g g) + BN(W_x x))))), output x * psi (psi broadcast over channels)."""
+    def __init__(s, f_g, f_l, f_int):
+        super().__init__()
+        s.W_g = nn.Sequential(nn.Conv2d(f_g, f_int, 1), nn.BatchNorm2d(f_int))
+        s.W_x = nn.Sequential(nn.Conv2d(f_l, f_int, 1), nn.BatchNorm2d(f_int))
+        s.psi = nn.Sequential(nn.Conv2d(f_int, 1, 1), nn.BatchNorm2d(1), nn.Sigmoid())
+    def forward(s, g, x):
+        return x * s.psi(F.relu(s.W_g(g) + s.W_x(x)))
+
+class UNetAttention(nn.Module):
+    """AttU_Net: UNetUpConv with an attention gate on every skip (F_int = half the skip's channels);
+    concat([gated skip, up])."""
+    def __init__(s, cin=3, cout=1, base=64, depth=4):
+        super().__init__()
+        ch = widths(base, depth)
+        s.enc = nn.ModuleList([Double(cin if i == 0 else ch[i - 1], ch[i], 1, True) for i in range(depth + 1)])
+        s.ups = nn.ModuleList([nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(ch[i + 1], ch[i], 3, 1, 1),
+                                             nn.BatchNorm2d(ch[i]), nn.ReLU()) for i in reversed(range(depth))])
+        s.att = nn.ModuleList([AttentionGate(ch[i], ch[i], ch[i] // 2) for i in reversed(range(depth))])
+        s.dec = nn.ModuleList([Double(ch[i] * 2, ch[i], 1, True) for i in reversed(range(depth))])
+        s.out = nn.Conv2d(ch[0], cout, 1)
+    def forward(s, x):
+        sk = []
+        for i, e in enumerate(s.enc):
+            x = e(x)
+            if i < len(s.enc) - 1: sk.append(x); x = F.max_pool2d(x, 2)
+        for up, att, d in zip(s.ups, s.att, s.dec):
+            u = up(x)
+            x = d(torch.cat([att(u, sk.pop()), u], 1))
+        return s.out(x)
+
+class ResidualUnit(nn.Module):
+    """Pre-activation residual unit (Zhang et al. 2018, ResUNet): BN-ReLU-conv3x3(stride)-BN-ReLU-conv3x3 plus a
+    conv3x3(stride)+BN shortcut, summed."""
+    def __init__(s, cin, cout, stride):
+        super().__init__()
+        s.block = nn.Sequential(nn.BatchNorm2d(cin), nn.ReLU(), nn.Conv2d(cin, cout, 3, stride, 1),
+                                nn.BatchNorm2d(cout), nn.ReLU(), nn.Conv2d(cout, cout, 3, 1, 1))
+        s.skip = nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1), nn.BatchNorm2d(cout))
+    def forward(s, x): return s.block(x) + s.skip(x)
+
+class ResUNet(nn.Module):
+    """ResUNet (Zhang, Liu & Wang 2018): stem conv-BN-ReLU-conv + conv shortcut; down by stride-2 residual units;
+    up by 2x2 transposed conv (keeping channels), concat([up, skip]), residual unit; 1x1 conv + sigmoid.
+    The reference is base 64, depth 3 (widths 64/128/256, bridge 512)."""
+    def __init__(s, cin=3, cout=1, base=64, depth=3):
+        super().__init__()
+        f = widths(base, depth)
+        s.stem = nn.Sequential(nn.Conv2d(cin, f[0], 3, 1, 1), nn.BatchNorm2d(f[0]), nn.ReLU(), nn.Conv2d(f[0], f[0], 3, 1, 1))
+        s.stem_skip = nn.Conv2d(cin, f[0], 3, 1, 1)
+        s.down = nn.ModuleList([ResidualUnit(f[i], f[i + 1], 2) for i in range(depth)])
+        s.ups = nn.ModuleList([nn.ConvTranspose2d(f[i + 1], f[i + 1], 2, 2) for i in reversed(range(depth))])
+        s.dec = nn.ModuleList([ResidualUnit(f[i + 1] + f[i], f[i], 1) for i in reversed(range(depth))])
+        s.out = nn.Conv2d(f[0], cout, 1)
+    def forward(s, x):
+        x = s.stem(x) + s.stem_skip(x)
+        sk = [x]
+        for d in s.down: x = d(x); sk.append(x)
+        sk.pop()
+        for up, d in zip(s.ups, s.dec): x = d(torch.cat([up(x), sk.pop()], 1))
+        return torch.sigmoid(s.out(x))
+
 
 # ---- our node ids (src/core/builder/ids.ts) ------------------------------------------------------------------
 
@@ -206,6 +270,30 @@ def ids_upconv(m):
         pairs += [(f'up{level}_conv', up[1]), (f'up{level}_bn', up[2])] + double_ids(d, f'dec{level}')
     return pairs + [('head', m.out)]
 
+def ids_attention(m):
+    depth = len(m.ups)
+    pairs = [p for i, e in enumerate(m.enc) for p in double_ids(e, f'enc{i}')]
+    for k, (up, att, d) in enumerate(zip(m.ups, m.att, m.dec)):
+        level = depth - 1 - k
+        # The gate is one node; its tensors keep the module's own names (W_g.0.weight, …), as the op declares them.
+        pairs += [(f'up{level}_conv', up[1]), (f'up{level}_bn', up[2]), (f'att{level}', att)] + double_ids(d, f'dec{level}')
+    return pairs + [('head', m.out)]
+
+class Renamed(nn.Module):
+    """Modules under new names: the ResUNet stem and its shortcut become one residual-block node (block.*, skip.0.*)."""
+    def __init__(s, **parts):
+        super().__init__()
+        for name, module in parts.items(): s.add_module(name, module)
+
+def ids_resunet(m):
+    depth = len(m.ups)
+    pairs = [('enc0_res', Renamed(block=m.stem, skip=nn.Sequential(m.stem_skip)))]
+    pairs += [(f'enc{i + 1}_res', d) for i, d in enumerate(m.down)]
+    for k, (up, d) in enumerate(zip(m.ups, m.dec)):
+        level = depth - 1 - k
+        pairs += [(f'up{level}', up), (f'dec{level}_res', d)]
+    return pairs + [('head', m.out)]
+
 
 # ---- fixtures ----------------------------------------------------------------------------------------------
 
@@ -223,6 +311,10 @@ FIXTURES = {
                       (3, 16, 16), 'nearest ×2 + 3×3 conv + BN + ReLU up steps'),
     'slim-3X': ('slim-3X', lambda b, d: UNetSlim(3, '3X', b, d), ids_slim, dict(base=4, depth=3), (3, 16, 16),
                 'depth-to-space (TensorFlow order) 27 → 3 channels at 3×'),
+    'attention-unet': ('attention-unet', lambda b, d: UNetAttention(3, 1, b, d), ids_attention, dict(base=4, depth=3),
+                       (3, 16, 16), 'attention gates (1×1 convs + BN, sigmoid α broadcast over the skip) on every skip'),
+    'res-unet': ('res-unet', lambda b, d: ResUNet(3, 1, b, d), ids_resunet, dict(base=4, depth=3), (3, 16, 16),
+                 'residual units striding by 2 with PyTorch padding 1 (on even sizes TF "same" would pad only bottom/right)'),
 }
 
 # Parameter counts of the reference table, for --check-full.
@@ -233,6 +325,8 @@ REFERENCE_PARAMS = {
     'strided-nearest': (lambda: UNetStrided(), 32_090_627),
     'upconv-blocks': (lambda: UNetUpConv(3, 1), 34_527_041),
     'slim-3X': (lambda: UNetSlim(3, '3X'), 7_760_475),
+    'attention-unet': (lambda: UNetAttention(3, 1), 34_878_573),
+    'res-unet': (lambda: ResUNet(3, 1), 13_043_009),
 }
 
 def b64(t):

@@ -5,11 +5,14 @@ import {
   checkUNetOptions,
   DEFAULT_UNET_OPTIONS,
   UNET_OPTION_FIELDS,
+  UNET_OPTION_LABELS,
+  UNET_VARIANTS,
   UNetOptionsError,
   unetRole,
   type UNetOptions,
   type UNetOptionsInput,
 } from '../../src/core/builder';
+import { flatten, unflatten } from '../../src/core/builder/options';
 import { inferShapes } from '../../src/core/infer';
 import type { GraphDoc } from '../../src/core/types';
 import { expectULayout } from './unet-layout';
@@ -171,6 +174,49 @@ describe('every combination builds a clean graph at a valid size', () => {
     expectULayout(doc);
   });
 
+  it.each(['crop', 'pad', 'none'] as const)('attention gates on every skip, concat mode %s', (concatMode) => {
+    const padding = concatMode === 'none' ? 'same' : 'valid';
+    const depth = 3;
+    const size = validSize(depth, padding);
+    const doc = buildUNet({ depth, base: 8, skipGate: 'attention', concatMode, padding, inputSize: { h: size, w: size } });
+    expect(problemsOf(doc)).toEqual([]);
+    const gates = doc.nodes.filter((n) => n.op === 'attentionGate');
+    expect(gates.map((n) => [n.id, n.params.filters])).toEqual([['att2', 16], ['att1', 8], ['att0', 4]]);
+    // The gated skip goes into the concat; the gate reads the skip (port 0) and the up-sampled tensor (port 1).
+    for (const level of [0, 1, 2]) {
+      expect(doc.edges.some((e) => e.source === `att${level}` && e.target === `cat${level}`)).toBe(true);
+      expect(doc.edges.find((e) => e.target === `att${level}` && e.targetPort === 0)!.source).toBe(concatMode === 'crop' ? `crop${level}` : `enc${level}_conv2`);
+    }
+    expectULayout(doc);
+  });
+
+  it.each([2, 3, 4])('residual units striding by 2 (ResUNet), depth %i', (depth) => {
+    const doc = buildUNet({
+      depth, base: 8, block: 'residual', down: 'strided-block', padding: 'same', concatMode: 'none', upConvChannels: 'same', inputSize: { h: 48, w: 48 },
+    });
+    expect(problemsOf(doc)).toEqual([]);
+    const units = doc.nodes.filter((n) => n.op === 'residualBlock');
+    expect(units.map((n) => `${n.id}:s${n.params.stride}${n.params.preActivation ? '' : ':input unit'}`)).toEqual([
+      'enc0_res:s1:input unit',
+      ...Array.from({ length: depth }, (_, i) => `enc${i + 1}_res:s2`),
+      ...Array.from({ length: depth }, (_, i) => `dec${depth - 1 - i}_res:s1`),
+    ]);
+    expect(doc.nodes.some((n) => n.id.startsWith('down'))).toBe(false);
+    expectULayout(doc);
+  });
+
+  it('residual units with max-pool down steps', () => {
+    const doc = buildUNet({ depth: 2, base: 8, block: 'residual', padding: 'same', concatMode: 'none', inputSize: { h: 32, w: 32 } });
+    expect(problemsOf(doc)).toEqual([]);
+    expect(doc.nodes.filter((n) => n.op === 'residualBlock').every((n) => n.params.stride === 1)).toBe(true);
+  });
+
+  it('refuses what residual units cannot do', () => {
+    expect(checkUNetOptions({ down: 'strided-block' }).problems).toEqual([{ field: 'down', message: expect.stringContaining('needs block "residual"') }]);
+    expect(checkUNetOptions({ block: 'residual', activation: 'leakyRelu', padding: 'same', concatMode: 'none' }).problems.map((p) => p.field)).toEqual(['activation']);
+    expect(checkUNetOptions({ block: 'residual', dropout: [0.1, 0], padding: 'same', concatMode: 'none' }).problems.map((p) => p.field)).toEqual(['dropout']);
+  });
+
   it('valid convs with concatMode "none" are refused: the sizes can never match', () => {
     const { problems } = checkUNetOptions({ padding: 'valid', concatMode: 'none' });
     expect(problems).toEqual([{ field: 'concatMode', message: expect.stringContaining('needs padding "same"') }]);
@@ -214,5 +260,16 @@ describe('option errors name the field and what was expected', () => {
   it('every option field has a default that passes its own check and a help line', () => {
     expect(checkUNetOptions({}).problems).toEqual([]);
     for (const [key, spec] of Object.entries(UNET_OPTION_FIELDS)) expect(spec.help.length, key).toBeGreaterThan(10);
+  });
+
+  it('one table gives the fields, their dialog labels and the nested options (flatten and unflatten invert)', () => {
+    expect(Object.keys(UNET_OPTION_LABELS)).toEqual(Object.keys(UNET_OPTION_FIELDS));
+    for (const label of Object.values(UNET_OPTION_LABELS)) expect(label).toMatch(/^[A-Z]/);
+    expect(Object.keys(UNET_OPTION_FIELDS)).toEqual(expect.arrayContaining(['inputSize.h', 'dropout.1', 'head.classes']));
+    for (const variant of UNET_VARIANTS) {
+      const { options } = checkUNetOptions(variant.options);
+      expect(unflatten(flatten(options))).toEqual(options);
+    }
+    expect(unflatten(flatten(DEFAULT_UNET_OPTIONS)).dropout).toEqual([0, 0]);
   });
 });

@@ -7,7 +7,7 @@ import { loadWeights } from '../../src/compile/weights';
 import { fixtureGraph, maxAbsDiff, parityFixtureNames, readParityFixture } from './compile-helpers';
 
 const TOLERANCE = 1e-4;
-const EXPECTED = ['milesial-bilinear', 'milesial-transposed', 'paper', 'slim-3X', 'strided-nearest', 'upconv-blocks'];
+const EXPECTED = ['attention-unet', 'milesial-bilinear', 'milesial-transposed', 'paper', 'res-unet', 'slim-3X', 'strided-nearest', 'upconv-blocks'];
 
 beforeAll(async () => {
   await useNodeBackend('wasm');

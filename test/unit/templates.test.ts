@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildUNet, getVariant, templateText, UNET_VARIANTS, unetRole } from '../../src/core/builder';
 import { parseGraph } from '../../src/core/format/parse';
-import { inferShapes } from '../../src/core/infer';
-import { formatShape, type GraphDoc } from '../../src/core/types';
+import { compileGraph } from '../../src/compile/compile';
+import { inferShapes, type NodeInfo } from '../../src/core/infer';
+import { formatShape, type GraphDoc, type Params } from '../../src/core/types';
+import { handGraph } from './compile-helpers';
 import { expectULayout } from './unet-layout';
 
 interface Reference {
@@ -20,6 +22,32 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 const read = (file: string) => readFileSync(new URL(file, dir), 'utf8');
 
 const TORCH_CLASS: Record<string, string> = { conv2d: 'Conv2d', conv2dTranspose: 'ConvTranspose2d' };
+const TFJS_TO_TORCH: Record<string, string> = { Conv2D: 'Conv2d', Conv2DTranspose: 'ConvTranspose2d' };
+
+/**
+ * The convs inside a node whose op is a small layer graph (attention gate, residual block), in the op's layer
+ * order, as [torch class, C×H×W, parameters]: the node compiled on its own, read off its tfjs layers.
+ */
+function innerConvs(info: NodeInfo, params: Params): [string, number[], number][] {
+  const inputs = info.inputs.map((s, i): [string, string, Params] => [`in${i}`, 'input', { channels: s!.c, height: s!.h, width: s!.w }]);
+  const doc = handGraph(
+    [...inputs, ['n', info.op!.type, params], ['out', 'output']],
+    [...inputs.map(([id], port): [string, string, number] => [id, 'n', port]), ['n', 'out']],
+  );
+  const compiled = compileGraph(doc);
+  try {
+    return compiled.layerNames
+      .get('n')!
+      .map((name) => compiled.model.getLayer(name))
+      .filter((layer) => layer.getClassName() in TFJS_TO_TORCH)
+      .map((layer) => {
+        const [, h, w, c] = layer.outputShape as number[];
+        return [TFJS_TO_TORCH[layer.getClassName()]!, [c!, h!, w!], layer.countParams()];
+      });
+  } finally {
+    compiled.model.dispose();
+  }
+}
 
 it('there is one template per variant, and a reference entry for each', () => {
   expect(files).toEqual(UNET_VARIANTS.map((v) => `${v.id}.json`).sort());
@@ -71,14 +99,19 @@ describe.each(files)('templates/%s', (file) => {
   });
 
   it('has the reference conv / transposed-conv sequence (shapes and parameters, in execution order)', () => {
-    const convs = infos
-      .filter((i) => i.op!.type in TORCH_CLASS)
-      .map((i) => [TORCH_CLASS[i.op!.type], [i.output!.c, i.output!.h, i.output!.w], i.paramCount.trainable]);
+    const holdsKernels = (i: NodeInfo) => (i.op!.weights?.(i.params!) ?? []).some((w) => w.layout !== 'vector');
+    const convs = infos.flatMap((i) =>
+      i.op!.type in TORCH_CLASS
+        ? [[TORCH_CLASS[i.op!.type], [i.output!.c, i.output!.h, i.output!.w], i.paramCount.trainable]]
+        : holdsKernels(i)
+          ? innerConvs(i, i.params!)
+          : [],
+    );
     expect(convs).toEqual(ref.convs);
   });
 
   it("concatenates in the source's channel order", () => {
-    const upFirst = ['keras-get_unet', 'strided-nearest', 'slim-1X', 'slim-3X'].includes(id);
+    const upFirst = ['keras-get_unet', 'strided-nearest', 'slim-1X', 'slim-3X', 'res-unet'].includes(id);
     const side = (source: string) => (unetRole(source)!.part === 'up' || source.startsWith('pad') ? 'up' : 'skip');
     for (const cat of doc.nodes.filter((n) => n.op === 'concat')) {
       const ports = doc.edges.filter((e) => e.target === cat.id).sort((a, b) => a.targetPort - b.targetPort);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildUNet } from '../../src/core/builder';
 import type { GraphDoc } from '../../src/core/types';
 import { analyze } from '../../src/ui/model/analysis';
 import { computeHandleSides, facingSide, type Box } from '../../src/ui/model/handleSides';
@@ -18,6 +19,17 @@ describe('templates', () => {
 
 describe('arrange as a U', () => {
   it.each(TEMPLATES.map((t) => [t.id, t.doc] as const))('%s: reading the graph back gives the builder’s own U', (_id, doc) => {
+    const positions = layoutAsU(doc, analyze(doc));
+    expect(positions).toBeDefined();
+    for (const n of doc.nodes) expect(positions![n.id], n.id).toEqual(n.position);
+  });
+
+  // Blocks that stride themselves (no separate down step) and gates on the skips still read as the builder's U.
+  it.each([
+    ['residual units', { depth: 3, base: 8, block: 'residual', down: 'strided-block', padding: 'same', concatMode: 'none', upConvChannels: 'same', inputSize: { h: 32, w: 32 } }],
+    ['attention gates', { depth: 3, base: 8, skipGate: 'attention', padding: 'same', concatMode: 'none', inputSize: { h: 32, w: 32 } }],
+  ] as const)('a built U with %s reads back as itself', (_name, options) => {
+    const doc = buildUNet(options);
     const positions = layoutAsU(doc, analyze(doc));
     expect(positions).toBeDefined();
     for (const n of doc.nodes) expect(positions![n.id], n.id).toEqual(n.position);

@@ -6,7 +6,8 @@ import type { GraphDoc } from '../../src/core/types';
 /** The encoder's skip source at each level: the node feeding crop{i}/cat{i} from the left column. */
 function skipSources(doc: GraphDoc, depth: number): string[] {
   return Array.from({ length: depth }, (_, level) => {
-    const edge = doc.edges.find((e) => (e.target === `crop${level}` || e.target === `cat${level}` || e.target === `pad${level}`) && unetRole(e.source)?.part === 'encoder');
+    const targets = [`crop${level}`, `cat${level}`, `pad${level}`, `att${level}`];
+    const edge = doc.edges.find((e) => targets.includes(e.target) && unetRole(e.source)?.part === 'encoder');
     if (!edge) throw new Error(`no skip into level ${level}`);
     return edge.source;
   });
@@ -43,7 +44,7 @@ export function expectULayout(doc: GraphDoc): void {
     expect(Math.max(...ys(band)), `level ${level} above level ${level + 1}`).toBeLessThan(Math.min(...ys(below)));
     // The skip runs straight across: its source, the crop (if any) and the concat share a row.
     expect(pos.get(`cat${level}`)!.y, `level ${level}: skip is horizontal`).toBe(pos.get(sources[level]!)!.y);
-    if (pos.has(`crop${level}`)) expect(pos.get(`crop${level}`)!.y).toBe(pos.get(sources[level]!)!.y);
+    for (const skipNode of [`crop${level}`, `att${level}`]) if (pos.has(skipNode)) expect(pos.get(skipNode)!.y).toBe(pos.get(sources[level]!)!.y);
   }
   // Bottleneck at the bottom.
   const others = ids((id) => !bottleneck.includes(id));

@@ -40,10 +40,24 @@ export function doubleConv(w: GraphWriter, prefix: string, x: string, mid: numbe
   return convUnit(w, prefix, 2, convUnit(w, prefix, 1, x, mid, o, slot), out, o, slot);
 }
 
+/**
+ * The block of one level (`prefix` = enc{i} / dec{i}): a double conv, or a ResUNet residual unit — the input
+ * unit at encoder level 0, pre-activated elsewhere, striding by 2 when it is the down step ('strided-block').
+ */
+export function levelBlock(w: GraphWriter, prefix: string, x: string, mid: number, out: number, o: UNetOptions, slot: Slot): string {
+  if (o.block === 'double-conv') return doubleConv(w, prefix, x, mid, out, o, slot);
+  const first = prefix === unetIds.block('enc', 0);
+  const strided = prefix.startsWith('enc') && !first && o.down === 'strided-block';
+  const params = { filters: out, kernel: 3, stride: strided ? 2 : 1, preActivation: !first, shortcut: 'conv' };
+  return w.add(`${prefix}_res`, 'residualBlock', params, slot, [x]);
+}
+
 /** The down step after encoder level `level` (width `channels`). */
 export function downStep(w: GraphWriter, level: number, x: string, channels: number, o: UNetOptions): string {
   const slot: Slot = { region: 'encoder', level, stage: 'down' };
   const id = unetIds.down(level);
+  // The next level's residual unit strides itself.
+  if (o.down === 'strided-block') return x;
   if (o.down === 'strided-conv')
     // PyTorch Conv2d(c, c, 3, stride 2, padding 1): explicit padding keeps the numbers identical to the reference.
     return w.add(id, 'conv2d', conv(channels, 3, 1, o.bias, o.activation, o, 2), slot, [x]);
@@ -74,14 +88,17 @@ export function upStep(w: GraphWriter, level: number, x: string, outChannels: nu
 }
 
 /**
- * Joins the skip and the up-sampled tensor at decoder level `level`: crop the skip to the decoder
- * tensor, or pad the decoder tensor to the skip (both 'like', port 1 wired from the other tensor), then
- * concat in the variant's channel order. Returns the concat's id.
+ * Joins the skip (`skipChannels` wide) and the up-sampled tensor at decoder level `level`: crop the skip to
+ * the decoder tensor, or pad the decoder tensor to the skip (both 'like', port 1 wired from the other tensor),
+ * gate the skip with the up-sampled tensor (Attention U-Net, F_int = half the skip's channels), then concat in
+ * the variant's channel order. Returns the concat's id.
  */
-export function join(w: GraphWriter, level: number, skip: string, up: string, o: UNetOptions): string {
+export function join(w: GraphWriter, level: number, skip: string, up: string, skipChannels: number, o: UNetOptions): string {
   if (o.concatMode === 'crop') skip = w.add(unetIds.crop(level), 'crop', { mode: 'like' }, { region: 'skip', level }, [skip, up]);
   if (o.concatMode === 'pad')
     up = w.add(unetIds.pad(level), 'pad', { mode: 'like', fill: 'zero' }, { region: 'decoder', level, stage: 'up' }, [up, skip]);
+  if (o.skipGate === 'attention')
+    skip = w.add(unetIds.gate(level), 'attentionGate', { filters: Math.max(1, Math.floor(skipChannels / 2)), norm: true }, { region: 'skip', level }, [skip, up]);
   const sources = o.skipOrder === 'skip-first' ? [skip, up] : [up, skip];
   return w.add(unetIds.cat(level), 'concat', {}, { region: 'decoder', level, stage: 'join' }, sources);
 }

@@ -1,5 +1,5 @@
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc } from '../types';
-import { doubleConv, downStep, head, join, upStep } from './blocks';
+import { downStep, head, join, levelBlock, upStep } from './blocks';
 import { unetIds } from './ids';
 import { layoutUNet } from './layout';
 import { resolveUNetOptions, unetWidths, type UNetOptionsInput } from './options';
@@ -22,17 +22,17 @@ export function buildUNet(input: UNetOptionsInput = {}): GraphDoc {
   const skips: string[] = [];
   for (let level = 0; level < o.depth; level++) {
     const width = widths.enc[level]!;
-    x = doubleConv(w, unetIds.block('enc', level), x, width, width, o, { region: 'encoder', level, stage: 'block' });
+    x = levelBlock(w, unetIds.block('enc', level), x, width, width, o, { region: 'encoder', level, stage: 'block' });
     skips.push(x);
     x = downStep(w, level, x, width, o);
   }
   const bottom = widths.enc[o.depth]!;
-  x = doubleConv(w, unetIds.block('enc', o.depth), x, bottom, bottom, o, { region: 'bottleneck' });
+  x = levelBlock(w, unetIds.block('enc', o.depth), x, bottom, bottom, o, { region: 'bottleneck' });
 
   for (let level = o.depth - 1; level >= 0; level--) {
     const up = upStep(w, level, x, widths.up[level]!, o);
-    const cat = join(w, level, skips[level]!, up, o);
-    x = doubleConv(w, unetIds.block('dec', level), cat, widths.mid[level]!, widths.dec[level]!, o, { region: 'decoder', level, stage: 'block' });
+    const cat = join(w, level, skips[level]!, up, widths.enc[level]!, o);
+    x = levelBlock(w, unetIds.block('dec', level), cat, widths.mid[level]!, widths.dec[level]!, o, { region: 'decoder', level, stage: 'block' });
   }
   head(w, x, o);
 

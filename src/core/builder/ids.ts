@@ -1,9 +1,9 @@
 /**
  * The node-id convention of generated U-Nets (fixtures, tests and the compiler's layer names rely on it):
  * `input`; encoder level i (0..depth, depth = bottleneck): enc{i}_conv{j}, enc{i}_bn{j}, enc{i}_drop{j},
- * enc{i}_act{j}; down step after level i: down{i}; decoder level i: up{i}, up{i}_conv,
- * up{i}_bn, up{i}_act, crop{i} | pad{i}, cat{i}, dec{i}_conv{j}, dec{i}_bn{j}, dec{i}_drop{j},
- * dec{i}_act{j}; head, d2s, output. Edges are named by `edgeIdBase` (core/ids.ts).
+ * enc{i}_act{j} (or one residual unit enc{i}_res); down step after level i: down{i}; decoder level i: up{i},
+ * up{i}_conv, up{i}_bn, up{i}_act, att{i} (skip gate), crop{i} | pad{i}, cat{i}, dec{i}_conv{j}, dec{i}_bn{j},
+ * dec{i}_drop{j}, dec{i}_act{j} (or dec{i}_res); head, d2s, output. Edges are named by `edgeIdBase` (core/ids.ts).
  */
 export const unetIds = {
   input: 'input',
@@ -14,6 +14,7 @@ export const unetIds = {
   crop: (level: number) => `crop${level}`,
   pad: (level: number) => `pad${level}`,
   cat: (level: number) => `cat${level}`,
+  gate: (level: number) => `att${level}`,
   head: 'head',
   depthToSpace: 'd2s',
   output: 'output',
@@ -25,11 +26,11 @@ export type UNetRole =
   | { part: 'encoder' | 'down' | 'up' | 'skip' | 'decoder'; level: number };
 
 const ROLE_PATTERNS: [RegExp, UNetRole['part']][] = [
-  [/^enc(\d+)_(conv|bn|drop|act)\d+$/, 'encoder'],
+  [/^enc(\d+)_(?:(?:conv|bn|drop|act)\d+|res)$/, 'encoder'],
   [/^down(\d+)$/, 'down'],
   [/^up(\d+)(_conv|_bn|_act)?$/, 'up'],
-  [/^(?:crop|pad|cat)(\d+)$/, 'skip'],
-  [/^dec(\d+)_(conv|bn|drop|act)\d+$/, 'decoder'],
+  [/^(?:crop|pad|cat|att)(\d+)$/, 'skip'],
+  [/^dec(\d+)_(?:(?:conv|bn|drop|act)\d+|res)$/, 'decoder'],
 ];
 
 /**

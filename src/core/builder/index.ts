@@ -7,6 +7,8 @@ export {
   HEAD_ACTIVATIONS,
   resolveUNetOptions,
   UNET_OPTION_FIELDS,
+  UNET_OPTION_LABELS,
+  UNET_OPTION_TABLE,
   UNetOptionsError,
   unetWidths,
   type OptionProblem,

@@ -28,7 +28,9 @@ export function layoutUNet(nodes: SlottedNode[], depth: number): Map<string, XY>
     group((s) => s.region === region && s.level === level && (stage === undefined || ('stage' in s && s.stage === stage)));
 
   const bottleneck = group((s) => s.region === 'bottleneck');
-  const width = Math.max(2 * column + 2 * (depth - 1) * indent, Math.max(bottleneck.length - 1, 1) * column + 2 * depth * indent);
+  // The deepest level's columns are closest: room there for the skip nodes of the busiest level between them.
+  const skipNodes = Math.max(1, ...Array.from({ length: depth }, (_, level) => at(level, 'skip').length));
+  const width = Math.max((skipNodes + 1) * column + 2 * (depth - 1) * indent, Math.max(bottleneck.length - 1, 1) * column + 2 * depth * indent);
   const encX = (level: number) => level * indent;
   const decX = (level: number) => width - level * indent;
 
@@ -48,7 +50,8 @@ export function layoutUNet(nodes: SlottedNode[], depth: number): Map<string, XY>
     const skipRow = Math.max(encBlock.length - 1, decBlock.length);
     place(encBlock, encX(level), (k) => skipRow - (encBlock.length - 1) + k, top);
     place(down, encX(level), (k) => skipRow + 1 + k, top);
-    place(crop, decX(level) - column, () => skipRow, top);
+    // Skip nodes (crop, gate) share the skip's row, a column apart, left to right in flow order up to the concat.
+    crop.forEach((id, k) => pos.set(id, { x: decX(level) - (crop.length - k) * column, y: top + skipRow * row }));
     place(join, decX(level), () => skipRow, top);
     place(decBlock, decX(level), (k) => skipRow - 1 - k, top);
     place(up, decX(level), (k) => skipRow + up.length - k, top);

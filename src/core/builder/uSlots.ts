@@ -34,11 +34,20 @@ export function inferUSlots(doc: GraphDoc, analysis: UAnalysis): { slots: Slotte
   let previous = 0;
   let inUp = false;
   let afterDown = false;
-  for (const id of path.slice(1)) {
+  const next = (k: number) => path[k + 1];
+  for (let k = 1; k < path.length; k++) {
+    const id = path[k]!;
     const l = level.get(id)!;
     const op = opOf.get(id)!;
+    const after = next(k);
     if (phase === 'encoder') {
-      if (l > previous) {
+      if (l > previous && (after === undefined || level.get(after) !== l)) {
+        // A node that changes the level and is the whole level (the next one changes it again, or the decoder
+        // starts): a block that strides itself (ResUNet's residual units), not a separate down step.
+        slot.set(id, l === depth ? { region: 'bottleneck' } : { region: 'encoder', level: l, stage: 'block' });
+        afterDown = false;
+        if (l === depth) phase = 'bottleneck';
+      } else if (l > previous) {
         slot.set(id, { region: 'encoder', level: previous, stage: 'down' });
         afterDown = true;
         if (l === depth) phase = 'bottleneck';
@@ -50,13 +59,17 @@ export function inferUSlots(doc: GraphDoc, analysis: UAnalysis): { slots: Slotte
     } else if (phase === 'bottleneck' && l === depth) slot.set(id, { region: 'bottleneck' });
     else {
       phase = 'decoder';
+      const fromEncoder = slot.get(port0.get(id) ?? '')?.region === 'encoder';
       if (l < previous && l >= 0) {
         slot.set(id, { region: 'decoder', level: l, stage: 'up' });
         inUp = true;
-      } else if (inUp && isJoin(op)) {
+      } else if (inUp && isJoin(op) && fromEncoder && after !== undefined && isJoin(opOf.get(after)!) && level.get(after) === l)
+        // A merge that takes the skip on port 0 and feeds the join: it works on the skip (an attention gate).
+        slot.set(id, { region: 'skip', level: l });
+      else if (inUp && isJoin(op)) {
         slot.set(id, { region: 'decoder', level: l, stage: 'join' });
         inUp = false;
-      } else if (inUp && slot.get(port0.get(id) ?? '')?.region === 'encoder') slot.set(id, { region: 'skip', level: l });
+      } else if (inUp && fromEncoder) slot.set(id, { region: 'skip', level: l });
       else if (inUp) slot.set(id, { region: 'decoder', level: l, stage: 'up' });
       else slot.set(id, { region: 'decoder', level: Math.max(0, l), stage: 'block' });
     }

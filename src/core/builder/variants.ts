@@ -16,6 +16,19 @@ const MILESIAL = 'milesial/Pytorch-UNet (github.com/milesial/Pytorch-UNet, unet_
 const SLIM_SOURCE =
   'the TF-slim U-Net of the seed document (Learning-to-See-in-the-Dark style: slim.conv2d, lrelu 0.2, max_pool2d SAME, bias-free conv2d_transpose)';
 
+const upconvBlocks: UNetOptionsInput = {
+  inChannels: 3,
+  inputSize: { h: 256, w: 256 },
+  padding: 'same',
+  norm: 'batch',
+  upMode: 'nearest-conv',
+  upConvKernel: 3,
+  upNormAct: true,
+  concatMode: 'none',
+  skipOrder: 'skip-first',
+  head: { kernel: 1, classes: 1 },
+};
+
 const milesial: UNetOptionsInput = {
   inChannels: 3,
   inputSize: { h: 256, w: 256 },
@@ -124,16 +137,42 @@ export const UNET_VARIANTS: readonly UNetVariant[] = [
       description:
         'U_Net of the seed document (as in LeeJunHyun/Image_Segmentation): conv_block = (3×3 conv + BatchNorm + ReLU) ×2, ' +
         'up_conv = nearest ×2 + 3×3 conv + BatchNorm + ReLU halving the channels, concat [skip, up], 1×1 head to 1 channel.',
+      ...upconvBlocks,
+    },
+  },
+  {
+    id: 'attention-unet',
+    options: {
+      ...upconvBlocks,
+      name: 'Attention U-Net',
+      description:
+        'Attention U-Net (Oktay et al., "Attention U-Net: Learning Where to Look for the Pancreas", MIDL 2018; arXiv:1804.03999) ' +
+        'as AttU_Net of LeeJunHyun/Image_Segmentation: the up-conv-blocks U-Net with an attention gate on every skip, ' +
+        'α = σ(BN(ψ(relu(BN(W_g·g) + BN(W_x·x))))) with 1×1 convs, F_int = half the skip width, g = the up-sampled decoder ' +
+        'tensor; concat [gated skip, up]; 1×1 head to 1 channel.',
+      skipGate: 'attention',
+    },
+  },
+  {
+    id: 'res-unet',
+    options: {
+      name: 'ResUNet',
+      description:
+        'ResUNet (Zhang, Liu & Wang, "Road Extraction by Deep Residual U-Net", IEEE GRSL 2018; arXiv:1711.10684): widths ' +
+        '64/128/256 and a 512 bridge over three levels; input unit conv → BN → ReLU → conv plus a conv shortcut; down by ' +
+        'pre-activated residual units (BN → ReLU → 3×3 conv, twice, plus a 3×3 conv + BN shortcut) striding by 2; up by 2×2 ' +
+        'transposed convs keeping the channels, concat [up, skip], residual unit; 1×1 head to 1 channel with sigmoid.',
+      depth: 3,
       inChannels: 3,
       inputSize: { h: 256, w: 256 },
       padding: 'same',
-      norm: 'batch',
-      upMode: 'nearest-conv',
-      upConvKernel: 3,
-      upNormAct: true,
+      block: 'residual',
+      down: 'strided-block',
+      upMode: 'transposed',
+      upConvChannels: 'same',
       concatMode: 'none',
-      skipOrder: 'skip-first',
-      head: { kernel: 1, classes: 1 },
+      skipOrder: 'up-first',
+      head: { kernel: 1, classes: 1, activation: 'sigmoid' },
     },
   },
   {

@@ -1,6 +1,7 @@
 import type { OpDef } from '../op';
 import { activation } from './activation';
 import { add } from './add';
+import { attentionGate } from './attentionGate';
 import { avgPool2d } from './avgPool2d';
 import { batchNorm } from './batchNorm';
 import { concat } from './concat';
@@ -13,6 +14,7 @@ import { input } from './input';
 import { maxPool2d } from './maxPool2d';
 import { output } from './output';
 import { pad } from './pad';
+import { residualBlock } from './residualBlock';
 import { upsample } from './upsample';
 
 /** Every op, in palette order. Adding an op = its file + one line here. */
@@ -20,6 +22,7 @@ export const OPS: readonly OpDef[] = [
   input,
   conv2d,
   conv2dTranspose,
+  residualBlock,
   maxPool2d,
   avgPool2d,
   upsample,
@@ -27,6 +30,7 @@ export const OPS: readonly OpDef[] = [
   crop,
   pad,
   add,
+  attentionGate,
   batchNorm,
   activation,
   dropout,

@@ -6,44 +6,14 @@ import {
   DEFAULT_UNET_OPTIONS,
   flattenOptions,
   UNET_OPTION_FIELDS,
+  UNET_OPTION_LABELS,
   UNET_VARIANTS,
-  type UNetOptionsInput,
+  unflattenOptions,
 } from './unetOptions';
 import { formatShape, type GraphDoc, type ParamValue } from '../../core/types';
 import { formatInt, formatMacs } from '../model/format';
 import { ParamField } from '../panels/ParamField';
 import { Dialog } from './Dialog';
-
-const LABELS: Record<string, string> = {
-  depth: 'Depth',
-  base: 'Base width',
-  inChannels: 'Input channels',
-  'inputSize.h': 'Input height',
-  'inputSize.w': 'Input width',
-  padding: 'Conv padding',
-  bias: 'Conv bias',
-  norm: 'Normalisation',
-  'dropout.0': 'Dropout 1',
-  'dropout.1': 'Dropout 2',
-  activation: 'Activation',
-  alpha: 'Leaky slope',
-  down: 'Down step',
-  upMode: 'Up mode',
-  upConvKernel: 'Up conv kernel',
-  upBias: 'Up conv bias',
-  upConvChannels: 'Up conv width',
-  upNormAct: 'Up norm + act',
-  alignCorners: 'Align corners',
-  concatMode: 'Concat mode',
-  skipOrder: 'Concat order',
-  bottleneckFactor: 'Bottleneck ÷',
-  midChannels: 'Decoder mid width',
-  'head.kernel': 'Head kernel',
-  'head.classes': 'Classes',
-  'head.activation': 'Head activation',
-  'head.bias': 'Head bias',
-  depthToSpace: 'Depth to space',
-};
 
 const PRIMARY = [
   'depth',
@@ -70,20 +40,8 @@ const DEFAULT_PRESET = 'paper-572';
 /** A variant's options over the defaults, flattened to the form's "a.b" keys. */
 function presetValues(id: string): Record<string, unknown> {
   const variant = UNET_VARIANTS.find((v) => v.id === id);
-  const base = flattenOptions(DEFAULT_UNET_OPTIONS as unknown as Record<string, unknown>);
-  return variant ? { ...base, ...flattenOptions(variant.options as Record<string, unknown>) } : base;
-}
-
-/** "a.b" keys back into the nested options buildUNet takes. */
-function nest(flat: Record<string, unknown>): UNetOptionsInput {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(flat)) {
-    const [outer, inner] = key.split('.') as [string, string | undefined];
-    if (inner === undefined) out[outer] = value;
-    else if (outer === 'dropout') ((out.dropout ??= [0, 0]) as unknown[])[Number(inner)] = value;
-    else ((out[outer] ??= {}) as Record<string, unknown>)[inner] = value;
-  }
-  return out as UNetOptionsInput;
+  const base = flattenOptions(DEFAULT_UNET_OPTIONS);
+  return variant ? { ...base, ...flattenOptions(variant.options) } : base;
 }
 
 /** "New U-Net…": every builder option as a form, a live preview, and Create. */
@@ -93,7 +51,7 @@ export function NewUNetDialog({ onClose, onCreate }: { onClose(): void; onCreate
   const [more, setMore] = useState(false);
 
   const preview = useMemo(() => {
-    const input = nest(values);
+    const input = unflattenOptions(values);
     const { problems } = checkUNetOptions(input);
     if (problems.length) return { ok: false as const, problems };
     const doc = buildUNet(input);
@@ -108,7 +66,7 @@ export function NewUNetDialog({ onClose, onCreate }: { onClose(): void; onCreate
   const field = (key: string) => {
     const spec = UNET_OPTION_FIELDS[key]!;
     if (spec.when && !spec.when(values as Record<string, ParamValue>)) return null;
-    return <ParamField key={`${preset}:${key}`} name={key} label={LABELS[key] ?? key} spec={spec} value={values[key] as ParamValue} onCommit={set(key)} testId={`unet-${key}`} />;
+    return <ParamField key={`${preset}:${key}`} name={key} label={UNET_OPTION_LABELS[key] ?? key} spec={spec} value={values[key] as ParamValue} onCommit={set(key)} testId={`unet-${key}`} />;
   };
 
   return (

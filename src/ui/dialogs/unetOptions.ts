@@ -4,7 +4,8 @@ export {
   checkUNetOptions,
   DEFAULT_UNET_OPTIONS,
   UNET_OPTION_FIELDS,
+  UNET_OPTION_LABELS,
   UNET_VARIANTS,
   type UNetOptionsInput,
 } from '../../core/builder';
-export { flatten as flattenOptions } from '../../core/builder/options';
+export { flatten as flattenOptions, unflatten as unflattenOptions } from '../../core/builder/options';
