@@ -33,9 +33,26 @@ export const summaryCommand: CliCommand = {
   },
 };
 
+/** Totals past 2^53 are float sums whose last digits are not exact; `--json` names them. */
+function approximateTotals(a: Analysis): string[] {
+  const t = a.totals;
+  const fields: [string, number][] = [
+    ['params.total', t.params.total],
+    ['params.trainable', t.params.trainable],
+    ['params.nonTrainable', t.params.nonTrainable],
+    ['paramBytes', t.paramBytes],
+    ['macs', t.macs],
+    ['activationBytes', t.activationBytes],
+    ['peakBytes', t.peakBytes],
+  ];
+  return fields.filter(([, v]) => !Number.isSafeInteger(v)).map(([k]) => `totals.${k}`);
+}
+
 /** The analysis without its Maps and op objects, for `--json`. */
 export function toJson(name: string, a: Analysis) {
+  const approximate = approximateTotals(a);
   return {
+    ...(approximate.length ? { approximate } : {}),
     name,
     input: a.input,
     rows: a.rows,
