@@ -11,6 +11,17 @@ export function parseShapeArg(text: string, flag = '--input'): Partial<Shape> {
   return c === undefined ? { h: a, w: b } : { c: a, h: b, w: c };
 }
 
+/** How long the CLI lets the input-size search run by default (the editor's budget is shorter). */
+export const CLI_SEARCH_BUDGET_MS = 2000;
+
+/** `--budget 2000` (milliseconds for the input-size search, 0 or more). */
+export function parseBudgetArg(text: string | undefined, flag = '--budget'): number {
+  if (text === undefined) return CLI_SEARCH_BUDGET_MS;
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw new CliError(`${flag}: expected milliseconds as a whole number (e.g. 2000), got "${text}"`);
+  return Number(text);
+}
+
 /** `--range 64..1024` → {min, max}. */
 export function parseRangeArg(text: string, flag = '--range'): { min: number; max: number } {
   const m = /^\s*(\d+)\s*\.\.\s*(\d+)\s*$/.exec(text);

@@ -1,10 +1,11 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BackendChoice } from '../runtime';
+import { checkMemory, limitOn, type BackendChoice, type NeedOptions } from '../runtime';
 import { type CompiledGraph, CompileError, compileForInference, compileGraph, exportWeights, loadWeights, WeightsError } from '../compile';
 import { loadWeightsFrom, STATE_DICT_FILE, writeModelFolder, writeStateDictFile } from '../compile/node';
-import { useNodeBackend } from '../runtime/node';
+import { nodeMemoryLimit, useNodeBackend } from '../runtime/node';
+import { analyzeGraph } from '../core/analysis';
 import { serializeGraph } from '../core/format/serialize';
 import { CliError, EXIT, onePositional, type Io } from './command';
 import { loadGraph } from './load';
@@ -19,22 +20,39 @@ export function parseBackend(value: string | undefined): BackendChoice {
   return value as BackendChoice;
 }
 
+/** What a command will hold in memory, and the `--max-memory` flag (undefined: the machine's free memory). */
+export interface MemoryGuard {
+  maxMemory: string | undefined;
+  need: NeedOptions;
+}
+
 /**
  * The graph file compiled on a Node backend, with `--weights` loaded when given. Compile errors exit 1 (the
- * graph has problems); unreadable or ill-fitting weights exit 2.
+ * graph has problems); unreadable or ill-fitting weights exit 2. With a guard, a graph whose weights and
+ * activations exceed the memory limit is refused (exit 1) before anything is allocated.
  */
 export async function compileWithWeights(
   file: string,
   weights: string | undefined,
   io: Io,
   backend: BackendChoice = 'auto',
+  guard?: MemoryGuard,
 ): Promise<CompiledGraph> {
   const { doc, warnings, weights: embedded } = await loadGraph(file);
   for (const w of warnings) io.err(`warning: ${w}`);
+  const limit = guard && nodeMemoryLimit(guard.maxMemory);
+  if (typeof limit === 'string') throw new CliError(limit);
+  let active: string;
   try {
-    await useNodeBackend(backend);
+    active = (await useNodeBackend(backend)).backend;
   } catch (err) {
     throw new CliError(`--backend ${backend}: ${(err as Error).message}`);
+  }
+  if (guard && limit) {
+    const analysis = analyzeGraph(doc, { solve: false });
+    // A graph with errors does not compile; the compiler says why.
+    const verdict = analysis.errorCount === 0 && checkMemory(doc, analysis, limitOn(active, limit), guard.need);
+    if (verdict && !verdict.ok) throw new CliError(`${file}: refused: ${verdict.message}`, EXIT.problems);
   }
   let compiled: CompiledGraph;
   try {
@@ -75,6 +93,7 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
       out: { type: 'string' },
       weights: { type: 'string' },
       optimize: { type: 'boolean' },
+      'max-memory': { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -83,7 +102,9 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
     throw new CliError(`--format: expected tfjs or state-dict, got ${values.format === undefined ? 'nothing' : `"${values.format}"`}`);
   if (!values.out) throw new CliError(`missing --out DIR (usage: unet-studio ${usage})`);
   const out = values.out;
-  let compiled = await compileWithWeights(file, values.weights, io);
+  // The model's weights, and the serialised copy being written (plus the folded model with --optimize).
+  const need = { weightCopies: values.optimize ? 3 : 2, forward: false };
+  let compiled = await compileWithWeights(file, values.weights, io, 'auto', { maxMemory: values['max-memory'], need });
   if (values.optimize) {
     const optimised = await compileForInference(compiled);
     compiled.model.dispose();

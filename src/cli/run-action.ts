@@ -17,6 +17,7 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
       backend: { type: 'string' },
       out: { type: 'string' },
       npy: { type: 'string' },
+      'max-memory': { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -28,7 +29,9 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     throw new CliError(err.message);
   });
 
-  const plain = await compileWithWeights(file, values.weights, io, backend);
+  // The plain and the inference-optimised model are alive together while one is made from the other.
+  const need = { weightCopies: 2, forward: true, image: { width: image.width, height: image.height } };
+  const plain = await compileWithWeights(file, values.weights, io, backend, { maxMemory: values['max-memory'], need });
   const compiled = await compileForInference(plain);
   plain.model.dispose();
   try {

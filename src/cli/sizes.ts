@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { inferShapes } from '../core/infer';
-import { isCleanShapeReport, sizeIndependentErrors, validSizes } from '../core/solver';
-import { parseRangeArg } from './args';
+import { isCleanShapeReport, searchValidSizes, sizeIndependentErrors } from '../core/solver';
+import { parseBudgetArg, parseRangeArg } from './args';
 import { EXIT, onePositional, type CliCommand } from './command';
 import { loadGraph } from './load';
 import { formatDiagnostic } from './text';
 
-const usage = 'sizes <graph.json|model.onnx> [--range 64..1024] [--json]';
+const usage = 'sizes <graph.json|model.onnx> [--range 64..1024] [--json] [--budget MS]';
 
 /** Lists long regular progressions by their ends and step rather than every value. */
 export function describeSizes(sizes: number[]): string {
@@ -25,16 +25,18 @@ export const sizesCommand: CliCommand = {
   description: 'Square input sizes that run without size problems (no mismatch, no pool dropping a row). Exit 1 if none.',
   options: [
     ['--range MIN..MAX', 'sizes to try (default 64..1024)'],
-    ['--json', 'print {range, sizes, current} as JSON'],
+    ['--json', 'print {range, sizes, current, complete, checkedUpTo} as JSON'],
+    ['--budget MS', 'time the search may take; past it, the sizes found so far are printed as partial (default 2000)'],
   ],
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { range: { type: 'string', default: '64..1024' }, json: { type: 'boolean' } },
+      options: { range: { type: 'string', default: '64..1024' }, json: { type: 'boolean' }, budget: { type: 'string' } },
       allowPositionals: true,
     });
     const file = onePositional(positionals, 'graph file', usage);
     const range = parseRangeArg(values.range);
+    const budgetMs = parseBudgetArg(values.budget);
     const { doc, warnings } = await loadGraph(file);
     for (const w of warnings) io.err(`warning: ${w}`);
 
@@ -45,13 +47,16 @@ export const sizesCommand: CliCommand = {
       for (const d of blocking) io.out(formatDiagnostic(d).join('\n'));
       return EXIT.problems;
     }
-    const sizes = validSizes(doc, range);
+    const { sizes, complete, checkedUpTo } = searchValidSizes(doc, range, { budgetMs });
     const input = current.inputId ? current.nodes.get(current.inputId)?.output : undefined;
     if (values.json) {
-      io.out(JSON.stringify({ range, sizes, current: input ? { h: input.h, w: input.w, valid: isCleanShapeReport(current) } : null }, null, 2));
+      const currentSize = input ? { h: input.h, w: input.w, valid: isCleanShapeReport(current) } : null;
+      io.out(JSON.stringify({ range, sizes, current: currentSize, complete, checkedUpTo }, null, 2));
       return sizes.length ? EXIT.ok : EXIT.problems;
     }
-    const where = `${range.min}..${range.max}`;
+    const where = complete ? `${range.min}..${range.max}` : `${range.min}..${checkedUpTo}`;
+    if (!complete)
+      io.out(`Partial: the search stopped after ${budgetMs} ms, having checked ${checkedUpTo < range.min ? 'no size' : where} of ${range.min}..${range.max} (--budget MS to search longer).`);
     io.out(sizes.length ? `Valid square input sizes in ${where}: ${describeSizes(sizes)}` : `No valid square input size in ${where}.`);
     if (input) io.out(`Current input ${input.h}×${input.w}: ${isCleanShapeReport(current) ? 'valid' : 'has size problems (see unet-studio summary)'}.`);
     return sizes.length ? EXIT.ok : EXIT.problems;

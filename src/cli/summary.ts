@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { analyzeGraph, type Analysis } from '../core/analysis';
 import { formatShape } from '../core/types';
-import { parseShapeArg } from './args';
+import { parseBudgetArg, parseShapeArg } from './args';
 import { EXIT, onePositional, type CliCommand } from './command';
 import { loadGraph } from './load';
 import { formatBytes, formatCount, formatDiagnostic, formatInt, plural, renderTable, sizeTrace } from './text';
 
-const usage = 'summary <graph.json|model.onnx> [--input CxHxW] [--json]';
+const usage = 'summary <graph.json|model.onnx> [--input CxHxW] [--json] [--budget MS]';
 
 export const summaryCommand: CliCommand = {
   name: 'summary',
@@ -15,26 +15,44 @@ export const summaryCommand: CliCommand = {
   options: [
     ['--input CxHxW', 'analyze at another input size (HxW keeps the channels), e.g. 1x188x188'],
     ['--json', 'print the analysis as JSON instead of a table'],
+    ['--budget MS', 'time the valid-input-size search may take before it reports what it found (default 2000)'],
   ],
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { input: { type: 'string' }, json: { type: 'boolean' } },
+      options: { input: { type: 'string' }, json: { type: 'boolean' }, budget: { type: 'string' } },
       allowPositionals: true,
     });
     const file = onePositional(positionals, 'graph file', usage);
     const input = values.input === undefined ? undefined : parseShapeArg(values.input);
     const { doc, warnings } = await loadGraph(file, { inputSize: input?.h && input.w ? { h: input.h, w: input.w } : undefined });
     for (const w of warnings) io.err(`warning: ${w}`);
-    const analysis = analyzeGraph(doc, { input });
+    const analysis = analyzeGraph(doc, { input, sizeSearchBudgetMs: parseBudgetArg(values.budget) });
     io.out(values.json ? JSON.stringify(toJson(doc.name, analysis), null, 2) : renderSummary(doc.name, analysis).join('\n'));
     return analysis.errorCount > 0 ? EXIT.problems : EXIT.ok;
   },
 };
 
+/** Totals past 2^53 are float sums whose last digits are not exact; `--json` names them. */
+function approximateTotals(a: Analysis): string[] {
+  const t = a.totals;
+  const fields: [string, number][] = [
+    ['params.total', t.params.total],
+    ['params.trainable', t.params.trainable],
+    ['params.nonTrainable', t.params.nonTrainable],
+    ['paramBytes', t.paramBytes],
+    ['macs', t.macs],
+    ['activationBytes', t.activationBytes],
+    ['peakBytes', t.peakBytes],
+  ];
+  return fields.filter(([, v]) => !Number.isSafeInteger(v)).map(([k]) => `totals.${k}`);
+}
+
 /** The analysis without its Maps and op objects, for `--json`. */
 export function toJson(name: string, a: Analysis) {
+  const approximate = approximateTotals(a);
   return {
+    ...(approximate.length ? { approximate } : {}),
     name,
     input: a.input,
     rows: a.rows,

@@ -1,7 +1,9 @@
 import type { Diagnostic } from '../core/diagnostics';
 import type { Shape } from '../core/types';
 
-export const formatInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** Exact below 2^53; past it the digits are float rounding, so "≈ 1.03e16" instead of a wrong exact integer. */
+export const formatInt = (n: number): string =>
+  Number.isSafeInteger(Math.round(n)) ? Math.round(n).toLocaleString('en-US') : `≈ ${n.toPrecision(3).replace('e+', 'e')}`;
 
 /** 150430000000 → "150.43 G": for totals, where the exact digits matter less than the magnitude. */
 export function formatCount(n: number): string {

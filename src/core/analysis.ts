@@ -2,7 +2,7 @@ import type { Diagnostic, Fix } from './diagnostics';
 import type { GraphIndex } from './graph';
 import { BYTES_PER_VALUE, inferShapes, type ShapeReport, type NodeInfo } from './infer';
 import type { ParamCount } from './op';
-import { DEFAULT_MAX_DISTANCE, isSizeDiagnostic, nearestValid, sizeIndependentErrors } from './solver';
+import { isSizeDiagnostic, nearestValid, sizeIndependentErrors } from './solver';
 import type { GraphDoc, Shape } from './types';
 
 /** One line of the summary table / layer list, in execution order. */
@@ -58,6 +58,8 @@ export interface AnalysisOptions {
   solve?: boolean;
   /** How far (pixels) the size search looks each way. */
   maxDistance?: number;
+  /** Time the size search may take before it answers with what it found (default DEFAULT_BUDGET_MS). */
+  sizeSearchBudgetMs?: number;
 }
 
 type Graph = Pick<GraphDoc, 'nodes' | 'edges'>;
@@ -224,7 +226,8 @@ function addSizeSuggestions(
   const blocked = sizeIndependentErrors(shapes).length > 0;
   const found = blocked
     ? { suggestions: [] }
-    : nearestValid(doc, { h, w }, { channels: c, maxDistance: options.maxDistance });
+    : nearestValid(doc, { h, w }, { channels: c, maxDistance: options.maxDistance, budgetMs: options.sizeSearchBudgetMs, report: shapes });
+  const partial = 'partial' in found ? found.partial : undefined;
   const fixes: Fix[] = found.suggestions.map((s) => ({
     label: `Set input to ${s.h}×${s.w}`,
     actions: [{ kind: 'setParams', nodeId: input.id, params: { height: s.h, width: s.w } }],
@@ -234,6 +237,9 @@ function addSizeSuggestions(
       if (isSizeDiagnostic(diagnostics[i]!))
         diagnostics[i] = { ...diagnostics[i]!, fixes: [...(diagnostics[i]!.fixes ?? []), fixes[0]] };
   }
+  const searched = partial && `the search stopped after ${partial.budgetMs} ms, having looked ${partial.radius} px each way`;
+  if (!fixes.length && searched)
+    return { severity: 'warning', code: 'input-size-search', nodeId: input.id, message: `input ${h}×${w}: no valid input size found — ${searched}` };
   // No size helps (another error blocks them all, or the mismatch is structural, like a missing crop): a warning
   // on the input would point the user at the wrong node.
   if (!fixes.length) return undefined;
@@ -242,7 +248,7 @@ function addSizeSuggestions(
     severity: 'warning',
     code: 'input-size',
     nodeId: input.id,
-    message: `input ${h}×${w}: ${layers} ${layers === 1 ? 'layer sees' : 'layers see'} an odd size or mismatch — nearest valid sizes: ${found.suggestions.map(sizeText).join(', ')}`,
+    message: `input ${h}×${w}: ${layers} ${layers === 1 ? 'layer sees' : 'layers see'} an odd size or mismatch — nearest valid sizes: ${found.suggestions.map(sizeText).join(', ')}${searched ? ` (${searched})` : ''}`,
     fixes,
   };
 }

@@ -33,14 +33,12 @@ export interface Diagnostic {
   port?: number;
   field?: string;
   fixes?: Fix[];
+  /**
+   * Set when the cause is the spatial size reaching the layer, so another input size can clear it (the input-size
+   * search runs only for these; any other error blocks it). Absent means no input size helps.
+   */
+  inputSizeCanFix?: boolean;
 }
 
 /** What an op's shape rule reports; the engine attaches the node id. */
-export interface OpIssue {
-  severity: Severity;
-  code: string;
-  message: string;
-  port?: number;
-  field?: string;
-  fixes?: Fix[];
-}
+export type OpIssue = Omit<Diagnostic, 'nodeId'>;

@@ -135,7 +135,7 @@ export function inferShapes(doc: Pick<GraphDoc, 'nodes' | 'edges'>, options: Sha
     if (result.issues) for (const i of result.issues) report(id, i);
     if (!result.shape) continue;
     if (!shapeOk(result.shape)) {
-      report(id, { severity: 'error', code: 'non-positive-size', message: `${id}: output would be ${result.shape.c}×${result.shape.h}×${result.shape.w}` });
+      report(id, { severity: 'error', code: 'non-positive-size', inputSizeCanFix: true, message: `${id}: output would be ${result.shape.c}×${result.shape.h}×${result.shape.w}` });
       continue;
     }
     info.output = result.shape;

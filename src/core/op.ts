@@ -27,6 +27,25 @@ export interface Geometry {
   upscale?: number;
 }
 
+/**
+ * How one spatial dimension of the output (H and W alike) follows from the inputs', as data: the input-size search
+ * runs it over thousands of candidate sizes at once instead of calling `infer` per size. It must accept exactly
+ * the sizes `infer` accepts without an `inputSizeCanFix` issue (test/unit/solver.test.ts checks it against the
+ * engine); errors that no size can cure (channels, stride with dilation) need not be modelled. On top of the
+ * rule, every output must lie in 1..2^31.
+ * - `map`: out = floor((x·scale + offset) / divisor) from port 0; with `exact`, a remainder is a problem.
+ * - `same`: every input has the same size, which the output keeps.
+ * - `fit`: the output takes port 1's size (`like`) or a fixed H×W; `shrink` needs it ≤ port 0's, `grow` ≥ it,
+ *   and `reflect` needs each side's padding smaller than the input.
+ */
+export type SizeRule =
+  | { kind: 'map'; scale: number; offset: number; divisor: number; exact?: boolean }
+  | { kind: 'same' }
+  | { kind: 'fit'; to: 'like' | { h: number; w: number }; direction: 'shrink' | 'grow'; reflect?: boolean };
+
+/** The rule of ops that keep H×W (activations, normalisation, dropout, output). */
+export const KEEPS_SIZE: SizeRule = { kind: 'map', scale: 1, offset: 0, divisor: 1 };
+
 export interface ParamCount {
   trainable: number;
   nonTrainable: number;
@@ -156,6 +175,8 @@ export interface OpDefOf<S extends ParamSpecs> {
   /** Multiply-adds of one sample (ops with conv weights, matching the reference tables). */
   macs?: (p: ParamsOf<S>, inputs: Shape[], output: Shape) => number;
   geometry?: (p: ParamsOf<S>) => Geometry;
+  /** The size arithmetic for the input-size search; without it the search falls back to running `infer` per size. */
+  size?: (p: ParamsOf<S>) => SizeRule;
   tfjs: (p: ParamsOf<S>, ctx: TfjsContext) => LayerSpec[];
   weights?: (p: ParamsOf<S>) => WeightSpec[];
   /** What inference-time optimisation does to the node; none: it is left as it is. */

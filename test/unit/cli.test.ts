@@ -85,6 +85,22 @@ describe('unet-studio validate and sizes', () => {
     expect(none.code).toBe(1);
     expect(none.stdout).toContain('No valid square input size in 100..150.');
   });
+
+  it('sizes and summary: when the --budget runs out, what was found is printed as partial', async () => {
+    const r = await cli('sizes', fixture('paper-572.json'), '--range', '1..16384', '--budget', '0');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Partial: the search stopped after 0 ms, having checked no size of 1..16384 (--budget MS to search longer).');
+    const json = await cli('sizes', fixture('paper-572.json'), '--range', '1..16384', '--budget', '0', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ complete: false, checkedUpTo: 0, sizes: [] });
+    const full = await cli('sizes', fixture('paper-572.json'), '--range', '1..16384', '--json');
+    expect(JSON.parse(full.stdout)).toMatchObject({ complete: true, checkedUpTo: 16384 });
+    expect(JSON.parse(full.stdout).sizes).toHaveLength(1013);
+    const summary = await cli('summary', fixture('paper-572.json'), '--input', '1x570x570', '--budget', '0');
+    expect(summary.stdout).toMatch(/warning\s+input: input 570×570: no valid input size found — the search stopped after 0 ms, having looked 0 px each way {2}\[input-size-search\]/);
+    const bad = await cli('sizes', fixture('paper-572.json'), '--budget', 'soon');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--budget: expected milliseconds as a whole number (e.g. 2000), got "soon"');
+  });
 });
 
 describe('bad input: one line on stderr, non-zero exit, no stack trace', () => {

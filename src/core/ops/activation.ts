@@ -1,4 +1,4 @@
-import { defineOp } from '../op';
+import { defineOp, KEEPS_SIZE } from '../op';
 import { ACTIVATIONS, activationIssues, activationLayers, activationParams, alphaParam, shape, type Activation } from './common';
 
 export const activation = defineOp({
@@ -18,6 +18,7 @@ export const activation = defineOp({
   inputs: () => ({ names: ['x'] }),
   summary: (p) => (p.activation === 'leakyRelu' ? `leakyRelu ${p.alpha}` : String(p.activation)),
   infer: (p, { nodeId, inputs: [x] }) => ({ shape: shape(x!.c, x!.h, x!.w), issues: activationIssues(p, x!.c, nodeId, 'activation') }),
+  size: () => KEEPS_SIZE,
   tfjs: (p, { name }) => activationLayers(p, name),
   // A conv that feeds only this node can apply the activation itself.
   inference: (p) => ({ kind: 'activation', activation: activationParams(p) }),

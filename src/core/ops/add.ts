@@ -38,6 +38,8 @@ export const add = defineOp({
         {
           severity: 'error',
           code: 'add-mismatch',
+          // Channels that differ are the wiring's fault; only a H×W mismatch can be a matter of input size.
+          inputSizeCanFix: other.c === first.c,
           port: bad,
           message: `add: input 0 is ${formatShape(first)}, input ${bad} is ${formatShape(other)} — ${differ.join(' and ')} must match exactly`,
           fixes,
@@ -45,6 +47,7 @@ export const add = defineOp({
       ],
     };
   },
+  size: () => ({ kind: 'same' }),
   tfjs: (_p, { name }) => [{ className: 'Add', config: { name } }],
   examples: [
     { title: 'residual join', inputs: [[64, 56, 56], [64, 56, 56]], output: [64, 56, 56], params_count: 0, macs: 0 },

@@ -1,4 +1,4 @@
-import { defineOp } from '../op';
+import { defineOp, KEEPS_SIZE } from '../op';
 import { shape } from './common';
 
 export const batchNorm = defineOp({
@@ -23,6 +23,7 @@ export const batchNorm = defineOp({
   infer: (_p, { inputs: [x] }) => ({ shape: shape(x!.c, x!.h, x!.w) }),
   // γ and β learn; the running mean and variance are buffers (PyTorch leaves them out of parameters()).
   paramCount: (_p, [x]) => ({ trainable: 2 * x!.c, nonTrainable: 2 * x!.c }),
+  size: () => KEEPS_SIZE,
   tfjs: (p, { name }) => [
     {
       key: 'bn',

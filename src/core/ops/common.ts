@@ -1,5 +1,5 @@
 import type { OpIssue } from '../diagnostics';
-import type { ActivationParams, InferenceRole, LayerSpec } from '../op';
+import type { ActivationParams, InferenceRole, LayerSpec, SizeRule } from '../op';
 import type { ChoiceSpec, ParamSpec } from '../params';
 import type { Params, Shape } from '../types';
 
@@ -66,6 +66,13 @@ export function windowOut(n: number, kernel: number, stride: number, padding: st
   return Math.floor((n + 2 * p - k) / stride) + 1;
 }
 
+/** `windowOut` as a size rule: floor((n + 2p − k)/s) + 1 = floor((n + 2p − k + s)/s); 'same' = floor((n + s − 1)/s). */
+export function windowSize(kernel: number, stride: number, padding: string | number, dilation = 1, exact = false): SizeRule {
+  if (padding === 'same') return { kind: 'map', scale: 1, offset: stride - 1, divisor: stride };
+  const p = padding === 'valid' ? 0 : Number(padding);
+  return { kind: 'map', scale: 1, offset: 2 * p - ((kernel - 1) * dilation + 1) + stride, divisor: stride, exact };
+}
+
 export const paddingLabel = (padding: string | number): string =>
   typeof padding === 'number' ? `pad ${padding}` : padding;
 
@@ -84,6 +91,14 @@ interface TargetOf {
 /** The H×W a crop/pad aims for: its `like` input's (port 1) or its own height/width params. */
 export const targetSize = (p: TargetOf, inputs: Shape[]): { h: number; w: number } =>
   p.mode === 'like' ? { h: inputs[1]!.h, w: inputs[1]!.w } : { h: p.height, w: p.width };
+
+/** Crop and pad as a size rule: to the `like` input or to height×width. */
+export const fitSize = (p: TargetOf, direction: 'shrink' | 'grow', reflect = false): SizeRule => ({
+  kind: 'fit',
+  to: p.mode === 'like' ? 'like' : { h: p.height, w: p.width },
+  direction,
+  reflect,
+});
 
 /** Crop/pad take a reference tensor on port `like` only in 'like' mode. */
 export const likePorts = (p: TargetOf) => ({ names: p.mode === 'like' ? ['x', 'like'] : ['x'] });

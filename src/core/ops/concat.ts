@@ -34,6 +34,7 @@ export const concat = defineOp({
           {
             severity: 'error',
             code: 'concat-mismatch',
+            inputSizeCanFix: true,
             port: bad,
             message: `concat: input 0 is ${first!.h}×${first!.w}, input ${bad} is ${inputs[bad]!.h}×${inputs[bad]!.w}` +
               (fixes.length ? ` — crop input ${big} to ${s.h}×${s.w}` : ''),
@@ -44,6 +45,7 @@ export const concat = defineOp({
     }
     return { shape: shape(inputs.reduce((n, s) => n + s.c, 0), first!.h, first!.w) };
   },
+  size: () => ({ kind: 'same' }),
   tfjs: (_p, { name }) => [{ className: 'Concatenate', config: { name, axis: -1 } }],
   examples: [
     { title: 'paper decoder join', inputs: [[512, 56, 56], [512, 56, 56]], output: [1024, 56, 56], params_count: 0 },

@@ -1,6 +1,6 @@
 import type { OpIssue } from '../diagnostics';
 import { defineOp, type LayerSpec } from '../op';
-import { activationIssues, activationLayers, activationParam, alphaParam, convRole, pair, paddingLabel, shape, windowOut } from './common';
+import { activationIssues, activationLayers, activationParam, alphaParam, convRole, pair, paddingLabel, shape, windowOut, windowSize } from './common';
 
 export const conv2d = defineOp({
   type: 'conv2d',
@@ -53,6 +53,7 @@ export const conv2d = defineOp({
           {
             severity: 'error',
             code: 'non-positive-size',
+            inputSizeCanFix: true,
             port: 0,
             message: `conv2d: a ${span}×${span} window with padding ${JSON.stringify(pad)} does not fit the ${x!.h}×${x!.w} input`,
           },
@@ -75,6 +76,7 @@ export const conv2d = defineOp({
   }),
   macs: (p, [x], out) => out.c * out.h * out.w * x!.c * p.kernel ** 2,
   geometry: (p) => ({ kernel: p.kernel, stride: p.stride, dilation: p.dilation }),
+  size: (p) => windowSize(p.kernel, p.stride, p.padding, p.dilation),
   tfjs: (p, { name }) => {
     const layers: LayerSpec[] = [];
     // PyTorch's explicit padding pads both sides; TF's 'same' may not (it pads bottom/right first).

@@ -57,6 +57,7 @@ export const conv2dTranspose = defineOp({
           {
             severity: 'error',
             code: 'non-positive-size',
+            inputSizeCanFix: true,
             field: 'padding',
             message: `conv2dTranspose: padding ${pad} crops ${2 * Number(pad)} rows/columns from a ${raw}-pixel-wide result ` +
               `(input ${x!.h}×${x!.w}, ${k}×${k} stride ${s}), leaving nothing`,
@@ -84,6 +85,12 @@ export const conv2dTranspose = defineOp({
   macs: (p, [x]) => x!.c * x!.h * x!.w * p.filters * p.kernel ** 2,
   // Measured in input pixels: an output pixel sees ceil(k/s) input pixels per axis (a 2×2/2 up-conv sees one).
   geometry: (p) => ({ kernel: Math.ceil(p.kernel / p.stride), stride: 1, upscale: p.stride }),
+  // transposedOut as a size rule: x·s + (k − s − 2p), or x·s for "same".
+  size: (p) => {
+    const s = p.stride;
+    const pad = p.padding === 'same' ? undefined : p.padding === 'valid' ? 0 : p.padding;
+    return { kind: 'map', scale: s, offset: pad === undefined ? 0 : p.kernel - s - 2 * pad, divisor: 1 };
+  },
   tfjs: (p, { name }) => {
     const same = p.padding === 'same';
     const layers: LayerSpec[] = [

@@ -1,7 +1,7 @@
 import type { Fix } from '../diagnostics';
 import { defineOp } from '../op';
 import type { Params } from '../types';
-import { likePorts, shape, splitCenter, targetParams, targetSize } from './common';
+import { fitSize, likePorts, shape, splitCenter, targetParams, targetSize } from './common';
 
 /** Rows cut from the top and bottom for a surplus of `total` rows, with the op's rounding of the odd half row. */
 export function cropSplit(total: number, rounding: Params[string] | undefined): [number, number] {
@@ -49,6 +49,7 @@ export const crop = defineOp({
           {
             severity: 'error',
             code: 'crop-too-large',
+            inputSizeCanFix: true,
             port: p.mode === 'like' ? 1 : 0,
             field: p.mode === 'size' ? (taller ? 'height' : 'width') : undefined,
             message: `crop: cannot crop ${x.h}×${x.w} to ${t.h}×${t.w}${p.mode === 'like' ? ' (the "like" input)' : ''} — ` +
@@ -60,6 +61,7 @@ export const crop = defineOp({
     }
     return { shape: shape(x.c, t.h, t.w) };
   },
+  size: (p) => fitSize(p, 'shrink'),
   tfjs: (p, { name, inputs }) => {
     const x = inputs[0]!;
     const t = targetSize(p, inputs);

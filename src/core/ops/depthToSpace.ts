@@ -34,6 +34,7 @@ export const depthToSpace = defineOp({
     return { shape: shape(x!.c / r2, x!.h * r, x!.w * r) };
   },
   geometry: (p) => ({ kernel: 1, stride: 1, upscale: p.blockSize }),
+  size: (p) => ({ kind: 'map', scale: p.blockSize, offset: 0, divisor: 1 }),
   tfjs: (p, { name }) => [{ className: 'DepthToSpace', config: { name, blockSize: p.blockSize } }],
   examples: [
     { title: 'slim-3X head: 27×256×256 → 3×768×768', params: { blockSize: 3 }, inputs: [[27, 256, 256]], output: [3, 768, 768], params_count: 0, macs: 0 },

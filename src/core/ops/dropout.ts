@@ -1,4 +1,4 @@
-import { defineOp } from '../op';
+import { defineOp, KEEPS_SIZE } from '../op';
 import { shape } from './common';
 
 export const dropout = defineOp({
@@ -12,6 +12,7 @@ export const dropout = defineOp({
   inputs: () => ({ names: ['x'] }),
   summary: (p) => `dropout ${p.rate}`,
   infer: (_p, { inputs: [x] }) => ({ shape: shape(x!.c, x!.h, x!.w) }),
+  size: () => KEEPS_SIZE,
   tfjs: (p, { name }) => [{ className: 'Dropout', config: { name, rate: p.rate } }],
   // Identity at inference: removed, its consumers read its input.
   inference: () => ({ kind: 'identity' }),

@@ -1,4 +1,4 @@
-import { defineOp } from '../op';
+import { defineOp, KEEPS_SIZE } from '../op';
 
 export const output = defineOp({
   type: 'output',
@@ -16,6 +16,7 @@ export const output = defineOp({
   inputs: () => ({ names: ['x'] }),
   summary: (p) => (p.view === 'auto' ? 'output' : `output · ${p.view}`),
   infer: (_p, { inputs: [x] }) => ({ shape: { ...x! } }),
+  size: () => KEEPS_SIZE,
   tfjs: () => [],
   examples: [{ inputs: [[2, 388, 388]], output: [2, 388, 388], params_count: 0 }],
 });

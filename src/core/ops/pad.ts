@@ -1,6 +1,6 @@
 import type { Fix } from '../diagnostics';
 import { defineOp } from '../op';
-import { likePorts, shape, splitCenter, targetParams, targetSize } from './common';
+import { fitSize, likePorts, shape, splitCenter, targetParams, targetSize } from './common';
 
 export const pad = defineOp({
   type: 'pad',
@@ -37,6 +37,7 @@ export const pad = defineOp({
           {
             severity: 'error',
             code: 'pad-too-small',
+            inputSizeCanFix: true,
             port: p.mode === 'like' ? 1 : 0,
             field: p.mode === 'size' ? (shorter ? 'height' : 'width') : undefined,
             message: `pad: cannot pad ${x.h}×${x.w} to ${t.h}×${t.w}${p.mode === 'like' ? ' (the "like" input)' : ''} — ` +
@@ -55,6 +56,7 @@ export const pad = defineOp({
           {
             severity: 'error',
             code: 'reflect-too-wide',
+            inputSizeCanFix: true,
             field: 'fill',
             message: `pad: reflect padding of ${Math.max(top, bottom)}×${Math.max(left, right)} per side needs an input larger than ` +
               `${x.h}×${x.w} (each side must be smaller than the input)`,
@@ -64,6 +66,7 @@ export const pad = defineOp({
       };
     return { shape: shape(x.c, t.h, t.w) };
   },
+  size: (p) => fitSize(p, 'grow', p.fill === 'reflect'),
   tfjs: (p, { name, inputs }) => {
     const x = inputs[0]!;
     const t = targetSize(p, inputs);

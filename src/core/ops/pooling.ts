@@ -1,7 +1,7 @@
 import type { OpIssue } from '../diagnostics';
 import { defineOp, type OpDef, type OpExample } from '../op';
 import type { ParamSpecs, ParamsOf } from '../params';
-import { pair, shape, windowOut } from './common';
+import { pair, shape, windowOut, windowSize } from './common';
 
 export interface PoolKind {
   type: 'maxPool2d' | 'avgPool2d';
@@ -50,6 +50,7 @@ export function definePool(kind: PoolKind): OpDef {
             {
               severity: 'error',
               code: 'non-positive-size',
+              inputSizeCanFix: true,
               port: 0,
               message: `${kind.type}: a ${k}×${k} window does not fit the ${x!.h}×${x!.w} input`,
               fixes: [{ label: 'Use "same" padding', actions: [{ kind: 'setParams', nodeId, params: { padding: 'same' } }] }],
@@ -67,6 +68,7 @@ export function definePool(kind: PoolKind): OpDef {
         issues.push({
           severity: 'warning',
           code: 'odd-pool',
+          inputSizeCanFix: true,
           port: 0,
           message: `${kind.type}: ${what} ${odd ? 'is odd' : `does not tile into ${window} windows`} — a ${window} pool drops ${lost}`,
           fixes: [
@@ -80,6 +82,8 @@ export function definePool(kind: PoolKind): OpDef {
       return { shape: shape(x!.c, h, w), issues };
     },
     geometry: (p) => ({ kernel: p.size, stride: p.stride }),
+    // Valid pooling must not drop a row: the solver counts the odd-pool warning as a problem.
+    size: (p) => windowSize(p.size, p.stride, p.padding, 1, p.padding === 'valid'),
     tfjs: (p, { name }) => [
       {
         className: kind.className,

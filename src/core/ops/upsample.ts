@@ -26,6 +26,7 @@ export const upsample = defineOp({
   },
   // In input pixels: nearest reads one source pixel, bilinear blends two neighbours per axis.
   geometry: (p) => ({ kernel: p.mode === 'bilinear' ? 2 : 1, stride: 1, upscale: p.factor }),
+  size: (p) => ({ kind: 'map', scale: p.factor, offset: 0, divisor: 1 }),
   tfjs: (p, { name }) => {
     const size = pair(p.factor);
     if (p.mode === 'nearest') return [{ className: 'UpSampling2D', config: { name, size, interpolation: 'nearest' } }];

@@ -41,6 +41,20 @@ export function exportGraphJson(doc: GraphDoc): string {
 
 export type ImportResult = { ok: true; doc: GraphDoc; warnings: string[] } | { ok: false; errors: FormatError[] };
 
+/**
+ * What the editor opens. The format allows 50,000 nodes (the CLI handles them); the canvas stays responsive to
+ * about 20,000 (bench/editor.bench.ts: 10,000 nodes open in a few seconds), so larger graphs are refused with a
+ * pointer to the CLI instead of freezing the tab. Pretty-printed with shapes a node is ~560 bytes.
+ */
+export const EDITOR_LIMITS = { maxNodes: 20_000, maxEdges: 25_000, maxBytes: 16 * 1024 * 1024 } as const;
+
+const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+const count = (n: number) => n.toLocaleString('en-US');
+const tooBig = (code: FormatError['code'], what: string): ImportResult => ({
+  ok: false,
+  errors: [{ code, path: '', message: `${what}; use the command line for it (unet-studio summary FILE)` }],
+});
+
 /** Reads a picked or dropped file as a graph; never throws. */
 export async function readGraphFile(file: File): Promise<ImportResult> {
   if (file.size > FORMAT_LIMITS.maxTextChars * 2)
@@ -48,6 +62,8 @@ export async function readGraphFile(file: File): Promise<ImportResult> {
       ok: false,
       errors: [{ code: 'too-large', path: '', message: `the file is ${(file.size / 1e6).toFixed(0)} MB; a graph file is at most ${FORMAT_LIMITS.maxTextChars / 1024 / 1024} MB` } as FormatError],
     };
+  if (file.size > EDITOR_LIMITS.maxBytes)
+    return tooBig('too-large', `the file is ${megabytes(file.size)}; the editor opens graph files up to ${megabytes(EDITOR_LIMITS.maxBytes)}`);
   let bytes: ArrayBuffer;
   try {
     // Bytes, not file.text() (which turns invalid UTF-8 into U+FFFD): the format decodes them as the CLI does.
@@ -55,7 +71,12 @@ export async function readGraphFile(file: File): Promise<ImportResult> {
   } catch (err) {
     return { ok: false, errors: [{ code: 'internal', path: '', message: `could not read the file (${err instanceof Error ? err.message : String(err)})` }] };
   }
-  return parseGraph(bytes);
+  const result = parseGraph(bytes);
+  if (result.ok && result.doc.nodes.length > EDITOR_LIMITS.maxNodes)
+    return tooBig('too-many-nodes', `the graph has ${count(result.doc.nodes.length)} nodes; the editor opens up to ${count(EDITOR_LIMITS.maxNodes)}`);
+  if (result.ok && result.doc.edges.length > EDITOR_LIMITS.maxEdges)
+    return tooBig('too-many-edges', `the graph has ${count(result.doc.edges.length)} edges; the editor opens up to ${count(EDITOR_LIMITS.maxEdges)}`);
+  return result;
 }
 
 export type ImageKind = 'png' | 'svg';

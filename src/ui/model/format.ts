@@ -2,8 +2,13 @@
 
 const grouped = new Intl.NumberFormat('en-US');
 
-/** 31030658 → "31,030,658". */
-export const formatInt = (n: number): string => grouped.format(Math.round(n));
+/**
+ * 31030658 → "31,030,658". Counts are sums and products of whole numbers, exact while they stay below 2^53;
+ * past it the last digits are float rounding, so the count is shown rounded ("≈ 1.03e16"), never as a wrong
+ * exact integer.
+ */
+export const formatInt = (n: number): string =>
+  Number.isSafeInteger(Math.round(n)) ? grouped.format(Math.round(n)) : `≈ ${n.toPrecision(3).replace('e+', 'e')}`;
 
 /** Compact count for tight spots: 640 → "640", 36928 → "36.9 K", 31030658 → "31.0 M". */
 export function formatCompact(n: number): string {

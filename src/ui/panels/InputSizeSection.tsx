@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo } from 'react';
-import { nearestValid, sizeIndependentErrors, validSizes } from '../../core/solver';
+import { DEFAULT_MAX_DISTANCE, nearestValid, sizeIndependentErrors, validSizes } from '../../core/solver';
 import type { GraphDoc } from '../../core/types';
 import { setParams } from '../../state/commands';
 import { useAnalysis, useEditor } from '../EditorContext';
@@ -40,7 +40,11 @@ export function InputSizeSection({ nodeId, ...current }: { doc: GraphDoc; nodeId
         <div className="solver-line" data-testid="solver-invalid">
           <span className="solver-verdict">
             <strong>{sizeText(h, w)}</strong> is not valid
-            {nearest?.suggestions.length ? ' — nearest:' : ' — no valid size within 512 px'}
+            {nearest?.suggestions.length
+              ? ' — nearest:'
+              : nearest?.partial
+                ? ` — none within ${nearest.partial.radius} px (the search stopped at its ${nearest.partial.budgetMs} ms budget)`
+                : ` — no valid size within ${DEFAULT_MAX_DISTANCE} px`}
           </span>
           {nearest?.suggestions.map((s, i) => (
             <span key={`${s.h}x${s.w}`} className="solver-choice">
