@@ -15,4 +15,6 @@ export default defineConfig({
   server: { host: '127.0.0.1', headers: crossOriginIsolation },
   preview: { host: '127.0.0.1', headers: crossOriginIsolation },
   build: { chunkSizeWarningLimit: 4096 },
+  // The runtime worker (src/runtime/worker.ts) loads backends lazily: an ES module worker can split chunks.
+  worker: { format: 'es' },
 });

@@ -26,7 +26,8 @@ async function prepareWebgpu(auto: boolean): Promise<string | undefined> {
 
 /** The unmasked WebGL renderer string, or undefined when there is no WebGL at all. */
 export function webglRenderer(): string | undefined {
-  const canvas = document.createElement('canvas');
+  // A worker has no document: OffscreenCanvas gives the same contexts there.
+  const canvas = typeof document !== 'undefined' ? document.createElement('canvas') : new OffscreenCanvas(1, 1);
   const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
   if (!gl) return undefined;
   const info = gl.getExtension('WEBGL_debug_renderer_info');

@@ -11,3 +11,4 @@ export { nchwToNhwc, nhwcToNchw, predict, predictTensors, type TensorData } from
 export { predictStepped, type SteppedOptions } from './stepped';
 export { describePlan, extractTile, mirrorIndex, planTiles, stitchTile, TilingError, type Size, type Tile, type TileGeometry, type TilePlan } from './tiling';
 export * from './train';
+export * from './host';

@@ -294,8 +294,12 @@ describe('Run panel', () => {
     await snapshot(page, 'run-weights-misfit');
 
     await page.setInputFiles('[data-testid="run-weights-input"]', [files.modelJson, files.weightsBin]);
-    await page.waitForFunction(() => document.querySelector('[data-testid="run-weights-label"]')?.textContent === 'model.json');
-    // Loading weights re-runs the shown result with them: class 0 now wins everywhere.
+    await page.waitForFunction(() => document.querySelector('[data-testid="run-weights-label"]')?.textContent?.includes('model.json'));
+    // Loading weights loads weights: no run starts until Run is pressed (issue 10, bug 6).
+    expect((await hook(page).status()).status).toBe('done');
+    expect(await page.textContent('[data-testid="run-legend"]')).not.toContain('class 0100.0%');
+    // With them, class 0 wins everywhere.
+    expect((await run(page)).status).toBe('done');
     await page.waitForFunction(() => document.querySelector('[data-testid="run-legend"]')?.textContent?.includes('class 0100.0%'));
     expect(await page.isVisible('[data-testid="run-weights-error"]')).toBe(false);
     await page.click('[data-testid="run-view-mask"]');

@@ -11,7 +11,7 @@ import {
   maskPixels,
   viridis,
 } from '../../src/ui/run/render';
-import { rendererName } from '../../src/ui/run/backend';
+import { rendererName } from '../../src/runtime';
 
 describe('viridis', () => {
   it('runs from dark purple to yellow, clamping outside [0, 1]', () => {

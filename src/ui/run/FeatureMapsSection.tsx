@@ -2,14 +2,15 @@ import { useEffect, useMemo, useState } from 'react';
 import { formatShape, type GraphEdge, type Shape } from '../../core/types';
 import { DrawCanvas, pixelCanvas } from './canvas';
 import { drawAlone } from './drawResult';
-import { featureMaps, type FeatureMaps } from './featureMaps';
+import type { FeatureMaps } from '../../runtime';
 import { formatValue, heatmapPixels, VIRIDIS_CSS } from './render';
-import type { RunResult } from './runner';
+import { runtime } from './runtimeClient';
+import type { ShownResult } from './session';
 
 const COUNTS = [4, 8, 16, 32, 64];
 
 interface Props {
-  result: RunResult | undefined;
+  result: ShownResult | undefined;
   edge: GraphEdge | undefined;
   /** The shape the edge label shows now. */
   edgeShape: Shape | undefined;
@@ -47,8 +48,8 @@ export function FeatureMapsSection({ result, edge, edgeShape }: Props) {
     }
     let current = true;
     setLoad({ status: 'loading' });
-    featureMaps(result, source, count, tile).then(
-      (maps) => current && setLoad({ status: 'ready', maps }),
+    runtime().featureMaps(source, count, tile).then(
+      (outcome) => current && setLoad(outcome.ok ? { status: 'ready', maps: outcome.value } : { status: 'error', message: outcome.error.message }),
       (err: unknown) => current && setLoad({ status: 'error', message: err instanceof Error ? err.message : String(err) }),
     );
     return () => {

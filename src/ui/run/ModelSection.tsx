@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import type { BackendChoice } from '../../runtime';
 import { IconError } from '../icons';
 import type { RunPlan } from './plan';
-import type { RunProgress } from './runner';
+import type { RunProgress } from '../../runtime';
 import type { Problem, RunPanelState, RunSession } from './session';
 
 const BACKENDS: [BackendChoice, string][] = [

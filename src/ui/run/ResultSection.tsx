@@ -4,7 +4,8 @@ import { DrawCanvas, drawSize, pixelCanvas } from './canvas';
 import { classCss, drawAlone, drawOverlay, type ResultMode } from './drawResult';
 import type { LoadedImage } from './images';
 import { argmax, channelValues, classColor, classPixels, classShares, formatValue, heatmapPixels, imagePixels, maskPixels, VIRIDIS_CSS } from './render';
-import type { OutputResult, RunResult } from './runner';
+import type { OutputResult } from '../../runtime';
+import type { ShownResult } from './session';
 
 const MODE_LABELS: Record<ResultMode, string> = { overlay: 'Overlay', mask: 'Mask', heatmap: 'Heatmap', image: 'Image' };
 
@@ -15,7 +16,7 @@ function modesFor(out: OutputResult): ResultMode[] {
 }
 
 interface Props {
-  result: RunResult;
+  result: ShownResult;
   image: LoadedImage;
   stale: boolean;
   untrained: boolean;

@@ -42,11 +42,11 @@ export function RunPanel() {
         plan={plan}
         canRun={canRun}
         onRun={() => plan && void session.run(doc, plan, revision)}
-        onLoadWeights={(files) => void session.loadWeights(files, doc, plan, revision)}
-        onRandomWeights={() => void session.useRandomWeights(doc, plan, revision)}
+        onLoadWeights={(files) => void session.loadWeights(files, doc, plan)}
+        onRandomWeights={session.useRandomWeights}
       />
       {result && state.resultImage && (
-        <ResultSection result={result} image={state.resultImage} stale={stale} untrained={result.entry.weights.kind === 'random'} />
+        <ResultSection result={result} image={state.resultImage} stale={stale} untrained={result.weights.kind === 'random'} />
       )}
       <FeatureMapsSection result={result} edge={edge} edgeShape={edge ? analysis.edgeShapes.get(edge.id) : undefined} />
     </div>

@@ -1,22 +1,26 @@
 /**
- * The run panel's state outside React: it survives switching tabs, owns the compiled models (one entry at a
- * time, disposed when replaced) and the current run. Components read it with `useRunSession`.
+ * The run panel's state outside React: it survives switching tabs and holds the shown result. Everything that
+ * touches tfjs (compiling, running, feature maps) happens in the runtime worker; this only sends the graph,
+ * the image and the weights' id, and receives progress and results.
  */
-import * as tf from '@tensorflow/tfjs';
 import { useSyncExternalStore } from 'react';
-import type { BackendChoice, Size } from '../../runtime';
-import { CompileError, WeightsError } from '../../compile';
+import type { BackendChoice, HostError, RunProgress, RunResult, Size, WeightsSource } from '../../runtime';
+import { proxy } from '../../runtime/browser';
 import type { GraphDoc } from '../../core/types';
-import { activateBackend, loseWebglContext } from './backend';
 import { loadImageFile, loadSample, loadSampleList, type LoadedImage, type SampleEntry } from './images';
-import { ModelCache, type WeightsSource } from './models';
 import { DEFAULT_BUDGET_BYTES, type RunPlan, type SizeMode } from './plan';
-import { RunCancelled, runPlan, type RunProgress, type RunResult } from './runner';
+import { newWeightsId, runtime } from './runtimeClient';
 import { readWeightFiles, type NamedBlob } from './weightFiles';
 
 export interface Problem {
   title: string;
   details: string[];
+}
+
+/** A run's result as the panel shows it: what the worker returned, with the graph and plan it ran. */
+export interface ShownResult extends RunResult {
+  doc: GraphDoc;
+  plan: RunPlan;
 }
 
 export interface RunPanelState {
@@ -35,21 +39,23 @@ export interface RunPanelState {
   status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
   progress?: RunProgress;
   error?: Problem;
-  result?: RunResult;
+  result?: ShownResult;
   /** The image the result was computed from (the picker may have moved on). */
   resultImage?: LoadedImage;
   /** The document revision the result was computed from. */
   resultRevision?: number;
 }
 
-/** Turns any failure into words for the panel: compile and weight problems list each node. */
-export function describeProblem(err: unknown, fallbackTitle = 'The run failed'): Problem {
-  if (err instanceof CompileError) return { title: 'The graph cannot be compiled', details: err.problems.map((p) => (p.nodeId && !p.message.startsWith(p.nodeId) ? `${p.nodeId}: ${p.message}` : p.message)) };
-  if (err instanceof WeightsError) return { title: 'The weights do not fit this graph', details: err.problems.slice(0, 12).concat(err.problems.length > 12 ? [`… and ${err.problems.length - 12} more`] : []) };
-  const message = err instanceof Error ? err.message : String(err);
-  const backends = /^no tfjs backend could start: (.*)$/.exec(message);
-  if (backends) return { title: 'The backend could not start', details: [...backends[1]!.split('; '), 'Choose Auto to use the fastest backend this browser has.'] };
-  return { title: fallbackTitle, details: [message] };
+/** Turns a runtime failure into words for the panel: compile and weight problems list each node. */
+export function describeProblem(err: HostError | unknown, fallbackTitle = 'The run failed'): Problem {
+  const e = err as Partial<HostError>;
+  if (e && typeof e === 'object' && typeof e.kind === 'string' && Array.isArray(e.problems)) {
+    if (e.kind === 'compile') return { title: 'The graph cannot be compiled', details: e.problems };
+    if (e.kind === 'weights') return { title: 'The weights do not fit this graph', details: e.problems.slice(0, 12).concat(e.problems.length > 12 ? [`… and ${e.problems.length - 12} more`] : []) };
+    if (e.kind === 'backend') return { title: 'The backend could not start', details: [...e.problems, 'Choose Auto to use the fastest backend this browser has.'] };
+    return { title: fallbackTitle, details: [e.message ?? 'unknown error'] };
+  }
+  return { title: fallbackTitle, details: [err instanceof Error ? err.message : String(err)] };
 }
 
 type Listener = () => void;
@@ -60,14 +66,14 @@ export class RunSession {
     mode: 'auto',
     backend: 'auto',
     budgetBytes: DEFAULT_BUDGET_BYTES,
-    weights: { kind: 'random' },
+    weights: { kind: 'random', id: newWeightsId() },
     weightsBusy: false,
     status: 'idle',
   };
   private readonly listeners = new Set<Listener>();
-  readonly cache = new ModelCache();
-  private abort: AbortController | undefined;
   private imageRequest = 0;
+  /** Weights ids the worker already holds. */
+  private readonly sent = new Set<number>();
 
   constructor() {
     loadSampleList().then(
@@ -112,62 +118,69 @@ export class RunSession {
   setBudget = (budgetBytes: number) => this.set({ budgetBytes });
   setRunSize = (runSize: Size | undefined) => this.set({ runSize });
 
-  /** Reads weight files, checks them against the graph by compiling, then re-runs when a result is shown. */
-  async loadWeights(files: ArrayLike<NamedBlob>, doc: GraphDoc, plan: RunPlan | undefined, revision: number): Promise<void> {
+  private async send(weights: WeightsSource) {
+    if (this.sent.has(weights.id)) return;
+    await runtime().setWeights(weights);
+    this.sent.add(weights.id);
+  }
+
+  /**
+   * Reads weight files and checks them against the graph by compiling (as the next run will), so a misfit is
+   * reported next to the button. Loading weights never starts a run.
+   */
+  async loadWeights(files: ArrayLike<NamedBlob>, doc: GraphDoc, plan: RunPlan | undefined): Promise<void> {
     this.set({ weightsBusy: true, weightsError: undefined });
     try {
-      const weights = await readWeightFiles(files);
+      const weights = { ...(await readWeightFiles(files)), id: newWeightsId() } as WeightsSource;
+      await this.send(weights);
       if (plan) {
-        // Check the fit now (compiling, as the next run will) so a misfit is reported next to the button.
         const size = plan.overridden ? { h: plan.runInput.h, w: plan.runInput.w } : undefined;
-        const backend = await activateBackend(this.state.backend);
-        await this.cache.ensure(doc, size, backend.name, weights);
+        const checked = await runtime().checkWeights(doc, size, this.state.backend, weights.id);
+        if (!checked.ok) throw checked.error;
       }
       this.set({ weights, weightsBusy: false });
-      if (this.state.result && plan) await this.run(doc, plan, revision);
     } catch (err) {
       this.set({ weightsBusy: false, weightsError: describeProblem(err, 'These weights cannot be loaded') });
     }
   }
 
-  async useRandomWeights(doc?: GraphDoc, plan?: RunPlan, revision?: number): Promise<void> {
-    this.set({ weights: { kind: 'random' }, weightsError: undefined });
-    if (this.state.result && doc && plan && revision !== undefined) await this.run(doc, plan, revision);
+  /** Use these weights for the next runs (fresh random ones, or a training session's). */
+  useWeights(weights: WeightsSource): void {
+    this.set({ weights, weightsError: undefined });
   }
+
+  useRandomWeights = (): void => this.useWeights({ kind: 'random', id: newWeightsId() });
 
   async run(doc: GraphDoc, plan: RunPlan, revision: number): Promise<void> {
     const image = this.state.image;
     if (!image || this.state.status === 'running') return;
-    const abort = new AbortController();
-    this.abort = abort;
     this.set({ status: 'running', progress: { phase: 'backend', done: 0, total: 1 }, error: undefined });
+    const weights = this.state.weights;
     try {
-      const result = await runPlan(this.cache, {
-        doc,
-        plan,
-        image: image.rgba,
-        backend: this.state.backend,
-        weights: this.state.weights,
-        signal: abort.signal,
-        onProgress: (progress) => this.set({ progress }),
-      });
+      await this.send(weights);
+      const outcome = await runtime().run(
+        { doc, plan, image: image.rgba, backend: this.state.backend, weightsId: weights.id },
+        proxy((progress: RunProgress) => {
+          if (this.state.status === 'running') this.set({ progress });
+        }),
+      );
+      if (!outcome.ok) {
+        if (outcome.error.kind === 'cancelled') this.set({ status: 'cancelled', progress: undefined });
+        else this.set({ status: 'error', progress: undefined, error: describeProblem(outcome.error) });
+        return;
+      }
+      const result = outcome.value;
       const fellBack = result.backend.name === 'wasm' && this.state.backend === 'webgl';
-      this.set({ status: 'done', result, resultImage: image, resultRevision: revision, progress: undefined, ...(fellBack ? { backend: 'wasm' as const } : {}) });
+      this.set({ status: 'done', result: { ...result, doc, plan }, resultImage: image, resultRevision: revision, progress: undefined, ...(fellBack ? { backend: 'wasm' as const } : {}) });
     } catch (err) {
-      if (err instanceof RunCancelled) this.set({ status: 'cancelled', progress: undefined });
-      else this.set({ status: 'error', progress: undefined, error: describeProblem(err) });
-    } finally {
-      if (this.abort === abort) this.abort = undefined;
+      this.set({ status: 'error', progress: undefined, error: describeProblem(err) });
     }
   }
 
-  cancel = () => this.abort?.abort(new RunCancelled());
-
-  /** What browser tests read: tfjs memory, and how many tensors the cached models hold. */
-  memory() {
-    const m = tf.memory();
-    return { numTensors: m.numTensors, numBytes: m.numBytes, backend: tf.getBackend(), modelTensors: this.cache.heldTensors() };
-  }
+  /** Asks the worker to stop the run at its next yield between layers. */
+  cancel = (): void => {
+    void runtime().cancelRun();
+  };
 }
 
 let session: RunSession | undefined;
@@ -191,11 +204,11 @@ function exposeToTests(s: RunSession) {
   if (typeof window === 'undefined') return;
   const host = window as unknown as { __unetStudio?: object };
   host.__unetStudio = Object.assign(host.__unetStudio ?? {}, {
-    memory: () => s.memory(),
+    memory: () => runtime().memory(),
     runStatus: () => {
       const { status, result } = s.getState();
       return { status, backend: result?.backend.name, outputs: result?.outputs.map((o) => ({ id: o.id, h: o.h, w: o.w, c: o.c, view: o.view })) };
     },
-    loseWebglContext,
+    loseWebglContext: () => runtime().loseWebglContext(),
   });
 }

@@ -4,7 +4,10 @@
  * dict (weights.json, as `unet-studio export --format state-dict` writes it).
  */
 import { stateDictFromJson, type TfjsFiles } from '../../compile';
-import type { WeightsSource } from './models';
+import type { WeightsSource } from '../../runtime';
+
+/** A source as read from files, before it gets its id. */
+type ReadWeights = Extract<WeightsSource, { kind: 'tfjs' | 'state-dict' }> extends infer W ? (W extends WeightsSource ? Omit<W, 'id'> : never) : never;
 
 /** Any File-like with a name and bytes (tests pass plain objects). */
 export interface NamedBlob {
@@ -49,7 +52,7 @@ async function tfjsWeights(modelFile: NamedBlob, modelJson: TfjsFiles['modelJson
 }
 
 /** Reads the picked files as one weights source; a clear error when they are not one. */
-export async function readWeightFiles(picked: ArrayLike<NamedBlob>): Promise<WeightsSource> {
+export async function readWeightFiles(picked: ArrayLike<NamedBlob>): Promise<ReadWeights> {
   const files = Array.from(picked);
   if (files.length === 0) throw new Error('no files were picked');
   const jsons = files.filter((f) => /\.json$/i.test(f.name));

@@ -1,21 +1,31 @@
 /**
- * Compiled models for the run panel, cached by what they depend on: the graph (positions aside), the run's
- * input size, the backend and the weights. One entry lives at a time; a new key disposes the old models.
+ * Compiled models for running, cached by what they depend on: the graph (positions aside), the run's input
+ * size, the backend and the weights. One entry lives at a time; a new key disposes the old models.
  */
 import * as tf from '@tensorflow/tfjs';
 import { type CompiledGraph, compileForInference, compileGraph, exportWeights, loadTfjsWeights, loadWeights, type StateDict, type TfjsFiles } from '../../compile';
-import type { BackendName, Size } from '../../runtime';
+import type { BackendName } from '../backends';
+import type { Size } from '../tiling';
 import type { GraphDoc } from '../../core/types';
-import { sameForAnalysis } from '../model/useStableAnalysis';
 
-/** Where the weights come from. A new `random` object means fresh random initial weights. */
+/**
+ * Where the weights come from, named by `id` (weights cross to the worker once; runs refer to them). A new
+ * `random` id means fresh random initial weights; `trained` ones come from a training session.
+ */
 export type WeightsSource =
-  | { kind: 'random' }
-  | { kind: 'tfjs'; label: string; files: TfjsFiles }
-  | { kind: 'state-dict'; label: string; dict: StateDict };
+  | { kind: 'random'; id: number }
+  | { kind: 'tfjs'; id: number; label: string; files: TfjsFiles }
+  | { kind: 'state-dict'; id: number; label: string; dict: StateDict }
+  | { kind: 'trained'; id: number; label: string; dict: StateDict };
+
+/** What the graph computes, positions aside: two documents with the same key compile to the same model. */
+export function graphKey(doc: GraphDoc): string {
+  return JSON.stringify([doc.nodes.map((n) => [n.id, n.op, n.params]), doc.edges.map((e) => [e.source, e.target, e.targetPort])]);
+}
 
 export interface ModelEntry {
   doc: GraphDoc;
+  key: string;
   /** The run's input H×W, or undefined for the input node's own size. */
   inputSize?: Size;
   backend: BackendName;
@@ -52,7 +62,7 @@ function disposeQuietly(entry: ModelEntry) {
 
 function applyWeights(plain: CompiledGraph, weights: WeightsSource, carried?: StateDict) {
   if (weights.kind === 'tfjs') loadTfjsWeights(plain, weights.files);
-  else if (weights.kind === 'state-dict') loadWeights(plain, weights.dict, { strict: true });
+  else if (weights.kind === 'state-dict' || weights.kind === 'trained') loadWeights(plain, weights.dict, { strict: true });
   else if (carried) loadWeights(plain, carried);
 }
 
@@ -78,9 +88,9 @@ export class ModelCache {
     return this.entry;
   }
 
-  matches(doc: GraphDoc, inputSize: Size | undefined, backend: BackendName, weights: WeightsSource): boolean {
+  matches(key: string, inputSize: Size | undefined, backend: BackendName, weights: WeightsSource): boolean {
     const e = this.entry;
-    return !!e && !e.disposed && e.backend === backend && e.weights === weights && sameSize(e.inputSize, inputSize) && sameForAnalysis(e.doc, doc);
+    return !!e && !e.disposed && e.backend === backend && e.weights.id === weights.id && sameSize(e.inputSize, inputSize) && e.key === key;
   }
 
   /**
@@ -88,10 +98,11 @@ export class ModelCache {
    * backend or input size for the same graph, so switching backends compares like with like.
    */
   async ensure(doc: GraphDoc, inputSize: Size | undefined, backend: BackendName, weights: WeightsSource): Promise<{ entry: ModelEntry; compiled: boolean }> {
-    if (this.matches(doc, inputSize, backend, weights)) return { entry: this.entry!, compiled: false };
+    const key = graphKey(doc);
+    if (this.matches(key, inputSize, backend, weights)) return { entry: this.entry!, compiled: false };
     const old = this.entry;
     let carried: StateDict | undefined;
-    if (old && !old.disposed && weights.kind === 'random' && old.weights === weights && sameForAnalysis(old.doc, doc)) {
+    if (old && !old.disposed && weights.kind === 'random' && old.weights.id === weights.id && old.key === key) {
       try {
         carried = await exportWeights(old.plain);
       } catch {
@@ -113,6 +124,7 @@ export class ModelCache {
     this.dispose();
     this.entry = {
       doc,
+      key,
       inputSize,
       backend,
       weights,

@@ -3,10 +3,11 @@
  * node, run on the same input the run used (one tile for tiled runs). Only the first N channels are read back.
  */
 import * as tf from '@tensorflow/tfjs';
-import { extractTile, predictTensors, type TensorData } from '../../runtime';
 import type { Shape } from '../../core/types';
+import { predictTensors, type TensorData } from '../predict';
+import { extractTile } from '../tiling';
 import type { ModelEntry } from './models';
-import type { RunResult } from './runner';
+import type { CompletedRun } from './runner';
 
 export interface ChannelStats {
   min: number;
@@ -41,7 +42,7 @@ function symbolicOf(entry: ModelEntry, nodeId: string, seen = new Set<string>())
 }
 
 /** The input the run fed for `tileIndex` (the tile's cut of the image, or the single resized input). */
-export function runInput(result: RunResult, tileIndex: number): TensorData {
+export function runInput(result: CompletedRun, tileIndex: number): TensorData {
   const { tiles, runInput: shape } = result.plan;
   if (!tiles) return result.pixels;
   const tile = tiles.tiles[Math.min(tileIndex, tiles.tiles.length - 1)]!;
@@ -62,7 +63,7 @@ function stats(values: Float32Array): ChannelStats {
 }
 
 /** Reads the first `maxChannels` channels of the tensor `nodeId` outputs, leaving no tensor behind. */
-export async function featureMaps(result: RunResult, nodeId: string, maxChannels: number, tileIndex = 0): Promise<FeatureMaps> {
+export async function featureMaps(result: CompletedRun, nodeId: string, maxChannels: number, tileIndex = 0): Promise<FeatureMaps> {
   const { entry } = result;
   if (entry.disposed) throw new Error('the model of this run was replaced: run again to see feature maps');
   const input = runInput(result, tileIndex);

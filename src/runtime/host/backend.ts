@@ -1,10 +1,16 @@
 /**
- * The run panel's hold on tfjs backends: activates the user's choice (once per choice while it stays active),
- * describes the device, and notices a lost WebGL context so the next run can fall back to wasm.
+ * The runtime host's hold on tfjs backends: activates the user's choice (once per choice while it stays
+ * active), describes the device, and notices a lost WebGL context so the next run can fall back to wasm.
+ * Host-neutral: the host passes how backends start (browser worker or Node).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type BackendChoice, type BackendName, type BackendSelection, isSoftwareRenderer } from '../../runtime';
-import { useBrowserBackend, webglRenderer } from '../../runtime/browser';
+import { type BackendChoice, type BackendName, type BackendSelection, isSoftwareRenderer } from '../backends';
+
+/** How a host starts backends: the browser's or Node's `use…Backend`, and the WebGL renderer name where there is one. */
+export interface BackendStarter {
+  start(choice: BackendChoice): Promise<BackendSelection>;
+  renderer?(): string | undefined;
+}
 
 export interface ActiveBackend {
   name: BackendName;
@@ -62,8 +68,8 @@ export function rendererName(renderer: string): string {
   return gpu.replace(/\s*\(0x[0-9a-f]+\)/gi, '').replace(/\s+(Direct3D\d*|OpenGL( ES)? \d|Vulkan \d).*$/i, '').trim() || renderer;
 }
 
-function deviceOf(name: BackendName): string {
-  if (name === 'webgl') return rendererName(webglRenderer() ?? 'unknown renderer');
+function deviceOf(name: BackendName, starter: BackendStarter): string {
+  if (name === 'webgl') return rendererName(starter.renderer?.() ?? 'unknown renderer');
   if (name === 'wasm') {
     // Read, not evaluate: the wasm flags are async and have been settled once the backend is up.
     const flags = (tf.env() as unknown as { flags: Record<string, unknown> }).flags;
@@ -79,17 +85,17 @@ function deviceOf(name: BackendName): string {
  * Activates a backend for `choice` (the runtime's auto order, or the one named). Re-activates when another
  * part of the app switched tfjs away in between.
  */
-export async function activateBackend(choice: BackendChoice): Promise<ActiveBackend> {
+export async function activateBackend(choice: BackendChoice, starter: BackendStarter): Promise<ActiveBackend> {
   if (last && lastChoice === choice && tf.getBackend() === last.name && !(last.name === 'webgl' && webglContextLost())) return last;
   // Shapes as uniforms: one shader per op kind rather than per tensor shape, so a U-Net's many conv sizes
   // compile far fewer programs on the first run.
   tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
-  const selection: BackendSelection = await useBrowserBackend(choice);
+  const selection: BackendSelection = await starter.start(choice);
   if (selection.backend === 'webgl') watchWebgl();
   lastChoice = choice;
   last = {
     name: selection.backend,
-    device: deviceOf(selection.backend),
+    device: deviceOf(selection.backend, starter),
     skipped: selection.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.reason}`),
   };
   return last;
@@ -99,7 +105,7 @@ export async function activateBackend(choice: BackendChoice): Promise<ActiveBack
  * After a lost context: drops tfjs' dead webgl backend and registers a fresh one (a later webgl run gets a new
  * context), then activates wasm. Tensors that lived on the old context are gone; callers recompile.
  */
-export async function recoverFromLostWebgl(): Promise<ActiveBackend> {
+export async function recoverFromLostWebgl(starter: BackendStarter): Promise<ActiveBackend> {
   const engine = tf.engine() as unknown as { registryFactory: Record<string, { factory: () => tf.KernelBackend; priority: number }> };
   const entry = engine.registryFactory.webgl;
   try {
@@ -110,7 +116,7 @@ export async function recoverFromLostWebgl(): Promise<ActiveBackend> {
   if (entry) tf.registerBackend('webgl', entry.factory, entry.priority);
   webglLost = false;
   last = undefined;
-  return activateBackend('wasm');
+  return activateBackend('wasm', starter);
 }
 
 /** For browser tests: makes the browser drop the webgl backend's context, as a GPU reset would. */

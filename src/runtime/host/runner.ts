@@ -2,11 +2,26 @@
  * One run: backend, model (cached), preprocessing, forward passes tile by tile with progress and cancel,
  * stitching, timings. Holds no tensors between calls; a lost WebGL context falls back to wasm and retries.
  */
-import { type BackendChoice, extractTile, imageToInput, type OutputView, predictStepped, resolveView, type RgbaImage, stitchTile, type TensorData } from '../../runtime';
-import type { GraphDoc } from '../../core/types';
-import { activateBackend, recoverFromLostWebgl, webglContextLost, type ActiveBackend } from './backend';
+import type { GraphDoc, Shape } from '../../core/types';
+import type { BackendChoice } from '../backends';
+import { imageToInput, type InputSpec, type OutputView, resolveView, type RgbaImage } from '../image';
+import type { TensorData } from '../predict';
+import { predictStepped } from '../stepped';
+import { extractTile, stitchTile, type TilePlan } from '../tiling';
+import { activateBackend, type BackendStarter, recoverFromLostWebgl, webglContextLost, type ActiveBackend } from './backend';
 import { median, recordPass, type ModelCache, type ModelEntry, type WeightsSource } from './models';
-import type { RunPlan } from './plan';
+
+/** What a run does, as the run panel planned it (its RunPlan carries these and more). */
+export interface RunJob {
+  /** C×H×W the network runs at (one tile, or the resized image). */
+  runInput: Shape;
+  /** Whether that differs from the input node's own size. */
+  overridden: boolean;
+  spec: InputSpec;
+  tiles?: TilePlan;
+  /** Output nodes and their per-pass shapes, in model output order. */
+  outputs: { id: string; shape: Shape }[];
+}
 
 export interface RunProgress {
   phase: 'backend' | 'compile' | 'run';
@@ -16,7 +31,7 @@ export interface RunProgress {
 
 export interface RunRequest {
   doc: GraphDoc;
-  plan: RunPlan;
+  plan: RunJob;
   image: RgbaImage;
   backend: BackendChoice;
   weights: WeightsSource;
@@ -45,16 +60,23 @@ export interface RunTimings {
   passes: number;
 }
 
+/** What a run gives back to the page: plain data (the outputs' buffers are transferred, not copied). */
 export interface RunResult {
-  doc: GraphDoc;
-  plan: RunPlan;
   backend: ActiveBackend;
   outputs: OutputResult[];
   timings: RunTimings;
+  notes: string[];
+  /** The weights the run used: what the panel says about them ("untrained — random weights", …). */
+  weights: { kind: WeightsSource['kind']; label?: string };
+}
+
+/** A run as the host keeps it for feature maps: the result, the model entry and the input it fed. */
+export interface CompletedRun {
+  result: RunResult;
+  plan: RunJob;
+  entry: ModelEntry;
   /** What feature maps feed the plain model: the whole normalised image (tiles) or the one input. */
   pixels: TensorData;
-  entry: ModelEntry;
-  notes: string[];
 }
 
 export class RunCancelled extends Error {
@@ -130,7 +152,7 @@ async function forwardPasses(entry: ModelEntry, req: RunRequest, pixels: TensorD
   };
 }
 
-async function attempt(cache: ModelCache, req: RunRequest, backend: ActiveBackend, notes: string[]): Promise<RunResult> {
+async function attempt(cache: ModelCache, req: RunRequest, backend: ActiveBackend, notes: string[]): Promise<CompletedRun> {
   const started = performance.now();
   const { plan } = req;
   req.onProgress({ phase: 'compile', done: 0, total: 1 });
@@ -142,14 +164,12 @@ async function attempt(cache: ModelCache, req: RunRequest, backend: ActiveBacken
   const spec = plan.tiles ? { ...plan.spec, height: req.image.height, width: req.image.width } : plan.spec;
   const pixels = imageToInput(req.image, spec);
   const { outputs, passes } = await forwardPasses(entry, req, pixels);
-  return {
-    doc: req.doc,
-    plan,
+  const weights = req.weights.kind === 'random' ? { kind: req.weights.kind } : { kind: req.weights.kind, label: req.weights.label };
+  const result: RunResult = {
     backend,
     outputs,
-    pixels,
-    entry,
     notes,
+    weights,
     timings: {
       compileMs: compiled ? entry.compileMs : undefined,
       firstPassMs: entry.firstPassMs,
@@ -158,26 +178,27 @@ async function attempt(cache: ModelCache, req: RunRequest, backend: ActiveBacken
       passes,
     },
   };
+  return { result, plan, entry, pixels };
 }
 
 const LOST = 'The WebGL context was lost (the GPU was reset or the browser reclaimed it): switched to wasm.';
 
 /** Runs the plan; throws RunCancelled, CompileError, WeightsError or the runtime's error for the panel to show. */
-export async function runPlan(cache: ModelCache, req: RunRequest): Promise<RunResult> {
+export async function runPlan(cache: ModelCache, req: RunRequest, starter: BackendStarter): Promise<CompletedRun> {
   const notes: string[] = [];
   req.onProgress({ phase: 'backend', done: 0, total: 1 });
   let backend: ActiveBackend;
   if ((req.backend === 'webgl' || req.backend === 'auto') && webglContextLost()) {
     cache.dispose();
-    backend = await recoverFromLostWebgl();
+    backend = await recoverFromLostWebgl(starter);
     notes.push(LOST);
-  } else backend = await activateBackend(req.backend);
+  } else backend = await activateBackend(req.backend, starter);
   try {
     return await attempt(cache, req, backend, notes);
   } catch (err) {
     if (err instanceof RunCancelled || backend.name !== 'webgl' || !webglContextLost()) throw err;
     cache.dispose();
-    const fallback = await recoverFromLostWebgl();
+    const fallback = await recoverFromLostWebgl(starter);
     return attempt(cache, req, fallback, [...notes, LOST]);
   }
 }
