@@ -53,6 +53,8 @@ export const attentionGate = defineOp({
     const norms = p.norm ? 2 * (f + f + 1) : 0;
     return { trainable: convs + norms, nonTrainable: norms };
   },
+  // x and g share one grid, which the output keeps.
+  size: () => ({ kind: 'same' }),
   macs: (p, [x, g], out) => out.h * out.w * p.filters * (x!.c + g!.c + 1),
   tfjs: (p, { name }) => {
     const conv = (key: string, filters: number, inputs: (number | string)[]): LayerSpec[] => [

@@ -83,6 +83,8 @@ export const residualBlock = defineOp({
     const bnChannels = p.preActivation ? x!.c + f + (p.shortcut === 'conv' ? f : 0) : f;
     return { trainable: convs + 2 * bnChannels, nonTrainable: 2 * bnChannels };
   },
+  // Padded k//2 convs: H → ⌊(H − 1)/stride⌋ + 1 = ⌊(H + stride − 1)/stride⌋.
+  size: (p) => ({ kind: 'map', scale: 1, offset: p.stride - 1, divisor: p.stride }),
   macs: (p, [x], out) => out.h * out.w * p.filters * p.kernel ** 2 * (x!.c + p.filters + (p.shortcut === 'conv' ? x!.c : 0)),
   // Two k×k convs, the second on the strided grid: the field grows by (k−1)·(1 + stride) input steps.
   geometry: (p) => ({ kernel: (p.kernel - 1) * (1 + p.stride) + 1, stride: p.stride }),
