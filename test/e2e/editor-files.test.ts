@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { parseGraph, renderFormatError } from '../../src/core/format';
+import { opTypes } from '../../src/core/ops';
 import type { GraphDoc } from '../../src/core/types';
 import paperTemplate from '../../templates/paper-572.json';
 import { sharedBrowser, snapshot } from './browser';
@@ -110,7 +111,7 @@ describe('editor: files, autosave, templates', () => {
     const lines = await importErrorLines(page);
     expect(lines).toEqual([
       'nodes[1].params.kernel: expected an integer ≥ 1 and ≤ 31, got -2',
-      'nodes[2].op: node "enc0_conv2" has unknown op "conv3d" (did you mean "conv2d"?); known ops: input, conv2d, conv2dTranspose, maxPool2d, avgPool2d, upsample, concat, crop, pad, add, batchNorm, activation, dropout, depthToSpace, output',
+      `nodes[2].op: node "enc0_conv2" has unknown op "conv3d" (did you mean "conv2d"?); known ops: ${opTypes().join(', ')}`,
       'edges[0].target: edge "e_input_enc0_conv1": its target "nowhere" is not a node',
     ]);
     await snapshot(page, 'editor-import-errors');
