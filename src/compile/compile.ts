@@ -83,7 +83,7 @@ function applyNode(
 
 /**
  * Builds a tfjs LayersModel from a graph with the functional API: nodes in dependency order, each op's
- * `tfjs()` layer chain instantiated by class name. Layer names are the node ids. Throws CompileError when the
+ * `tfjs()` layer graph instantiated by class name. Layer names are the node ids. Throws CompileError when the
  * graph has errors, an op's layers fail to build, or a layer's shape disagrees with the core's inference.
  */
 export function compileGraph(source: GraphDoc, options: CompileOptions = {}): CompiledGraph {
