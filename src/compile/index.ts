@@ -12,13 +12,3 @@ export { compileForInference, FAST_INFERENCE } from './optimize';
 export { stateDictFromJson, stateDictToJson, type StateDict, type StateDictJson, type TorchTensor } from './stateDict';
 export { boundWeights, exportWeights, loadWeights, type LoadOptions, type LoadReport } from './weights';
 export { carryWeights, type CarryReport } from './carry';
-export {
-  importModel,
-  ImportError,
-  isKerasJson,
-  isOnnxFile,
-  type ImportedModel,
-  type ModelFile,
-  type UnsupportedOp,
-} from './import';
-export { isPytorchWeightsFile, mapPytorchWeights, type MappingRow, type WeightMapping } from './import/pytorch';

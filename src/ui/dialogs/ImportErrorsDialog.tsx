@@ -1,4 +1,4 @@
-import type { UnsupportedOp } from '../../compile';
+import type { UnsupportedOp } from '../../compile/import';
 import type { FormatError } from '../../core/format';
 import { Dialog } from './Dialog';
 

@@ -1,4 +1,4 @@
-import { importModel, ImportError, isKerasJson, isOnnxFile, type ImportedModel, type UnsupportedOp } from '../../compile';
+import { importModel, ImportError, isKerasJson, isOnnxFile, type ImportedModel, type UnsupportedOp } from '../../compile/import';
 import type { FormatError } from '../../core/format';
 
 /** Why a model could not be opened: located problems, and every unsupported op with its nodes. */
