@@ -82,6 +82,8 @@ describe('editor: open an ONNX model', () => {
     const order = doc.nodes.map((n) => n.id).filter((id) => weights[id]);
     const renamed = order.flatMap((id, i) => Object.entries(weights[id]!).map(([p, t]) => [`net.${i}.${p}`, t] as [string, { shape: number[]; data: Float32Array }]));
     await page.click('[data-testid="tab-run"]');
+    // Headless Chromium has no GPU adapter: probing WebGPU would log a warning (as in run.test.ts).
+    await page.selectOption('[data-testid="run-backend"]', 'wasm');
     await page.setInputFiles('[data-testid="run-weights-input"]', { name: 'renamed.safetensors', mimeType: 'application/octet-stream', buffer: safetensors(renamed) });
     const dialog = page.getByTestId('weight-mapping');
     await expect.poll(() => dialog.count(), POLL).toBe(1);
