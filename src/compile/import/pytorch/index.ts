@@ -11,8 +11,7 @@ export { mapStateDict, type ExpectedWeight, type MappingRow, type MappingStatus,
 export { readPth, type FlatStateDict } from './pth';
 export { readSafetensors } from './safetensors';
 
-// Not .bin: tfjs weight shards use it (a PyTorch pytorch_model.bin can be renamed to .pth).
-export const isPytorchWeightsFile = (name: string) => /\.(pth|pt|ckpt|safetensors)$/i.test(name);
+export { isPytorchWeightsFile } from './names';
 
 /** A .pth / .pt (torch.save zip) or .safetensors file as a flat state dict; errors name the file. */
 export function readPytorchWeights(name: string, bytes: Uint8Array): FlatStateDict {
