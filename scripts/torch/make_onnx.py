@@ -132,11 +132,24 @@ def unsupported(out_dir):
     torch.onnx.export(Unsupported().eval(), torch.rand(1, 2, 8, 8), path, opset_version=13, input_names=['input'], output_names=['output'])
     print(f'{"unsupported":26s} opset 13 (grouped conv, GlobalAveragePool, Flatten, Gemm) {os.path.getsize(path)} bytes')
 
+def full_width(path, opset=17):
+    """The full-width milesial U-Net (31,037,698 parameters, ~120 MB) for the import benchmark; never committed."""
+    torch.manual_seed(7)
+    model = UNetMilesial(3, 2, False).eval()
+    axes = {'input': {0: 'batch', 2: 'height', 3: 'width'}, 'output': {0: 'batch', 2: 'out_height', 3: 'out_width'}}
+    torch.onnx.export(model, torch.rand(1, 3, 256, 256), path, opset_version=opset, input_names=['input'], output_names=['output'],
+                      dynamic_axes=axes, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)
+    print(f'full-width milesial-transposed: {sum(p.numel() for p in model.parameters()):,} params, {os.path.getsize(path) / 2**20:.0f} MiB → {path}')
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', default=os.path.join(ROOT, 'test', 'fixtures', 'onnx'))
     ap.add_argument('--only', nargs='*', choices=sorted(CASES))
+    ap.add_argument('--full-width', metavar='FILE', help='only write the full-width milesial U-Net to FILE (benchmark)')
     args = ap.parse_args()
+    if args.full_width:
+        import warnings; warnings.filterwarnings('ignore')
+        full_width(args.full_width); sys.exit(0)
     os.makedirs(args.out, exist_ok=True)
     import warnings; warnings.filterwarnings('ignore')
     manifest_path = os.path.join(args.out, 'manifest.json')

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseGraph, renderFormatError } from '../core/format';
 import type { GraphDoc } from '../core/types';
 import type { StateDict } from '../compile';
-import { ImportError, importModel, isModelFile, type ImportedModel } from '../compile/import';
+import { ImportError, importModel, isKerasJson, isModelFile, type ImportedModel, type ModelFile } from '../compile/import';
 import { CliError } from './command';
 
 export interface LoadedGraph {
@@ -32,17 +32,44 @@ const readProblem = (path: string, err: NodeJS.ErrnoException): string => {
   }
 };
 
-/** Opens an ONNX model as a graph with its weights; an unsupported model lists every op it would need. */
-async function loadImported(file: string, options: LoadOptions): Promise<LoadedGraph> {
-  let bytes: Uint8Array;
+/** Parsed JSON when the file is a Keras / tfjs Layers model (not one of our graphs), else undefined. */
+function kerasJson(bytes: Uint8Array): unknown {
+  // Cheap test first: our graphs never mention these keys at the top.
+  const head = new TextDecoder().decode(bytes.subarray(0, 4096));
+  if (!/"(modelTopology|class_name)"/.test(head)) return undefined;
   try {
-    bytes = await readFile(file);
-  } catch (err) {
-    throw new CliError(readProblem(file, err as NodeJS.ErrnoException));
+    const json: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return isKerasJson(json) ? json : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+/** The .bin shards a tfjs model.json lists, read from beside it. */
+async function weightShards(file: string, json: unknown): Promise<ModelFile[]> {
+  const manifest = (json as { weightsManifest?: { paths?: string[] }[] }).weightsManifest ?? [];
+  const paths = manifest.flatMap((g) => g.paths ?? []);
+  return Promise.all(
+    paths.map(async (p) => {
+      const at = path.join(path.dirname(file), p);
+      try {
+        return { name: p, bytes: await readFile(at) };
+      } catch (err) {
+        throw new CliError(`${file}: its weights file ${readProblem(at, err as NodeJS.ErrnoException)}`);
+      }
+    }),
+  );
+}
+
+/**
+ * Opens a model from another tool (ONNX, or a Keras / tfjs model.json with its shards) as a graph with its
+ * weights; an unsupported model lists every op it would need.
+ */
+async function loadImported(file: string, bytes: Uint8Array, options: LoadOptions, keras?: unknown): Promise<LoadedGraph> {
   let imported: ImportedModel;
   try {
-    imported = await importModel([{ name: path.basename(file), bytes }], { inputSize: options.inputSize });
+    const shards = keras === undefined ? [] : await weightShards(file, keras);
+    imported = await importModel([{ name: path.basename(file), bytes }, ...shards], { inputSize: options.inputSize });
   } catch (err) {
     if (err instanceof ImportError) throw new CliError(`${file}: cannot open this model:\n${[...err.summary, err.message].join('\n')}`);
     throw err;
@@ -55,7 +82,6 @@ async function loadImported(file: string, options: LoadOptions): Promise<LoadedG
  * one-line CliError naming the file and the place.
  */
 export async function loadGraph(path: string, options: LoadOptions = {}): Promise<LoadedGraph> {
-  if (isModelFile(path)) return loadImported(path, options);
   let bytes: Uint8Array;
   try {
     // Bytes, not 'utf8': the format decides the encoding (BOMs, invalid UTF-8) the same way the browser does.
@@ -63,6 +89,9 @@ export async function loadGraph(path: string, options: LoadOptions = {}): Promis
   } catch (err) {
     throw new CliError(readProblem(path, err as NodeJS.ErrnoException));
   }
+  if (isModelFile(path)) return loadImported(path, bytes, options);
+  const keras = kerasJson(bytes);
+  if (keras !== undefined) return loadImported(path, bytes, options, keras);
   const result = parseGraph(bytes);
   if (!result.ok) {
     const [first, ...rest] = result.errors;

@@ -11,6 +11,9 @@ import { ShortcutsDialog } from './dialogs/ShortcutsDialog';
 import { EditorProvider, useStoreState, type EditorServices, type SummaryTab } from './EditorContext';
 import { IconClose } from './icons';
 import { readGraphFile } from './model/files';
+import { openModelFiles } from './model/openModel';
+import { newWeightsId } from './run/runtimeClient';
+import { runSession } from './run/session';
 import { formatTime } from './model/format';
 import { getTemplate } from './model/templates';
 import { useStableAnalysis } from './model/useStableAnalysis';
@@ -72,7 +75,23 @@ function Editor({ store, storage, restored, templateId }: Startup) {
   );
 
   const importFile = useCallback(
-    async (file: File) => {
+    async (picked: File | File[]) => {
+      const files = Array.isArray(picked) ? picked : [picked];
+      const model = await openModelFiles(files);
+      if (model) {
+        if (!model.ok) {
+          setImportFailure({ fileName: model.name, ...model.failure });
+          return;
+        }
+        const { doc, weights, warnings, format } = model.imported;
+        loadDocument(doc, `Open “${model.name}”`);
+        // The model's own weights go to the Run panel, as if loaded there.
+        if (Object.keys(weights).length) runSession().useWeights({ kind: 'state-dict', label: model.name, dict: weights, id: newWeightsId() });
+        const note = warnings.length ? ` (${warnings[0]})` : '';
+        notify(`Opened ${model.name} from ${format === 'onnx' ? 'ONNX' : format === 'tfjs' ? 'tfjs' : 'Keras'}: ${doc.nodes.length} nodes${note}`, 'success');
+        return;
+      }
+      const file = files.find((f) => /\.json$/i.test(f.name)) ?? files[0]!;
       const result = await readGraphFile(file);
       if (!result.ok) {
         setImportFailure({ fileName: file.name, errors: result.errors });
@@ -150,13 +169,14 @@ function Editor({ store, storage, restored, templateId }: Startup) {
         <input
           ref={fileInput}
           type="file"
-          accept=".json,application/json"
+          accept=".json,.onnx,.bin,application/json"
+          multiple
           hidden
           data-testid="import-file-input"
           onChange={(e) => {
-            const file = e.target.files?.[0];
+            const files = Array.from(e.target.files ?? []);
             e.target.value = '';
-            if (file) void importFile(file);
+            if (files.length) void importFile(files);
           }}
         />
         {dialog === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}

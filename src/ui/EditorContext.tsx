@@ -16,8 +16,11 @@ export interface EditorServices {
   openNewUNet(): void;
   /** Opens the file picker for importing a graph. */
   openImport(): void;
-  /** Reads a dropped or picked file; a rejected file leaves the graph untouched and opens the error dialog. */
-  importFile(file: File): Promise<void>;
+  /**
+   * Reads dropped or picked files — our graph JSON, an .onnx, or a Keras / tfjs model.json with its .bin files; a
+   * rejected file leaves the graph untouched and opens the error dialog.
+   */
+  importFile(file: File | File[]): Promise<void>;
   /** Replaces the document and fits the view to it. */
   loadDocument(doc: EditorState['doc'], label: string): void;
   /** Pans/zooms to show these nodes (the whole graph when empty). */

@@ -145,10 +145,10 @@ export function Canvas() {
         addNode(store, op, { x: Math.round(at.x - NODE_WIDTH / 2), y: Math.round(at.y - NODE_HEIGHT / 2) });
         return;
       }
-      const file = e.dataTransfer.files[0];
-      if (file) {
+      const files = Array.from(e.dataTransfer.files);
+      if (files.length) {
         e.preventDefault();
-        void importFile(file);
+        void importFile(files);
       }
     },
     [screenToFlowPosition, store, importFile],

@@ -68,7 +68,7 @@ export function ModelSection({ state, session, plan, canRun, onRun, onLoadWeight
       <div className="rp-row">
         <span className="rp-label">Weights</span>
         <div className="rp-row-controls">
-          <button type="button" className="btn small" disabled={state.weightsBusy || running} data-testid="run-load-weights" onClick={() => weightsInput.current?.click()} title="model.json + its .bin file, or a weights.json state dict">
+          <button type="button" className="btn small" disabled={state.weightsBusy || running} data-testid="run-load-weights" onClick={() => weightsInput.current?.click()} title="model.json + its .bin file, a weights.json state dict, or PyTorch weights (.pth, .pt, .safetensors: the mapping is shown before it is applied)">
             {state.weightsBusy ? 'Loading…' : 'Load files…'}
           </button>
           <button type="button" className="btn small ghost" disabled={state.weightsBusy || running} onClick={() => folderInput.current?.click()} title="A folder exported from here or by the CLI (graph.json, model.json, weights.bin)">
@@ -156,7 +156,7 @@ export function ModelSection({ state, session, plan, canRun, onRun, onLoadWeight
           {result.backend.skipped.length > 0 && state.backend === 'auto' && <p className="rp-note">Skipped: {result.backend.skipped.join('; ')}.</p>}
         </>
       )}
-      <input ref={weightsInput} type="file" multiple accept=".json,.bin" hidden data-testid="run-weights-input" onChange={(e) => {
+      <input ref={weightsInput} type="file" multiple accept=".json,.bin,.pth,.pt,.safetensors" hidden data-testid="run-weights-input" onChange={(e) => {
         if (e.target.files?.length) onLoadWeights(e.target.files);
         e.target.value = '';
       }} />

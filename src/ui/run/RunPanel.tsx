@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { useAnalysis, useEditorState } from '../EditorContext';
 import { sameForAnalysis } from '../model/useStableAnalysis';
+import { WeightMappingDialog } from '../dialogs/WeightMappingDialog';
 import { FeatureMapsSection } from './FeatureMapsSection';
 import { ImageSection } from './ImageSection';
 import { ModelSection } from './ModelSection';
@@ -49,6 +50,14 @@ export function RunPanel() {
         <ResultSection result={result} image={state.resultImage} stale={stale} untrained={result.weights.kind === 'random'} />
       )}
       <FeatureMapsSection result={result} edge={edge} edgeShape={edge ? analysis.edgeShapes.get(edge.id) : undefined} />
+      {state.pendingMapping && (
+        <WeightMappingDialog
+          label={state.pendingMapping.label}
+          mapping={state.pendingMapping.mapping}
+          onApply={() => void session.applyMapping(doc, plan)}
+          onClose={session.dismissMapping}
+        />
+      )}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { loadImageFile, loadSample, loadSampleList, type LoadedImage, type Sampl
 import { DEFAULT_BUDGET_BYTES, type RunPlan, type SizeMode } from './plan';
 import { newWeightsId, runtime } from './runtimeClient';
 import { readWeightFiles, type NamedBlob } from './weightFiles';
+import { isPytorchWeightsFile, type WeightMapping } from '../../compile/import/pytorch/names';
 
 export interface Problem {
   title: string;
@@ -36,6 +37,8 @@ export interface RunPanelState {
   weights: WeightsSource;
   weightsBusy: boolean;
   weightsError?: Problem;
+  /** PyTorch weights read and matched to the graph, waiting for the user to check the mapping and apply it. */
+  pendingMapping?: { label: string; mapping: WeightMapping };
   status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
   progress?: RunProgress;
   error?: Problem;
@@ -129,9 +132,41 @@ export class RunSession {
    * reported next to the button. Loading weights never starts a run.
    */
   async loadWeights(files: ArrayLike<NamedBlob>, doc: GraphDoc, plan: RunPlan | undefined): Promise<void> {
+    const pytorch = Array.from(files).find((f) => isPytorchWeightsFile(f.name));
+    if (pytorch) return this.mapPytorch(pytorch, doc);
+    await this.checkAndUse(async () => ({ ...(await readWeightFiles(files)), id: newWeightsId() }) as WeightsSource, doc, plan);
+  }
+
+  /**
+   * PyTorch weights (.pth / .pt / .safetensors): read and matched to the graph (by name, else forward order and
+   * shape); the mapping waits in `pendingMapping` for the user to check and apply it.
+   */
+  private async mapPytorch(file: NamedBlob, doc: GraphDoc): Promise<void> {
     this.set({ weightsBusy: true, weightsError: undefined });
     try {
-      const weights = { ...(await readWeightFiles(files)), id: newWeightsId() } as WeightsSource;
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      // Loaded on first use: matching compiles the graph (tfjs, cpu) in this thread for its weight shapes.
+      const { mapPytorchWeightsToGraph } = await import('../../compile/import/pytorch');
+      this.set({ pendingMapping: { label: file.name, mapping: await mapPytorchWeightsToGraph(file.name, bytes, doc) }, weightsBusy: false });
+    } catch (err) {
+      this.set({ weightsBusy: false, weightsError: describeProblem(err, 'These weights cannot be loaded') });
+    }
+  }
+
+  /** Applies the pending PyTorch mapping as the weights, checked like any others. */
+  async applyMapping(doc: GraphDoc, plan: RunPlan | undefined): Promise<void> {
+    const pending = this.state.pendingMapping;
+    if (!pending) return;
+    this.set({ pendingMapping: undefined });
+    await this.checkAndUse(async () => ({ kind: 'state-dict', label: pending.label, dict: pending.mapping.dict, id: newWeightsId() }), doc, plan);
+  }
+
+  dismissMapping = () => this.set({ pendingMapping: undefined });
+
+  private async checkAndUse(read: () => Promise<WeightsSource>, doc: GraphDoc, plan: RunPlan | undefined): Promise<void> {
+    this.set({ weightsBusy: true, weightsError: undefined });
+    try {
+      const weights = await read();
       await this.send(weights);
       if (plan) {
         const size = plan.overridden ? { h: plan.runInput.h, w: plan.runInput.w } : undefined;

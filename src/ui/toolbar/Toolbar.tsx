@@ -94,7 +94,7 @@ export function Toolbar() {
       <button type="button" className="btn ghost" data-testid="new-unet" onClick={openNewUNet}>
         <IconPlus size={15} /> New U-Net…
       </button>
-      <button type="button" className="btn ghost" data-testid="import-button" onClick={openImport} title="Open a UNet Studio .json graph (or drop it on the canvas)">
+      <button type="button" className="btn ghost" data-testid="import-button" onClick={openImport} title="Open a UNet Studio .json graph, an .onnx model, or a Keras / tfjs model.json with its .bin files (or drop them on the canvas)">
         <IconOpen size={15} /> Open
       </button>
       <Menu

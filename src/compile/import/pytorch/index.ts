@@ -1,5 +1,7 @@
 /** PyTorch weights into a graph that is already open: read the file, match it to the graph, then load. */
-import type { CompiledGraph } from '../../compile';
+import * as tf from '@tensorflow/tfjs';
+import type { GraphDoc } from '../../../core/types';
+import { type CompiledGraph, compileGraph } from '../../compile';
 import { boundWeights } from '../../weights';
 import { type ExpectedWeight, mapStateDict, type WeightMapping } from './mapping';
 import { type FlatStateDict, readPth } from './pth';
@@ -9,7 +11,7 @@ export { mapStateDict, type ExpectedWeight, type MappingRow, type MappingStatus,
 export { readPth, type FlatStateDict } from './pth';
 export { readSafetensors } from './safetensors';
 
-export const isPytorchWeightsFile = (name: string) => /\.(pth|pt|bin|ckpt|safetensors)$/i.test(name);
+export { isPytorchWeightsFile } from './names';
 
 /** A .pth / .pt (torch.save zip) or .safetensors file as a flat state dict; errors name the file. */
 export function readPytorchWeights(name: string, bytes: Uint8Array): FlatStateDict {
@@ -29,3 +31,21 @@ export function expectedWeights(compiled: CompiledGraph): ExpectedWeight[] {
 export function mapPytorchWeights(name: string, bytes: Uint8Array, compiled: CompiledGraph): WeightMapping {
   return mapStateDict(readPytorchWeights(name, bytes), expectedWeights(compiled));
 }
+
+/**
+ * Reads a PyTorch weights file and matches it to a graph, compiling the graph on the cpu backend for its weight
+ * shapes (nothing is loaded; a GPU backend is neither started nor probed). For the editor's weights dialog.
+ */
+export async function mapPytorchWeightsToGraph(name: string, bytes: Uint8Array, doc: GraphDoc): Promise<WeightMapping> {
+  const flat = readPytorchWeights(name, bytes);
+  const previous = tf.engine().backendName;
+  await tf.setBackend('cpu');
+  const compiled = compileGraph(doc);
+  try {
+    return mapStateDict(flat, expectedWeights(compiled));
+  } finally {
+    compiled.model.dispose();
+    if (previous && previous !== 'cpu') await tf.setBackend(previous);
+  }
+}
+
