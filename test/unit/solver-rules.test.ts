@@ -98,7 +98,7 @@ function randomGraph(rng: Rng): GraphDoc {
     const id = `n${i}`;
     const size = () => ({ mode: 'size', height: int(rng, 1, 60), width: rng() < 0.5 ? int(rng, 1, 60) : undefined });
     const fixed = (p: { mode: string; height: number; width?: number }) => ({ ...p, width: p.width ?? p.height });
-    switch (int(rng, 0, 10)) {
+    switch (int(rng, 0, 12)) {
       case 0:
         ids.push(add(id, 'conv2d', { filters: 4, kernel: int(rng, 1, 5), stride: int(rng, 1, 3), dilation: rng() < 0.8 ? 1 : 2, padding: padding() }, [x], 4));
         break;
@@ -127,6 +127,12 @@ function randomGraph(rng: Rng): GraphDoc {
       }
       case 8:
         ids.push(add(id, 'depthToSpace', { blockSize: 2 }, [x], cx / 4));
+        break;
+      case 9:
+        ids.push(add(id, 'residualBlock', { filters: 4, kernel: pick(rng, [1, 3, 5]), stride: int(rng, 1, 3), shortcut: 'conv' }, [x], 4));
+        break;
+      case 10:
+        ids.push(add(id, 'attentionGate', { filters: 2 }, [x, y], cx));
         break;
       default:
         ids.push(add(id, pick(rng, ['activation', 'batchNorm', 'dropout']), {}, [x], cx));

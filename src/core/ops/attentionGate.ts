@@ -39,6 +39,7 @@ export const attentionGate = defineOp({
         {
           severity: 'error',
           code: 'gate-grid-mismatch',
+          inputSizeCanFix: true,
           port: 1,
           message: `attentionGate: the gating signal g is ${formatShape(g)}, the skip x is ${formatShape(x)} — g must be on x's ` +
             `${x!.h}×${x!.w} grid (take it after the decoder's up step)`,
