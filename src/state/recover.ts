@@ -28,7 +28,9 @@ export function recoverGraph(input: unknown): RecoveredDocument | null {
   let current = input;
   try {
     for (let round = 0; round <= MAX_ROUNDS; round++) {
-      const parsed = parseGraph(current);
+      // Every error, not the first 20 and a count: the count line is not a problem to repair, and a document with 21
+      // repairable problems must come back as one with 20 does.
+      const parsed = parseGraph(current, { maxErrors: Infinity });
       if (parsed.ok) return { doc: parsed.doc, repaired };
       if (round === MAX_ROUNDS || !parsed.errors.every((e) => REPAIRABLE.has(e.code))) return null;
       const next = structuredClone(typeof current === 'string' ? JSON.parse(current) : current) as Raw;

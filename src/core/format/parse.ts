@@ -11,7 +11,10 @@ export type ParseResult = { ok: true; doc: GraphDoc; warnings: string[] } | { ok
 
 type Rec = Record<string, unknown>;
 const record = (v: unknown): Rec | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : undefined);
-const fail = (problems: Problem[]): ParseResult => ({ ok: false, errors: finishProblems(problems) });
+export interface ParseOptions {
+  /** Errors listed at most; past it one line counts the rest. Default FORMAT_LIMITS.maxErrors; Infinity for all. */
+  maxErrors?: number;
+}
 
 function safeString(err: unknown): string {
   try {
@@ -27,15 +30,15 @@ function safeString(err: unknown): string {
  * FormatError with a path (`nodes[3].params.kernel`) and a message, most specific first, at most ~20 of them.
  * On success params are complete (missing ones take defaults) and informational fields are gone.
  */
-export function parseGraph(input: unknown): ParseResult {
+export function parseGraph(input: unknown, options: ParseOptions = {}): ParseResult {
   try {
-    return parseOrFail(input);
+    return parseOrFail(input, (problems) => ({ ok: false, errors: finishProblems(problems, 'error', options.maxErrors) }));
   } catch (err) {
     return { ok: false, errors: [{ code: 'internal', path: '', message: `could not read the document (${safeString(err)})` }] };
   }
 }
 
-function parseOrFail(input: unknown): ParseResult {
+function parseOrFail(input: unknown, fail: (problems: Problem[]) => ParseResult): ParseResult {
   if (input instanceof ArrayBuffer) input = new Uint8Array(input);
   if (input instanceof Uint8Array) {
     const decoded = decodeGraphBytes(input);
