@@ -46,6 +46,8 @@ export interface SavedDocument {
    * reset or dropped to restore the rest; one line each, for the UI to tell the user. Usually empty.
    */
   repaired: string[];
+  /** Params renamed or dropped since the document was saved (an older format version), one line each; absent if none. */
+  updated?: string[];
 }
 
 class StorageUnavailableError extends Error {
@@ -179,7 +181,9 @@ function readEntry(storage: KeyValueStorage, key: string): Entry {
   if (typeof savedAt !== 'number' || !Number.isFinite(savedAt)) return { kind: 'unreadable', text, reason: 'it is not an autosave entry (no save time)' };
   const recovered = recoverGraph(doc);
   if (!recovered) return { kind: 'unreadable', text, reason: refusalReason(doc) };
-  return { kind: 'read', text, savedAt, saved: { doc: recovered.doc, savedAt, repaired: recovered.repaired } };
+  const saved: SavedDocument = { doc: recovered.doc, savedAt, repaired: recovered.repaired };
+  if (recovered.updated.length > 0) saved.updated = recovered.updated;
+  return { kind: 'read', text, savedAt, saved };
 }
 
 /**
@@ -243,7 +247,9 @@ export function restoreAutosave(storage: KeyValueStorage = browserStorage(), key
   }
   if (entry.kind === 'unreadable') return { kind: 'unreadable', reason: entry.reason, kept: keep(storage, key, entry.text) };
   if (entry.kind === 'none') return earlier ? { kind: 'none', kept: earlier } : { kind: 'none' };
-  const kept = entry.saved.repaired.length > 0 ? keep(storage, key, entry.text) : earlier;
+  // Repaired or migrated: the original is kept, so whatever the change, the entry as saved can still be had.
+  const changed = entry.saved.repaired.length > 0 || (entry.saved.updated?.length ?? 0) > 0;
+  const kept = changed ? keep(storage, key, entry.text) : earlier;
   return kept ? { kind: 'restored', saved: entry.saved, kept } : { kind: 'restored', saved: entry.saved };
 }
 

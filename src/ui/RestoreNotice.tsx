@@ -24,7 +24,8 @@ const MAX_REPAIRS_SHOWN = 8;
 export function RestoreNotice({ restore, restored, storage, templateName, loadTemplate, onDismiss }: RestoreNoticeProps) {
   const [showRepairs, setShowRepairs] = useState(false);
   const [kept, setKept] = useState(restore.kept);
-  const repaired = restore.kind === 'restored' && restored ? restore.saved.repaired : [];
+  // Migrated params (renamed, dropped) first, then repairs: each says what happened to which param.
+  const repaired = restore.kind === 'restored' && restored ? [...(restore.saved.updated ?? []), ...restore.saved.repaired] : [];
   if (!(restore.kind === 'restored' && restored) && restore.kind !== 'unreadable' && !kept) return null;
 
   const download = () => kept && downloadText(kept.text, 'unet-studio-autosave.json');
@@ -33,7 +34,11 @@ export function RestoreNotice({ restore, restored, storage, templateName, loadTe
     setKept(undefined);
     if (restore.kind !== 'restored' || !restored) onDismiss();
   };
-  const repairCount = `${repaired.length} problem${repaired.length === 1 ? '' : 's'}`;
+  const updates = restore.kind === 'restored' ? (restore.saved.updated?.length ?? 0) : 0;
+  const repairCount =
+    updates === repaired.length
+      ? `updating ${updates} param${updates === 1 ? '' : 's'} from an older version`
+      : `repairing ${repaired.length} problem${repaired.length === 1 ? '' : 's'}`;
 
   return (
     <div className={`restore-notice${restore.kind === 'unreadable' ? ' failed' : ''}`} data-testid="restore-notice" role="status">
@@ -44,7 +49,7 @@ export function RestoreNotice({ restore, restored, storage, templateName, loadTe
               Restored your last graph ({formatTime(restore.saved.savedAt)})
               {repaired.length > 0 && (
                 <>
-                  {' '}after repairing {repairCount}{' '}
+                  {' '}after {repairCount}{' '}
                   <button type="button" className="link" data-testid="restore-show-repairs" onClick={() => setShowRepairs((s) => !s)}>
                     {showRepairs ? 'hide' : 'show'}
                   </button>
