@@ -111,6 +111,7 @@ export function compileGraph(source: GraphDoc, options: CompileOptions = {}): Co
       const want = nhwc(info.output!);
       if (!sameShape(built.tensor.shape, want)) {
         problems.push({
+          severity: 'error',
           nodeId: id,
           code: 'shape-mismatch',
           message: `tfjs layers give [${built.tensor.shape.slice(1).join(', ')}] (H, W, C), the graph expects ` +
@@ -122,13 +123,13 @@ export function compileGraph(source: GraphDoc, options: CompileOptions = {}): Co
       layerNames.set(id, built.layers.names);
       layerKeys.set(id, built.layers.keys);
     } catch (err) {
-      problems.push({ nodeId: id, code: 'layer-build', message: `${info.op!.type}: ${err instanceof Error ? err.message : String(err)}` });
+      problems.push({ severity: 'error', nodeId: id, code: 'layer-build', message: `${info.op!.type}: ${err instanceof Error ? err.message : String(err)}` });
     }
   }
   if (problems.length) throw new CompileError(problems);
 
   const outputIds = outputNodes(doc, shapes).filter((id) => !inputIds.includes(id));
-  if (outputIds.length === 0) throw new CompileError([{ code: 'no-output', message: 'the graph has no output node' }]);
+  if (outputIds.length === 0) throw new CompileError([{ severity: 'error', code: 'no-output', message: 'the graph has no output node' }]);
   const model = tf.model({
     inputs: inputIds.map((id) => tensors.get(id)!),
     outputs: outputIds.map((id) => tensors.get(id)!),

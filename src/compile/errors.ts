@@ -1,10 +1,8 @@
 import type { Diagnostic } from '../core/diagnostics';
+import type { Problem } from '../core/problem';
 
-export interface CompileProblem {
-  nodeId?: string;
-  code: string;
-  message: string;
-}
+/** Why a node cannot be compiled: the core's one problem type (always an error here). */
+export type CompileProblem = Problem;
 
 /** A graph that cannot become a tfjs model; `problems` names each node and why. */
 export class CompileError extends Error {
@@ -19,7 +17,7 @@ export class CompileError extends Error {
   static fromDiagnostics(diagnostics: Diagnostic[]): CompileError {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     return new CompileError(
-      errors.map((d) => ({ nodeId: d.nodeId, code: d.code, message: d.message })),
+      errors.map((d) => ({ severity: 'error' as const, nodeId: d.nodeId, code: d.code, message: d.message })),
       `the graph has ${errors.length} error${errors.length === 1 ? '' : 's'}`,
     );
   }

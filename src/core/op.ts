@@ -140,6 +140,17 @@ export interface TfjsContext {
   output: Shape;
 }
 
+/**
+ * A change to an op's params that older files must survive, declared in the op's own file: at format version
+ * `version`, params were renamed (`{ kernal: 'kernel' }`: the value moves to the new name) or dropped (with why).
+ * Declaring one raises the format version (core/format/migrations.ts); files of earlier versions are migrated.
+ */
+export interface ParamMigration {
+  version: number;
+  rename?: Record<string, string>;
+  drop?: Record<string, string>;
+}
+
 /** An example's params: any subset of the op's, typed (the registry's erased form takes any record). */
 type ExampleParams<P> = string extends keyof P ? Params : Partial<P>;
 
@@ -182,6 +193,8 @@ export interface OpDefOf<S extends ParamSpecs> {
   /** What inference-time optimisation does to the node; none: it is left as it is. */
   inference?: (p: ParamsOf<S>) => InferenceRole;
   examples: OpExample<ParamsOf<S>>[];
+  /** Renamed and dropped params, oldest first; files written before each `version` are migrated on load. */
+  migrations?: ParamMigration[];
 }
 
 /** An op as the registry holds it: params are the plain record the engine validated against `params`. */

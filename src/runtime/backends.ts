@@ -31,9 +31,20 @@ const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render|m
 
 export const isSoftwareRenderer = (renderer: string): boolean => SOFTWARE_RENDERER.test(renderer);
 
+/** No candidate backend started; `attempts` says why each did not, in the order tried. */
+export class BackendUnavailableError extends Error {
+  override name = 'BackendUnavailableError';
+  readonly attempts: BackendAttempt[];
+
+  constructor(attempts: BackendAttempt[]) {
+    super(`no tfjs backend could start: ${attempts.map((a) => `${a.name} (${a.reason})`).join('; ')}`);
+    this.attempts = attempts;
+  }
+}
+
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** Activates the first candidate that prepares and initialises; throws listing every attempt when none does. */
+/** Activates the first candidate that prepares and initialises; throws a BackendUnavailableError when none does. */
 export async function activateFirst(candidates: BackendCandidate[]): Promise<BackendSelection> {
   registerTrainingGradients(); // gradient fixes every backend needs (MirrorPad, DepthToSpace, resize, dilated conv)
   const attempts: BackendAttempt[] = [];
@@ -54,7 +65,7 @@ export async function activateFirst(candidates: BackendCandidate[]): Promise<Bac
       attempts.push({ name, ok: false, reason: message(err) });
     }
   }
-  throw new Error(`no tfjs backend could start: ${attempts.map((a) => `${a.name} (${a.reason})`).join('; ')}`);
+  throw new BackendUnavailableError(attempts);
 }
 
 /** The candidates for a choice: the named one alone, or all of `order` for 'auto'. */

@@ -2,7 +2,7 @@
  * The runtime: running compiled models (whole, layer by layer, tiled), images in and out, metrics.
  * Host-neutral; backend start-up is host-specific: `./browser` (Vite asset URLs) and `./node` (files on disk).
  */
-export { activateFirst, isSoftwareRenderer, type BackendAttempt, type BackendChoice, type BackendName, type BackendSelection } from './backends';
+export { activateFirst, BackendUnavailableError, isSoftwareRenderer, type BackendAttempt, type BackendChoice, type BackendName, type BackendSelection } from './backends';
 export { imageToInput, inputSpecFromParams, renderOutput, resolveView, type InputSpec, type OutputView, type RgbaImage } from './image';
 export { confusion, dice, foregroundMask, iou, maskFromRgba, resampleMask, type Confusion, type Region } from './metrics';
 export { decodeNpy, encodeNpy } from './npy';

@@ -1,8 +1,11 @@
+import { parseGraph, renderFormatError } from '../core/format';
 import type { GraphDoc } from '../core/types';
 import { recoverGraph } from './recover';
 import type { EditorStore } from './store';
 
 export const AUTOSAVE_KEY = 'unet-studio:autosave:v1';
+/** Where an autosave entry that could not be restored as it was is kept, so the next save cannot overwrite it. */
+export const KEPT_AUTOSAVE_KEY = 'unet-studio:autosave:v1:unrestored';
 
 /** The slice of `Storage` autosave needs; tests pass a Map-backed one. */
 export interface KeyValueStorage {
@@ -43,6 +46,8 @@ export interface SavedDocument {
    * reset or dropped to restore the rest; one line each, for the UI to tell the user. Usually empty.
    */
   repaired: string[];
+  /** Params renamed or dropped since the document was saved (an older format version), one line each; absent if none. */
+  updated?: string[];
 }
 
 class StorageUnavailableError extends Error {
@@ -145,29 +150,116 @@ export function createAutosave(
   };
 }
 
-/**
- * The last autosaved document, validated by the format parser (see `recoverGraph` for the few editing leftovers it
- * repairs); null when there is none or it cannot be read (corrupt, from an incompatible version). Never throws.
- */
-export function loadAutosave(storage: KeyValueStorage = browserStorage(), key = AUTOSAVE_KEY): SavedDocument | null {
+type Entry = { kind: 'none' } | { kind: 'read'; text: string; savedAt: number; saved: SavedDocument } | { kind: 'unreadable'; text: string; reason: string };
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** Why `doc` cannot be restored, in the parser's words: its first problem and how many more. */
+function refusalReason(doc: unknown): string {
+  const parsed = parseGraph(doc, { maxErrors: Infinity });
+  if (parsed.ok) return 'it could not be repaired';
+  const [first, ...rest] = parsed.errors;
+  return `${first ? renderFormatError(first) : 'not a graph'}${rest.length ? ` (and ${plural(rest.length, 'more problem')})` : ''}`;
+}
+
+function readEntry(storage: KeyValueStorage, key: string): Entry {
   let text: string | null;
   try {
     text = storage.get(key);
   } catch {
-    return null;
+    return { kind: 'none' };
   }
-  if (!text) return null;
+  if (!text) return { kind: 'none' };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return null;
+    return { kind: 'unreadable', text, reason: 'it is not JSON (cut short or overwritten)' };
   }
-  if (typeof value !== 'object' || value === null) return null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'unreadable', text, reason: 'it is not an autosave entry' };
   const { savedAt, doc } = value as { savedAt?: unknown; doc?: unknown };
-  if (typeof savedAt !== 'number' || !Number.isFinite(savedAt)) return null;
+  if (typeof savedAt !== 'number' || !Number.isFinite(savedAt)) return { kind: 'unreadable', text, reason: 'it is not an autosave entry (no save time)' };
   const recovered = recoverGraph(doc);
-  return recovered && { doc: recovered.doc, savedAt, repaired: recovered.repaired };
+  if (!recovered) return { kind: 'unreadable', text, reason: refusalReason(doc) };
+  const saved: SavedDocument = { doc: recovered.doc, savedAt, repaired: recovered.repaired };
+  if (recovered.updated.length > 0) saved.updated = recovered.updated;
+  return { kind: 'read', text, savedAt, saved };
+}
+
+/**
+ * The last autosaved document, validated by the format parser (see `recoverGraph` for the few editing leftovers it
+ * repairs); null when there is none or it cannot be read (corrupt, from an incompatible version). Never throws.
+ * The editor starts with `restoreAutosave`, which also keeps what it cannot restore.
+ */
+export function loadAutosave(storage: KeyValueStorage = browserStorage(), key = AUTOSAVE_KEY): SavedDocument | null {
+  const entry = readEntry(storage, key);
+  return entry.kind === 'read' ? entry.saved : null;
+}
+
+/** The raw text of an autosave entry that was not restored as it was, for the user to download. */
+export interface KeptEntry {
+  text: string;
+  /** Stored under KEPT_AUTOSAVE_KEY (false: storage refused the copy; it lives only in this page). */
+  stored: boolean;
+}
+
+export type RestoreResult =
+  | { kind: 'none'; kept?: KeptEntry }
+  /** `kept` when something had to be repaired (the original is kept) or an earlier unrestored entry is still kept. */
+  | { kind: 'restored'; saved: SavedDocument; kept?: KeptEntry }
+  /** The entry could not be restored; it is kept rather than overwritten by the next save. */
+  | { kind: 'unreadable'; reason: string; kept: KeptEntry };
+
+/** Copies an entry aside; if storage is full, frees the main slot first (the caller holds the text meanwhile). */
+function keep(storage: KeyValueStorage, key: string, text: string): KeptEntry {
+  try {
+    storage.set(KEPT_AUTOSAVE_KEY, text);
+    return { text, stored: true };
+  } catch {
+    try {
+      storage.remove?.(key);
+      storage.set(KEPT_AUTOSAVE_KEY, text);
+      return { text, stored: true };
+    } catch {
+      try {
+        storage.set(key, text); // put it back where it was: better there than nowhere
+      } catch {
+        // Only this page holds it now; the notice offers the download.
+      }
+      return { text, stored: false };
+    }
+  }
+}
+
+/**
+ * What the editor restores on start. Nothing is lost on the way: an entry that cannot be restored, or needed
+ * repairs, is copied to KEPT_AUTOSAVE_KEY (offered for download until discarded) before the next save can
+ * overwrite it, and `repaired` says what was changed. Never throws.
+ */
+export function restoreAutosave(storage: KeyValueStorage = browserStorage(), key = AUTOSAVE_KEY): RestoreResult {
+  const entry = readEntry(storage, key);
+  let earlier: KeptEntry | undefined;
+  try {
+    const text = storage.get(KEPT_AUTOSAVE_KEY);
+    if (text) earlier = { text, stored: true };
+  } catch {
+    // No storage: nothing kept before either.
+  }
+  if (entry.kind === 'unreadable') return { kind: 'unreadable', reason: entry.reason, kept: keep(storage, key, entry.text) };
+  if (entry.kind === 'none') return earlier ? { kind: 'none', kept: earlier } : { kind: 'none' };
+  // Repaired or migrated: the original is kept, so whatever the change, the entry as saved can still be had.
+  const changed = entry.saved.repaired.length > 0 || (entry.saved.updated?.length ?? 0) > 0;
+  const kept = changed ? keep(storage, key, entry.text) : earlier;
+  return kept ? { kind: 'restored', saved: entry.saved, kept } : { kind: 'restored', saved: entry.saved };
+}
+
+/** Forgets the kept entry (the user downloaded or dismissed it). */
+export function discardKeptAutosave(storage: KeyValueStorage = browserStorage()): void {
+  try {
+    storage.remove?.(KEPT_AUTOSAVE_KEY);
+  } catch {
+    // Nothing to remove where storage is blocked.
+  }
 }
 
 export function clearAutosave(storage: KeyValueStorage = browserStorage(), key = AUTOSAVE_KEY): void {

@@ -82,7 +82,8 @@ export function cutSelection(store: EditorStore): Clipboard {
 
 /**
  * Adds the clipboard's nodes under fresh ids (`${op}_${n}`), shifted by `offset`, with their internal edges remapped;
- * selects them and returns the new node ids. One history step.
+ * selects them and returns the new node ids. One history step; [] when the store refuses it (a clipboard from
+ * elsewhere holding params or labels the format refuses — the store's `onRefuse` listeners are told why).
  */
 export function paste(store: EditorStore, clip: Clipboard, offset: XY = DEFAULT_PASTE_OFFSET): string[] {
   if (clip.nodes.length === 0) return [];
@@ -109,10 +110,12 @@ export function paste(store: EditorStore, clip: Clipboard, offset: XY = DEFAULT_
   }
   // A concat copied with only some of its inputs keeps them in order, from port 0.
   compactVariadicPorts({ nodes, edges }, nodes.map((n) => n.id));
-  store.apply(`Paste ${describeElements(nodes.map((n) => n.id), [])}`, (draft) => {
-    draft.nodes.push(...nodes);
-    draft.edges.push(...edges);
+  const applied = store.apply(`Paste ${describeElements(nodes.map((n) => n.id), [])}`, (draft) => {
+    // Loops, not push(...list): a pasted list can be longer than a call's argument limit.
+    for (const n of nodes) draft.nodes.push(n);
+    for (const e of edges) draft.edges.push(e);
   });
+  if (!applied.ok) return [];
   const newIds = nodes.map((n) => n.id);
   store.setSelection({ nodes: newIds, edges: edges.map((e) => e.id) });
   return newIds;

@@ -6,7 +6,7 @@ import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc, type GraphNode, type Params
 import { isValidConnection, type Connection } from './connections';
 import { describeElements, removeFromDoc } from './edits';
 import { IdAllocator } from '../core/ids';
-import type { EditorStore } from './store';
+import { EditRefused, type ApplyResult, type EditorStore } from './store';
 
 // Every edit the UI makes goes through one of these; each is one history step (drags and typing merge).
 export { isValidConnection, inputPortsOf, type Connection, type ConnectionCheck } from './connections';
@@ -21,28 +21,38 @@ export {
   type ClipboardParse,
 } from './clipboard';
 
-/** Adds a node with the op's default params overlaid by `params`, selects it and returns its id (`conv2d_3`). */
+/** JSON writes -0 as 0, so a -0 kept in the document would not come back equal from a save: store 0. */
+const plusZero = <T,>(v: T): T => (Object.is(v, -0) ? (0 as T) : v);
+const at = (p: XY): XY => ({ x: plusZero(p.x), y: plusZero(p.y) });
+
+/**
+ * Adds a node with the op's default params overlaid by `params`, selects it and returns its id (`conv2d_3`).
+ * Throws for an unknown op, and an EditRefused when the store refuses the node (params the format refuses, the
+ * node limit; its `onRefuse` listeners have been told).
+ */
 export function addNode(store: EditorStore, op: string, position: XY, params?: Params): string {
   const def = getOp(op);
   if (!def) throw new Error(`addNode: unknown op "${op}" (known ops: ${opTypes().join(', ')})`);
   const id = new IdAllocator(store.getState().doc).node(op);
-  const node: GraphNode = { id, op, params: withDefaults(def.params, params), position: { x: position.x, y: position.y } };
-  store.apply(`Add ${def.label}`, (draft) => {
+  const given = params && Object.fromEntries(Object.entries(params).map(([k, v]) => [k, plusZero(v)]));
+  const node: GraphNode = { id, op, params: withDefaults(def.params, given), position: at(position) };
+  const added = store.apply(`Add ${def.label}`, (draft) => {
     draft.nodes.push(node);
   });
+  if (!added.ok) throw new EditRefused(added);
   store.setSelection({ nodes: [id], edges: [] });
   return id;
 }
 
 /** Removing a node removes its edges; variadic nodes that lose an input keep their ports 0..N−1 in order. */
-export function removeElements(store: EditorStore, elements: { nodes?: string[]; edges?: string[] }): void {
+export function removeElements(store: EditorStore, elements: { nodes?: string[]; edges?: string[] }): ApplyResult {
   const nodes = elements.nodes ?? [];
   const edges = elements.edges ?? [];
-  store.apply(`Delete ${describeElements(nodes, edges)}`, (draft) => removeFromDoc(draft, nodes, edges));
+  return store.apply(`Delete ${describeElements(nodes, edges)}`, (draft) => removeFromDoc(draft, nodes, edges));
 }
 
-export function deleteSelection(store: EditorStore): void {
-  removeElements(store, store.getState().selection);
+export function deleteSelection(store: EditorStore): ApplyResult {
+  return removeElements(store, store.getState().selection);
 }
 
 export type ConnectResult = { ok: true; edgeId: string } | { ok: false; reason: string };
@@ -53,35 +63,36 @@ export function connect(store: EditorStore, conn: Connection): ConnectResult {
   const check = isValidConnection(doc, conn);
   if (!check.ok) return check;
   const edgeId = new IdAllocator(doc).edge(conn.source, conn.target);
-  store.apply(`Connect ${conn.source} → ${conn.target}`, (draft) => {
+  const applied = store.apply(`Connect ${conn.source} → ${conn.target}`, (draft) => {
     draft.edges.push({ id: edgeId, source: conn.source, target: conn.target, targetPort: check.targetPort });
   });
-  return { ok: true, edgeId };
+  return applied.ok ? { ok: true, edgeId } : { ok: false, reason: applied.message };
 }
 
 /**
- * Sets params as given (invalid values are kept and reported by inference, so a half-typed number is not lost).
+ * Sets params as given; a value the format refuses (`padding: "abc"`, `epsilon: true`) is refused with the format's
+ * message and changes nothing (the inspector keeps half-typed text in its field, not in the document).
  * Consecutive edits of the same fields of one node merge into one step.
  */
-export function setParams(store: EditorStore, nodeId: string, patch: Params): void {
+export function setParams(store: EditorStore, nodeId: string, patch: Params): ApplyResult {
   const fields = Object.keys(patch).sort();
-  if (fields.length === 0) return;
+  if (fields.length === 0) return { ok: true };
   const label = fields.length === 1 ? `Set ${nodeId}.${fields[0]}` : `Set ${fields.length} params of ${nodeId}`;
-  store.apply(
+  return store.apply(
     label,
     (draft) => {
       const node = draft.nodes.find((n) => n.id === nodeId);
       if (!node) return;
-      for (const f of fields) if (node.params[f] !== patch[f]) node.params[f] = patch[f]!;
+      for (const f of fields) if (!Object.is(node.params[f], plusZero(patch[f]))) node.params[f] = plusZero(patch[f]!);
     },
     { mergeKey: `params:${nodeId}:${fields.join(',')}` },
   );
 }
 
-/** An empty or blank label removes it (the node then shows its id). */
-export function setLabel(store: EditorStore, nodeId: string, label: string): void {
+/** An empty or blank label removes it (the node then shows its id). Over the length limit it is refused. */
+export function setLabel(store: EditorStore, nodeId: string, label: string): ApplyResult {
   const text = label.trim();
-  store.apply(
+  return store.apply(
     `Rename ${nodeId}`,
     (draft) => {
       const node = draft.nodes.find((n) => n.id === nodeId);
@@ -105,7 +116,7 @@ export function moveNodes(store: EditorStore, positions: Record<string, XY>, opt
         const byId = new Map(draft.nodes.map((n) => [n.id, n]));
         for (const [id, p] of moves) {
           const node = byId.get(id);
-          if (node && (node.position.x !== p.x || node.position.y !== p.y)) node.position = { x: p.x, y: p.y };
+          if (node && (node.position.x !== p.x || node.position.y !== p.y)) node.position = at(p);
         }
       },
       { mergeKey: `move:${ids.join(',')}` },
@@ -121,9 +132,10 @@ export function applyDiagnosticFix(store: EditorStore, fix: Fix): FixResult {
   const before = new Set(store.getState().doc.nodes.map((n) => n.id));
   try {
     // The draft form records fine-grained patches; a throwing action aborts the whole fix, leaving the doc as it was.
-    store.apply(fix.label, (draft) => {
+    const applied = store.apply(fix.label, (draft) => {
       for (const action of fix.actions) applyActionTo(draft, action);
     });
+    if (!applied.ok) return { ok: false, reason: applied.message };
   } catch (err) {
     if (!(err instanceof FixError)) throw err;
     return { ok: false, reason: `could not apply "${fix.label}": ${err.message}` };
@@ -131,6 +143,11 @@ export function applyDiagnosticFix(store: EditorStore, fix: Fix): FixResult {
   const addedNodes = store.getState().doc.nodes.filter((n) => !before.has(n.id)).map((n) => n.id);
   if (addedNodes.length) store.setSelection({ nodes: addedNodes, edges: [] });
   return { ok: true, addedNodes };
+}
+
+/** Renames the document; a name over the format's limit is refused (the UI field also stops typing there). */
+export function renameGraph(store: EditorStore, name: string): ApplyResult {
+  return store.apply('Rename graph', (draft) => void (draft.name = name), { mergeKey: 'doc-name' });
 }
 
 export function selectAll(store: EditorStore): void {
@@ -150,11 +167,11 @@ export function emptyDocument(name = 'Untitled'): GraphDoc {
   };
 }
 
-export function newDocument(store: EditorStore, name?: string): void {
-  store.replaceDocument(emptyDocument(name), 'New document');
+export function newDocument(store: EditorStore, name?: string): ApplyResult {
+  return store.replaceDocument(emptyDocument(name), 'New document');
 }
 
 /** Loads a template or an imported document as one undoable step. */
-export function loadDocument(store: EditorStore, doc: GraphDoc, label = `Load “${doc.name}”`): void {
-  store.replaceDocument(doc, label);
+export function loadDocument(store: EditorStore, doc: GraphDoc, label = `Load “${doc.name}”`): ApplyResult {
+  return store.replaceDocument(doc, label);
 }

@@ -1,10 +1,15 @@
-import { parseGraph, type FormatError } from '../core/format';
+import { formatPath, parseGraph, type FormatError } from '../core/format';
+import { migrateDocument } from '../core/format/migrations';
+import { OPS } from '../core/ops';
+import { GRAPH_VERSION } from '../core/types';
 import type { GraphDoc } from '../core/types';
 
 export interface RecoveredDocument {
   doc: GraphDoc;
   /** What had to be reset or dropped to make the document valid, one line each; empty when nothing was. */
   repaired: string[];
+  /** What was migrated from an older format version (a renamed or dropped param), one line each. */
+  updated: string[];
 }
 
 /**
@@ -25,13 +30,22 @@ type Raw = { nodes: { id?: unknown; params: Record<string, unknown> }[]; edges: 
  */
 export function recoverGraph(input: unknown): RecoveredDocument | null {
   const repaired: string[] = [];
+  let updated: string[] = [];
   let current = input;
   try {
     for (let round = 0; round <= MAX_ROUNDS; round++) {
-      const parsed = parseGraph(current);
-      if (parsed.ok) return { doc: parsed.doc, repaired };
+      // Every error, not the first 20 and a count: the count line is not a problem to repair, and a document with 21
+      // repairable problems must come back as one with 20 does.
+      const parsed = parseGraph(current, { maxErrors: Infinity });
+      if (parsed.ok) return { doc: parsed.doc, repaired, updated: round === 0 ? (parsed.migrated ?? []) : updated };
       if (round === MAX_ROUNDS || !parsed.errors.every((e) => REPAIRABLE.has(e.code))) return null;
-      const next = structuredClone(typeof current === 'string' ? JSON.parse(current) : current) as Raw;
+      let next = structuredClone(typeof current === 'string' ? JSON.parse(current) : current) as Raw & Record<string, unknown>;
+      if (round === 0 && next.version !== GRAPH_VERSION) {
+        // Repair what the parser reports, which is about the migrated document: migrate first (once), keeping the notes.
+        const migrated = migrateDocument(next, { ops: OPS, target: GRAPH_VERSION });
+        next = migrated.doc as Raw & Record<string, unknown>;
+        updated = migrated.notes.map((n) => `${formatPath(n.at)}: ${n.message}`);
+      }
       const dropEdges = new Set<number>();
       for (const error of parsed.errors) {
         const param = PARAM_PATH.exec(error.path);

@@ -1,4 +1,6 @@
 import { applyPatches, enablePatches, freeze, produceWithPatches, type Patch } from 'immer';
+import { renderFormatError, type FormatError } from '../core/format';
+import { checkDocument } from '../core/format/validate';
 import type { GraphDoc } from '../core/types';
 
 enablePatches();
@@ -21,6 +23,29 @@ export interface EditorState {
   revision: number;
 }
 
+/** An edit the store did not make because the format would refuse its result (and so autosave could not restore it). */
+export interface Refusal {
+  /** The edit's history label, e.g. "Rename graph". */
+  label: string;
+  /** Why, as the parser words it (`name: 201 characters; the limit is 200`), most specific first. */
+  errors: FormatError[];
+  /** One line for the user: `Rename graph was not applied: name: 201 characters; the limit is 200`. */
+  message: string;
+}
+
+export type ApplyResult = { ok: true } | ({ ok: false } & Refusal);
+
+/** Thrown by commands that cannot report a refusal in their result (addNode returns the new id). */
+export class EditRefused extends Error {
+  override name = 'EditRefused';
+  readonly refusal: Refusal;
+
+  constructor(refusal: Refusal) {
+    super(refusal.message);
+    this.refusal = refusal;
+  }
+}
+
 export interface ApplyOptions {
   /**
    * Consecutive applies with the same key within `mergeWindowMs` of each other (or until `endMerge()`) become one
@@ -33,15 +58,20 @@ export interface EditorStore {
   /** The same object until something changes (safe for `useSyncExternalStore`). */
   getState(): EditorState;
   subscribe(listener: () => void): () => void;
-  /** One undoable step. Recipes that change nothing record nothing. */
-  apply(label: string, recipe: (draft: GraphDoc) => void, opts?: ApplyOptions): void;
+  /**
+   * One undoable step. Recipes that change nothing record nothing; a result the file format would refuse is not
+   * applied (the document stays as it was) and is reported to `onRefuse` listeners.
+   */
+  apply(label: string, recipe: (draft: GraphDoc) => void, opts?: ApplyOptions): ApplyResult;
   /** Closes the current merge group, so the next apply starts a new history step. */
   endMerge(): void;
   undo(): void;
   redo(): void;
-  /** Swaps in a whole document (template, import, new) as one undoable step; clears the selection. */
-  replaceDocument(doc: GraphDoc, label: string): void;
+  /** Swaps in a whole document (template, import, new) as one undoable step; clears the selection. Refused like `apply`. */
+  replaceDocument(doc: GraphDoc, label: string): ApplyResult;
   setSelection(sel: Partial<Selection>): void;
+  /** Called with every refused edit (the UI shows the message). */
+  onRefuse(listener: (refusal: Refusal) => void): () => void;
 }
 
 export interface EditorStoreOptions {
@@ -51,6 +81,11 @@ export interface EditorStoreOptions {
   mergeWindowMs?: number;
   /** Clock for the merge window (tests inject one). */
   now?: () => number;
+  /**
+   * Refuse edits whose result the file format would refuse (default true). Off only for tests of the history
+   * machinery itself, which edit documents into shapes no command makes.
+   */
+  validate?: boolean;
 }
 
 interface HistoryStep {
@@ -77,11 +112,24 @@ export function createEditorStore(initial: GraphDoc, opts: EditorStoreOptions = 
   const historyLimit = Math.max(0, Math.floor(opts.historyLimit ?? DEFAULT_HISTORY_LIMIT));
   const mergeWindowMs = opts.mergeWindowMs ?? DEFAULT_MERGE_WINDOW_MS;
   const now = opts.now ?? Date.now;
+  const validate = opts.validate ?? true;
 
   const past: HistoryStep[] = [];
   const future: HistoryStep[] = [];
   let merge: OpenMerge | undefined;
   const listeners = new Set<() => void>();
+  const refusalListeners = new Set<(refusal: Refusal) => void>();
+
+  /** The format's verdict on a new document: null when it may be committed. */
+  function refusal(label: string, next: GraphDoc, previous?: GraphDoc): (Refusal & { ok: false }) | null {
+    const errors = validate ? checkDocument(next, { previous }) : [];
+    if (errors.length === 0) return null;
+    const capped = errors[errors.length - 1]!.code === 'too-many-errors';
+    const more = errors.length === 1 ? '' : capped ? ' (and more problems)' : ` (and ${errors.length - 1} more)`;
+    const refused = { ok: false as const, label, errors, message: `${label} was not applied: ${renderFormatError(errors[0]!)}${more}` };
+    for (const listener of [...refusalListeners]) listener(refused);
+    return refused;
+  }
 
   let state: EditorState = snapshot(own(initial), EMPTY_SELECTION, 0);
 
@@ -149,8 +197,11 @@ export function createEditorStore(initial: GraphDoc, opts: EditorStoreOptions = 
       const [next, patches, inversePatches] = produceWithPatches(state.doc, (draft: GraphDoc) => {
         recipe(draft);
       });
-      if (patches.length === 0) return;
+      if (patches.length === 0) return { ok: true };
+      const refused = refusal(label, next, state.doc);
+      if (refused) return refused;
       commit(label, next, patches, inversePatches, applyOpts.mergeKey);
+      return { ok: true };
     },
 
     endMerge() {
@@ -175,10 +226,20 @@ export function createEditorStore(initial: GraphDoc, opts: EditorStoreOptions = 
 
     replaceDocument(doc, label) {
       const replacement = own(doc);
+      const refused = refusal(label, replacement);
+      if (refused) return refused;
       const [next, patches, inversePatches] = produceWithPatches(state.doc, () => replacement);
       merge = undefined;
       pushStep({ label, patches, inversePatches });
       publish(next, EMPTY_SELECTION, true);
+      return { ok: true };
+    },
+
+    onRefuse(listener) {
+      refusalListeners.add(listener);
+      return () => {
+        refusalListeners.delete(listener);
+      };
     },
 
     setSelection(sel) {

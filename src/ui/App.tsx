@@ -9,16 +9,15 @@ import { ImportErrorsDialog, type ImportFailure } from './dialogs/ImportErrorsDi
 import { NewUNetDialog } from './dialogs/NewUNetDialog';
 import { ShortcutsDialog } from './dialogs/ShortcutsDialog';
 import { EditorProvider, useStoreState, type EditorServices, type SummaryTab } from './EditorContext';
-import { IconClose } from './icons';
-import { readGraphFile } from './model/files';
+import { exportGraphJson, readGraphFile } from './model/files';
 import { openModelFiles } from './model/openModel';
 import { newWeightsId } from './run/runtimeClient';
 import { runSession } from './run/session';
-import { formatTime } from './model/format';
 import { getTemplate } from './model/templates';
 import { useStableAnalysis } from './model/useStableAnalysis';
 import { Palette } from './panels/Palette';
 import { RightPanel } from './panels/RightPanel';
+import { RestoreNotice, SaveWarning } from './RestoreNotice';
 import { SummaryPanel } from './panels/SummaryPanel';
 import { useShortcuts } from './shortcuts';
 import { Toasts, useToasts } from './Toasts';
@@ -35,20 +34,32 @@ export function App(props: Startup) {
 
 type DialogName = 'shortcuts' | 'new-unet' | null;
 
-function Editor({ store, storage, restored, templateId }: Startup) {
+function Editor({ store, storage, restore = { kind: 'none' }, restored = false, templateId }: Startup) {
   const { doc } = useStoreState(store);
   const analysis = useStableAnalysis(doc);
   const { fitView } = useReactFlow();
   const { toasts, notify, dismiss } = useToasts();
   const [dialog, setDialog] = useState<DialogName>(null);
   const [importFailure, setImportFailure] = useState<ImportFailure | null>(null);
-  const [restoreNotice, setRestoreNotice] = useState(restored);
+  const [restoreNotice, setRestoreNotice] = useState(true);
+  /** Set while autosave cannot save (storage full): shown until a save succeeds, not as a toast that fades. */
+  const [saveProblem, setSaveProblem] = useState<string | null>(null);
   const [summaryTab, setSummaryTab] = useState<SummaryTab | null>('layers');
   const clipboard = useRef<Clipboard | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
+  // An edit the format would refuse is not made; say why instead of losing it on the next reload.
+  useEffect(() => store.onRefuse((refusal) => notify(refusal.message, 'error')), [store, notify]);
+
   useEffect(() => {
-    const autosave = createAutosave(store, storage, { delayMs: 400, onError: (e) => notify(e.message, 'error') });
+    const autosave = createAutosave(store, storage, {
+      delayMs: 400,
+      onError: (e) => {
+        notify(e.message, 'error');
+        setSaveProblem(e.message);
+      },
+      onSaved: () => setSaveProblem(null),
+    });
     const flush = () => autosave.flush();
     window.addEventListener('pagehide', flush);
     return () => {
@@ -66,8 +77,8 @@ function Editor({ store, storage, restored, templateId }: Startup) {
 
   const loadDocument = useCallback(
     (next: GraphDoc, label: string) => {
-      store.replaceDocument(next, label);
-      setRestoreNotice(undefined);
+      if (!store.replaceDocument(next, label).ok) return;
+      setRestoreNotice(false);
       // Queued by React Flow until the new nodes are measured.
       void fitView({ padding: 0.08 });
     },
@@ -143,23 +154,16 @@ function Editor({ store, storage, restored, templateId }: Startup) {
           <Palette />
           <main className="center">
             {restoreNotice && (
-              <div className="restore-notice" data-testid="restore-notice" role="status">
-                <span>
-                  Restored your last graph ({formatTime(restoreNotice.savedAt)})
-                  {template && (
-                    <>
-                      {' — '}
-                      <button type="button" className="link" data-testid="restore-load-template" onClick={() => loadDocument(template.doc, `Load template “${template.name}”`)}>
-                        Load the template instead
-                      </button>
-                    </>
-                  )}
-                </span>
-                <button type="button" className="icon-btn" aria-label="Dismiss" data-testid="restore-dismiss" onClick={() => setRestoreNotice(undefined)}>
-                  <IconClose size={12} />
-                </button>
-              </div>
+              <RestoreNotice
+                restore={restore}
+                restored={restored}
+                storage={storage}
+                templateName={template?.name}
+                loadTemplate={template && (() => loadDocument(template.doc, `Load template “${template.name}”`))}
+                onDismiss={() => setRestoreNotice(false)}
+              />
             )}
+            {saveProblem && <SaveWarning message={saveProblem} onExport={() => exportGraphJson(store.getState().doc)} />}
             <Canvas />
             <SummaryPanel />
           </main>

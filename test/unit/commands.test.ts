@@ -167,11 +167,17 @@ describe('setParams, setLabel, moveNodes', () => {
     expect(store.getState().doc).toEqual(fanDoc());
   });
 
-  it('keeps an invalid value for inference to report, and ignores a node that is gone', () => {
-    const store = createEditorStore(fanDoc());
-    setParams(store, 'a', { filters: -2 });
-    const bad = inferShapes(store.getState().doc).diagnostics.find((d) => d.code === 'bad-param');
+  it('refuses a value the format refuses (inference still reports one in a document), and ignores a node that is gone', () => {
+    // The store refuses what autosave could not restore (issue 11); the field keeps half-typed text on its own.
+    const refusing = createEditorStore(fanDoc());
+    const before = refusing.getState();
+    expect(setParams(refusing, 'a', { filters: -2 })).toMatchObject({ ok: false, message: expect.stringMatching(/^Set a\.filters was not applied: nodes\[1\]\.params\.filters: expected an integer ≥ 1.*got -2$/) });
+    expect(refusing.getState()).toBe(before);
+    const doc = fanDoc();
+    doc.nodes[1]!.params.filters = -2;
+    const bad = inferShapes(doc).diagnostics.find((d) => d.code === 'bad-param');
     expect(bad).toMatchObject({ nodeId: 'a', field: 'filters' });
+    const store = createEditorStore(fanDoc());
     const state = store.getState();
     setParams(store, 'ghost', { filters: 3 });
     expect(store.getState()).toBe(state);

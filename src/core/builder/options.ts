@@ -1,3 +1,4 @@
+import type { Problem } from '../problem';
 import { checkParam, type ParamSpec, type ValueOf } from '../params';
 import type { Params } from '../types';
 
@@ -138,11 +139,8 @@ export const DEFAULT_UNET_OPTIONS: Readonly<UNetOptions> = Object.freeze(
   unflatten({ name: 'U-Net', description: '', ...fieldDefaults() }),
 );
 
-export interface OptionProblem {
-  /** Path of the option, e.g. "inputSize.h". */
-  field: string;
-  message: string;
-}
+/** A problem with one U-Net option (core/problem.ts's type, narrowed: the field is the option's path, e.g. "inputSize.h"). */
+export type OptionProblem = Required<Pick<Problem, 'field'>> & Pick<Problem, 'message'>;
 
 /** Thrown by buildUNet for options it cannot turn into a graph; `problems` lists every one. */
 export class UNetOptionsError extends Error {

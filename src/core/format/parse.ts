@@ -1,17 +1,26 @@
+import { OPS } from '../ops';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc, type GraphEdge, type GraphNode, type Params } from '../types';
 import { checkGraph } from './checks';
 import { decodeGraphBytes } from './decode';
-import { finishProblems, renderFormatError, showValue, type FormatError, type Problem } from './errors';
+import { finishProblems, formatPath, renderFormatError, showValue, type FormatError, type Problem } from './errors';
 import { checkJsonValue, readJsonText } from './json';
 import { FORMAT_LIMITS } from './limits';
+import { migrateDocument, type MigrationNote } from './migrations';
 import { DOC_FIELDS, EDGE_FIELDS, NODE_FIELDS, getGraphSchema } from './schema';
 import { fromZodIssue } from './zodIssues';
 
-export type ParseResult = { ok: true; doc: GraphDoc; warnings: string[] } | { ok: false; errors: FormatError[] };
+/**
+ * `migrated`: what was changed to bring a file of an older version up to this one (a renamed param, a dropped one),
+ * one line each; also among `warnings`. Absent for a current file.
+ */
+export type ParseResult = { ok: true; doc: GraphDoc; warnings: string[]; migrated?: string[] } | { ok: false; errors: FormatError[] };
 
 type Rec = Record<string, unknown>;
 const record = (v: unknown): Rec | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : undefined);
-const fail = (problems: Problem[]): ParseResult => ({ ok: false, errors: finishProblems(problems) });
+export interface ParseOptions {
+  /** Errors listed at most; past it one line counts the rest. Default FORMAT_LIMITS.maxErrors; Infinity for all. */
+  maxErrors?: number;
+}
 
 function safeString(err: unknown): string {
   try {
@@ -27,15 +36,15 @@ function safeString(err: unknown): string {
  * FormatError with a path (`nodes[3].params.kernel`) and a message, most specific first, at most ~20 of them.
  * On success params are complete (missing ones take defaults) and informational fields are gone.
  */
-export function parseGraph(input: unknown): ParseResult {
+export function parseGraph(input: unknown, options: ParseOptions = {}): ParseResult {
   try {
-    return parseOrFail(input);
+    return parseOrFail(input, (problems) => ({ ok: false, errors: finishProblems(problems, 'error', options.maxErrors) }));
   } catch (err) {
     return { ok: false, errors: [{ code: 'internal', path: '', message: `could not read the document (${safeString(err)})` }] };
   }
 }
 
-function parseOrFail(input: unknown): ParseResult {
+function parseOrFail(input: unknown, fail: (problems: Problem[]) => ParseResult): ParseResult {
   if (input instanceof ArrayBuffer) input = new Uint8Array(input);
   if (input instanceof Uint8Array) {
     const decoded = decodeGraphBytes(input);
@@ -54,7 +63,7 @@ function parseOrFail(input: unknown): ParseResult {
   if (!copied.ok) return fail(copied.problems);
   const envelope = checkEnvelope(copied.value);
   if (!envelope.ok) return fail(envelope.problems);
-  const { doc, nodes, edges } = envelope;
+  const { doc, nodes, edges, notes } = migrate(envelope);
 
   const warnings = unknownFields(doc, nodes, edges);
   const bare = withoutInfo(doc, nodes, edges);
@@ -63,7 +72,18 @@ function parseOrFail(input: unknown): ParseResult {
   // Not push(...list): a document with 150,000 problems would overflow the stack with that many arguments.
   for (const problem of checkGraph(nodes, edges)) problems.push(problem);
   if (!parsed.success || problems.length > 0) return fail(problems);
-  return { ok: true, doc: toGraphDoc(parsed.data), warnings: finishProblems(warnings, 'warning').map(renderFormatError) };
+  const migrated = notes.map((n) => renderFormatError({ code: 'invalid', path: formatPath(n.at), message: n.message }));
+  const shown = finishProblems(warnings, 'warning').map(renderFormatError);
+  const result = toGraphDoc(parsed.data);
+  if (migrated.length === 0) return { ok: true, doc: result, warnings: shown };
+  return { ok: true, doc: result, warnings: [...migrated.slice(0, FORMAT_LIMITS.maxErrors), ...shown], migrated };
+}
+
+/** A document of an older version, brought to this one (core/format/migrations.ts) before it is validated. */
+function migrate(envelope: Extract<Envelope, { ok: true }>): { doc: Rec; nodes: unknown[]; edges: unknown[]; notes: MigrationNote[] } {
+  if (envelope.doc.version === GRAPH_VERSION) return { ...envelope, notes: [] };
+  const { doc, notes } = migrateDocument(envelope.doc, { ops: OPS, target: GRAPH_VERSION });
+  return { doc, nodes: Array.isArray(doc.nodes) ? doc.nodes : [], edges: Array.isArray(doc.edges) ? doc.edges : [], notes };
 }
 
 type Envelope = { ok: true; doc: Rec; nodes: unknown[]; edges: unknown[] } | { ok: false; problems: Problem[] };
@@ -83,8 +103,11 @@ function checkEnvelope(value: unknown): Envelope {
       ok: false,
       problems: [{ code: 'newer-version', at: ['version'], message: `made by a newer UNet Studio (version ${version}); this one reads version ${GRAPH_VERSION}` }],
     };
-  if (version !== GRAPH_VERSION)
-    return { ok: false, problems: [{ code: 'bad-version', at: ['version'], message: version === undefined ? `missing (expected ${GRAPH_VERSION})` : `expected ${GRAPH_VERSION}, got ${showValue(version)}` }] };
+  // Every version from 1 up is read: older ones are migrated.
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    const expected = GRAPH_VERSION === 1 ? '1' : `1–${GRAPH_VERSION}`;
+    return { ok: false, problems: [{ code: 'bad-version', at: ['version'], message: version === undefined ? `missing (expected ${expected})` : `expected ${expected}, got ${showValue(version)}` }] };
+  }
   const problems: Problem[] = [];
   const nodes = Array.isArray(doc.nodes) ? doc.nodes : [];
   const edges = Array.isArray(doc.edges) ? doc.edges : [];

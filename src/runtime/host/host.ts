@@ -6,8 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CompileError, WeightsError } from '../../compile';
+import { errorProblem, type Problem } from '../../core/problem';
 import type { GraphDoc } from '../../core/types';
-import type { BackendChoice } from '../backends';
+import { BackendUnavailableError, type BackendChoice } from '../backends';
 import type { RgbaImage } from '../image';
 import type { Size } from '../tiling';
 import { activateBackend, type BackendStarter, loseWebglContext } from './backend';
@@ -15,24 +16,26 @@ import { featureMaps, type FeatureMaps } from './featureMaps';
 import { ModelCache, type WeightsSource } from './models';
 import { type CompletedRun, RunCancelled, runPlan, type RunJob, type RunProgress, type RunResult } from './runner';
 
-/** A failure as data: which kind, the one-line message, and the per-node problems of compile/weights errors. */
+/**
+ * A failure as data: which kind, the one-line message, and its problems (core/problem.ts) — per node for compile
+ * errors, per tensor for weights, per backend tried when none could start.
+ */
 export interface HostError {
   kind: 'cancelled' | 'compile' | 'weights' | 'backend' | 'failed';
   message: string;
-  problems: string[];
+  problems: Problem[];
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: HostError };
 
 export function hostError(err: unknown): HostError {
   if (err instanceof RunCancelled) return { kind: 'cancelled', message: err.message, problems: [] };
-  if (err instanceof CompileError)
-    return { kind: 'compile', message: err.message, problems: err.problems.map((p) => (p.nodeId && !p.message.startsWith(p.nodeId) ? `${p.nodeId}: ${p.message}` : p.message)) };
-  if (err instanceof WeightsError) return { kind: 'weights', message: err.message, problems: err.problems };
-  const message = err instanceof Error ? err.message : String(err);
-  const backends = /^no tfjs backend could start: (.*)$/.exec(message);
-  if (backends) return { kind: 'backend', message, problems: backends[1]!.split('; ') };
-  return { kind: 'failed', message, problems: [] };
+  if (err instanceof CompileError) return { kind: 'compile', message: err.message, problems: err.problems };
+  // Weights problems are lines that start with the tensor's name ("dec0_conv2.weight: expected …").
+  if (err instanceof WeightsError) return { kind: 'weights', message: err.message, problems: err.problems.map((line) => errorProblem('weights', line)) };
+  if (err instanceof BackendUnavailableError)
+    return { kind: 'backend', message: err.message, problems: err.attempts.map((a) => errorProblem('backend-unavailable', a.reason ?? 'failed', { field: a.name })) };
+  return { kind: 'failed', message: err instanceof Error ? err.message : String(err), problems: [] };
 }
 
 async function outcome<T>(work: () => Promise<T>): Promise<Outcome<T>> {

@@ -1,5 +1,6 @@
+import { FORMAT_LIMITS } from '../../core/format';
 import { formatShape } from '../../core/types';
-import { duplicateSelection, inputPortsOf, removeElements } from '../../state/commands';
+import { duplicateSelection, inputPortsOf, removeElements, renameGraph } from '../../state/commands';
 import { useAnalysis, useEditor, useEditorState } from '../EditorContext';
 import { formatBytes, formatInt, formatMacs } from '../model/format';
 import { NodeInspector } from './NodeInspector';
@@ -108,7 +109,8 @@ function DocumentInspector() {
           value={doc.name}
           aria-label="Graph name"
           data-testid="doc-name"
-          onChange={(e) => store.apply('Rename graph', (d) => void (d.name = e.target.value), { mergeKey: 'doc-name' })}
+          maxLength={FORMAT_LIMITS.maxNameLength}
+          onChange={(e) => renameGraph(store, e.target.value)}
           onBlur={() => store.endMerge()}
         />
         {doc.description && <p className="inspector-desc">{doc.description}</p>}

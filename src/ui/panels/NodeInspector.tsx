@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { FORMAT_LIMITS } from '../../core/format';
 import { getOp } from '../../core/ops';
 import { withDefaults } from '../../core/params';
 import { formatShape, type GraphDoc, type GraphNode, type ParamValue } from '../../core/types';
@@ -119,6 +120,7 @@ function LabelInput({ nodeId, label }: { nodeId: string; label?: string }) {
       placeholder={nodeId}
       aria-label="Node label"
       data-testid="inspector-label"
+      maxLength={FORMAT_LIMITS.maxLabelLength}
       onChange={(e) => {
         setText(e.target.value);
         setLabel(store, nodeId, e.target.value);

@@ -1,9 +1,11 @@
+import { problemLine } from '../../core/problem';
+import { capLines } from '../../core/text';
 import { useRef } from 'react';
 import type { BackendChoice } from '../../runtime';
 import { IconError } from '../icons';
 import type { RunPlan } from './plan';
 import type { RunProgress } from '../../runtime';
-import type { Problem, RunPanelState, RunSession } from './session';
+import type { PanelProblem, RunPanelState, RunSession } from './session';
 
 const BACKENDS: [BackendChoice, string][] = [
   ['auto', 'Auto (fastest real device)'],
@@ -23,14 +25,19 @@ function progressText(p: RunProgress): string {
   return p.total > 1 ? `Tile ${Math.min(Math.floor(p.done) + 1, p.total)} of ${p.total} · ${percent}` : `Running… ${percent}`;
 }
 
-export function ProblemBox({ problem, testId }: { problem: Problem; testId?: string }) {
+/** Problems listed at most in the box; the rest are counted. */
+const MAX_LINES = 12;
+
+export function ProblemBox({ problem, testId }: { problem: PanelProblem; testId?: string }) {
+  const lines = capLines(problem.problems.map(problemLine), MAX_LINES);
+  if (problem.hint) lines.push(problem.hint);
   return (
     <div className="rp-callout error" role="alert" data-testid={testId}>
       <IconError size={14} />
       <div>
         <p className="rp-callout-title">{problem.title}</p>
         <ul>
-          {problem.details.map((d, i) => (
+          {lines.map((d, i) => (
             <li key={i}>{d}</li>
           ))}
         </ul>

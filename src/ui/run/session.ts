@@ -6,6 +6,7 @@
 import { useSyncExternalStore } from 'react';
 import type { BackendChoice, HostError, RunProgress, RunResult, Size, WeightsSource } from '../../runtime';
 import { proxy } from '../../runtime/browser';
+import { errorProblem, type Problem } from '../../core/problem';
 import type { GraphDoc } from '../../core/types';
 import { loadImageFile, loadSample, loadSampleList, type LoadedImage, type SampleEntry } from './images';
 import { DEFAULT_BUDGET_BYTES, type RunPlan, type SizeMode } from './plan';
@@ -13,9 +14,11 @@ import { newWeightsId, runtime } from './runtimeClient';
 import { readWeightFiles, type NamedBlob } from './weightFiles';
 import { isPytorchWeightsFile, type WeightMapping } from '../../compile/import/pytorch/names';
 
-export interface Problem {
+/** What the panel shows for a failure: a title over the problems (core/problem.ts), and what to try. */
+export interface PanelProblem {
   title: string;
-  details: string[];
+  problems: Problem[];
+  hint?: string;
 }
 
 /** A run's result as the panel shows it: what the worker returned, with the graph and plan it ran. */
@@ -36,12 +39,12 @@ export interface RunPanelState {
   runSize?: Size;
   weights: WeightsSource;
   weightsBusy: boolean;
-  weightsError?: Problem;
+  weightsError?: PanelProblem;
   /** PyTorch weights read and matched to the graph, waiting for the user to check the mapping and apply it. */
   pendingMapping?: { label: string; mapping: WeightMapping };
   status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
   progress?: RunProgress;
-  error?: Problem;
+  error?: PanelProblem;
   result?: ShownResult;
   /** The image the result was computed from (the picker may have moved on). */
   resultImage?: LoadedImage;
@@ -50,15 +53,15 @@ export interface RunPanelState {
 }
 
 /** Turns a runtime failure into words for the panel: compile and weight problems list each node. */
-export function describeProblem(err: HostError | unknown, fallbackTitle = 'The run failed'): Problem {
+export function describeProblem(err: HostError | unknown, fallbackTitle = 'The run failed'): PanelProblem {
   const e = err as Partial<HostError>;
   if (e && typeof e === 'object' && typeof e.kind === 'string' && Array.isArray(e.problems)) {
-    if (e.kind === 'compile') return { title: 'The graph cannot be compiled', details: e.problems };
-    if (e.kind === 'weights') return { title: 'The weights do not fit this graph', details: e.problems.slice(0, 12).concat(e.problems.length > 12 ? [`… and ${e.problems.length - 12} more`] : []) };
-    if (e.kind === 'backend') return { title: 'The backend could not start', details: [...e.problems, 'Choose Auto to use the fastest backend this browser has.'] };
-    return { title: fallbackTitle, details: [e.message ?? 'unknown error'] };
+    if (e.kind === 'compile') return { title: 'The graph cannot be compiled', problems: e.problems };
+    if (e.kind === 'weights') return { title: 'The weights do not fit this graph', problems: e.problems };
+    if (e.kind === 'backend') return { title: 'The backend could not start', problems: e.problems, hint: 'Choose Auto to use the fastest backend this browser has.' };
+    return { title: fallbackTitle, problems: [errorProblem('failed', e.message ?? 'unknown error')] };
   }
-  return { title: fallbackTitle, details: [err instanceof Error ? err.message : String(err)] };
+  return { title: fallbackTitle, problems: [errorProblem('failed', err instanceof Error ? err.message : String(err))] };
 }
 
 type Listener = () => void;

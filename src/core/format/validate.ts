@@ -1,0 +1,124 @@
+import { getOp } from '../ops';
+import { checkParam } from '../params';
+import type { GraphDoc, GraphEdge, GraphNode } from '../types';
+import { checkGraph } from './checks';
+import { finishProblems, type FormatError, type PathSegment, type Problem } from './errors';
+import { FORMAT_LIMITS } from './limits';
+import { getGraphSchema } from './schema';
+import { fromZodIssue } from './zodIssues';
+
+/**
+ * The format's rules applied to a document already in memory: what `parseGraph` would refuse after `serializeGraph`.
+ * The editor's store runs this after every command and refuses a result that does not pass, so every state the
+ * editor can reach is one its autosave can restore and its export re-import.
+ *
+ * Same rules, same messages: problems are worded by the parser's own zod schema and graph checks. For speed (this
+ * runs on every edit) a node or edge that is plainly valid skips zod, as `checkParam` does for params, and frozen
+ * nodes and edges (the store's are) that passed once are not checked again.
+ */
+const accepted = new WeakSet<object>();
+
+const NODE_KEYS = new Set(['id', 'op', 'label', 'params', 'position']);
+const EDGE_KEYS = new Set(['id', 'source', 'target', 'targetPort']);
+
+const isId = (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= FORMAT_LIMITS.maxIdLength;
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+const onlyKeys = (v: Record<string, unknown>, allowed: ReadonlySet<string>) => Object.keys(v).every((k) => allowed.has(k) && v[k] !== undefined);
+
+function plainlyValidNode(node: GraphNode): boolean {
+  if (!isPlain(node) || !onlyKeys(node as unknown as Record<string, unknown>, NODE_KEYS) || !isId(node.id)) return false;
+  const op = typeof node.op === 'string' ? getOp(node.op) : undefined;
+  if (!op) return false;
+  if (node.label !== undefined && (typeof node.label !== 'string' || node.label.length > FORMAT_LIMITS.maxLabelLength)) return false;
+  const { position, params } = node;
+  if (!isPlain(position) || Object.keys(position).length !== 2 || !Number.isFinite(position.x) || !Number.isFinite(position.y)) return false;
+  if (!isPlain(params)) return false;
+  // Missing params are fine for the format (they take their defaults) but go the slow way, through zod.
+  const specs = Object.entries(op.params);
+  if (Object.keys(params).length !== specs.length) return false;
+  return specs.every(([name, spec]) => Object.hasOwn(params, name) && checkParam(spec, params[name]) === null);
+}
+
+function plainlyValidEdge(edge: GraphEdge): boolean {
+  return (
+    isPlain(edge) &&
+    onlyKeys(edge as unknown as Record<string, unknown>, EDGE_KEYS) &&
+    isId(edge.id) &&
+    isId(edge.source) &&
+    isId(edge.target) &&
+    Number.isSafeInteger(edge.targetPort) &&
+    edge.targetPort >= 0
+  );
+}
+
+const schemaParts = () => {
+  const shape = getGraphSchema().shape;
+  return { node: shape.nodes.element, edge: shape.edges.element, name: shape.name, description: shape.description };
+};
+
+/** Why one node or edge is refused, worded by the parser's schema ([] when the schema accepts it after all). */
+function elementProblems(doc: GraphDoc, kind: 'nodes' | 'edges', index: number): Problem[] {
+  const schema = kind === 'nodes' ? schemaParts().node : schemaParts().edge;
+  const result = schema.safeParse(doc[kind][index], { reportInput: true });
+  if (result.success) return [];
+  return result.error.issues.flatMap((issue) => fromZodIssue({ ...issue, path: [kind, index, ...issue.path] }, doc));
+}
+
+function headerProblems(doc: GraphDoc): Problem[] {
+  const problems: Problem[] = [];
+  const parts = schemaParts();
+  for (const field of ['name', 'description'] as const) {
+    const result = parts[field].safeParse(doc[field], { reportInput: true });
+    if (!result.success) problems.push(...result.error.issues.flatMap((issue) => fromZodIssue({ ...issue, path: [field, ...issue.path] }, doc)));
+  }
+  const count = (n: number) => n.toLocaleString('en-US');
+  if (doc.nodes.length > FORMAT_LIMITS.maxNodes)
+    problems.push({ code: 'too-many-nodes', at: ['nodes'], message: `${count(doc.nodes.length)} nodes; the limit is ${count(FORMAT_LIMITS.maxNodes)}` });
+  if (doc.edges.length > FORMAT_LIMITS.maxEdges)
+    problems.push({ code: 'too-many-edges', at: ['edges'], message: `${count(doc.edges.length)} edges; the limit is ${count(FORMAT_LIMITS.maxEdges)}` });
+  return problems;
+}
+
+/** Whether the graph checks (ids, edge ends, ports) can have a different answer for `next` than for `previous`. */
+function graphMayDiffer(previous: GraphDoc, next: GraphDoc): boolean {
+  if (previous.edges !== next.edges || previous.nodes.length !== next.nodes.length) return true;
+  for (let i = 0; i < next.nodes.length; i++) {
+    const a = previous.nodes[i]!;
+    const b = next.nodes[i]!;
+    if (a !== b && (a.id !== b.id || a.op !== b.op || a.params !== b.params)) return true;
+  }
+  return false;
+}
+
+export interface CheckOptions {
+  /** The document before an edit, already checked: unchanged parts are not checked again. */
+  previous?: GraphDoc;
+  /** Problems listed at most (the rest are counted); all of them when Infinity. */
+  maxErrors?: number;
+}
+
+/**
+ * Every reason `parseGraph(serializeGraph(doc))` would refuse `doc`; [] when none. (A missing param is not one:
+ * the parser gives it its default, as every other reader of the document does.)
+ */
+export function checkDocument(doc: GraphDoc, options: CheckOptions = {}): FormatError[] {
+  const { previous } = options;
+  const problems: Problem[] = [];
+  if (!previous || previous.name !== doc.name || previous.description !== doc.description || previous.nodes.length !== doc.nodes.length || previous.edges.length !== doc.edges.length)
+    problems.push(...headerProblems(doc));
+  const check = (kind: 'nodes' | 'edges', plainlyValid: (v: never) => boolean) => {
+    const list = doc[kind] as readonly object[];
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i]!;
+      if (accepted.has(item)) continue;
+      const found = plainlyValid(item as never) ? [] : elementProblems(doc, kind, i);
+      if (found.length === 0 && Object.isFrozen(item)) accepted.add(item);
+      for (const p of found) problems.push(p);
+    }
+  };
+  check('nodes', plainlyValidNode);
+  check('edges', plainlyValidEdge);
+  if (!previous || graphMayDiffer(previous, doc)) for (const p of checkGraph(doc.nodes, doc.edges)) problems.push(p);
+  return finishProblems(problems, 'error', options.maxErrors);
+}
