@@ -70,12 +70,13 @@ export function randomizeBatchNorms(compiled: CompiledGraph, seed = 1): void {
   for (const layer of compiled.model.layers) {
     if (layer.getClassName() !== 'BatchNormalization') continue;
     for (const v of layer.weights) {
-      const n = v.shape.reduce((a, b) => a * b, 1);
+      const shape = v.shape.map(Number);
+      const n = shape.reduce((a, b) => a * b, 1);
       const name = v.originalName;
       const values = Float32Array.from({ length: n }, () =>
         name.endsWith('variance') || name.endsWith('gamma') ? 0.5 + random() : (random() - 0.5) * 0.4,
       );
-      v.write(tf.tensor(values, v.shape));
+      v.write(tf.tensor(values, shape));
     }
   }
 }
