@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-web';
 import { fromBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileGraph } from '../../src/compile';
+import { compileForInference, compileGraph } from '../../src/compile';
 import { ExportError } from '../../src/compile/export/errors';
 import { lowerModel } from '../../src/compile/export/lowered';
 import { exportOnnx, onnxFromLowered, type OnnxOpset } from '../../src/compile/export/onnx';
@@ -102,6 +102,22 @@ describe('ONNX export (onnxruntime-web on wasm, onnx.checker via /usr/bin/python
     const slim = fromBinary(ModelProtoSchema, cases.find((x) => x.name === 'slim-3X' && x.opset === 17)!.bytes).graph!.node;
     const d2s = slim.find((n) => n.opType === 'DepthToSpace')!;
     expect(new TextDecoder().decode(d2s.attribute.find((a) => a.name === 'mode')!.s)).toBe('DCR');
+  });
+
+  it('an inference compile (BatchNorm folded, dropout gone, conv + leaky ReLU as LeakyConv2D) exports the same numbers', async () => {
+    const plain = compileGraph(reducedTemplate('strided-nearest'));
+    const fast = await compileForInference(plain);
+    try {
+      expect(fast.model.layers.some((l) => l.getClassName() === 'LeakyConv2D')).toBe(true);
+      const ref = await referenceRun(fast);
+      const session = await ort.InferenceSession.create(await exportOnnx(fast));
+      const out = (await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', ref.input, ref.inShape) }))[session.outputNames[0]!]!;
+      await session.release();
+      expect(maxAbsDiff(out.data as Float32Array, ref.output)).toBeLessThanOrEqual(tolerance(Math.max(...ref.output.map(Math.abs))));
+    } finally {
+      plain.model.dispose();
+      fast.model.dispose();
+    }
   });
 
   it('a layer without an export mapping is a clear error naming its node, in both formats', async () => {
