@@ -1,9 +1,8 @@
 import { strToU8, zipSync } from 'fflate';
-import { type CompiledGraph, compileGraph, type ExportFiles, exportOnnx, exportPyTorch, exportWeights, loadWeights, ONNX_FILE } from '../../compile';
+import { type CompiledGraph, compileGraph, type ExportFiles, exportOnnx, exportPyTorch, loadTfjsWeights, loadWeights, ONNX_FILE } from '../../compile';
 import type { GraphDoc } from '../../core/types';
 import { runSession } from '../run/session';
 import { fileStem } from './files';
-import { sameForAnalysis } from './useStableAnalysis';
 
 export type ModelFormat = 'pytorch' | 'onnx';
 
@@ -19,19 +18,21 @@ const directoryPicker = (): DirectoryPicker | undefined =>
 export const canWriteFolders = (): boolean => directoryPicker() !== undefined;
 
 /**
- * The graph compiled at its own input size, with the Run panel's weights when it holds a model of this graph
- * (loaded or trained ones), else freshly initialised. `fresh` says which.
+ * The graph compiled at its own input size, with the Run panel's weights when they are loaded or trained ones
+ * that fit this graph; otherwise freshly initialised (`fresh`, with the reason).
  */
-async function compiledWithCurrentWeights(doc: GraphDoc): Promise<{ compiled: CompiledGraph; fresh: boolean }> {
+async function compiledWithCurrentWeights(doc: GraphDoc): Promise<{ compiled: CompiledGraph; fresh: boolean; note?: string }> {
   const compiled = compileGraph(doc);
-  const entry = runSession().cache.current;
-  if (!entry || entry.disposed || !sameForAnalysis(entry.doc, doc)) return { compiled, fresh: true };
+  const weights = runSession().getState().weights;
+  if (weights.kind === 'random') return { compiled, fresh: true };
   try {
-    loadWeights(compiled, await exportWeights(entry.plain), { strict: true });
-    return { compiled, fresh: entry.weights.kind === 'random' };
+    if (weights.kind === 'tfjs') loadTfjsWeights(compiled, weights.files);
+    else loadWeights(compiled, weights.dict, { strict: true });
+    return { compiled, fresh: false, note: weights.label };
   } catch (err) {
+    // Weights of an earlier version of the graph: the export still goes out, and says so.
     compiled.model.dispose();
-    throw err;
+    return { compiled: compileGraph(doc), fresh: true, note: `${weights.label} do not fit this graph (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
   }
 }
 
@@ -57,8 +58,10 @@ async function writeFolder(dir: WritableDir, files: ExportFiles): Promise<void> 
 export interface ExportOutcome {
   /** What was saved, for the notice. */
   saved: string;
-  /** The weights were freshly initialised (no model of this graph in the Run panel). */
+  /** The weights were freshly initialised (the Run panel has none loaded or trained, or they do not fit). */
   fresh: boolean;
+  /** Which weights, or why not the Run panel's. */
+  note?: string;
 }
 
 /**
@@ -79,21 +82,21 @@ export async function exportModel(doc: GraphDoc, format: ModelFormat, into: 'zip
       throw err;
     }
   }
-  const { compiled, fresh } = await compiledWithCurrentWeights(doc);
+  const { compiled, fresh, note } = await compiledWithCurrentWeights(doc);
   try {
     if (format === 'onnx') {
       download(blobOf(await exportOnnx(compiled)), `${stem}.onnx`);
-      return { saved: `${stem}.onnx (${ONNX_FILE} format, opset 17)`, fresh };
+      return { saved: `${stem}.onnx (${ONNX_FILE} format, opset 17)`, fresh, note };
     }
     const { files } = await exportPyTorch(compiled);
     if (dir) {
       const sub = await dir.getDirectoryHandle(stem, { create: true });
       await writeFolder(sub, files);
-      return { saved: `the folder ${stem}/ (${Object.keys(files).join(', ')})`, fresh };
+      return { saved: `the folder ${stem}/ (${Object.keys(files).join(', ')})`, fresh, note };
     }
     const zip = zipSync(Object.fromEntries(Object.entries(files).map(([name, c]) => [`${stem}/${name}`, typeof c === 'string' ? strToU8(c) : c])));
     download(new Blob([new Uint8Array(zip)], { type: 'application/zip' }), `${stem}-pytorch.zip`);
-    return { saved: `${stem}-pytorch.zip`, fresh };
+    return { saved: `${stem}-pytorch.zip`, fresh, note };
   } finally {
     compiled.model.dispose();
   }

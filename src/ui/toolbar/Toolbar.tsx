@@ -45,7 +45,9 @@ export function Toolbar() {
     try {
       const done = await exportModel(store.getState().doc, format, into);
       if (!done) return;
-      const weights = done.fresh ? ' with freshly initialised weights (load or train weights in the Run panel to export those)' : ' with the Run panel’s weights';
+      const weights = done.fresh
+        ? ` with freshly initialised weights (${done.note ?? 'load or train weights in the Run panel to export those'})`
+        : ` with the Run panel’s weights (${done.note})`;
       notify(`Exported ${name}: ${done.saved}${weights}`, 'info');
     } catch (err) {
       notify(`Could not export ${name}: ${err instanceof Error ? err.message : String(err)}`, 'error');
