@@ -24,17 +24,18 @@ function ensureChromium() {
   return path;
 }
 
-// Tests that check exports and imports against PyTorch run Debian's /usr/bin/python3 with torch, torchvision and
-// onnx (the python3 first on PATH may be another interpreter). Installed here when root, as chromium is.
+// Tests that check exports and imports against PyTorch run Debian's /usr/bin/python3 with torch, torchvision,
+// onnx and PIL (the exported train.py reads PNGs; the python3 first on PATH may be another interpreter).
+// Installed here when root, as chromium is.
 const PYTHON = '/usr/bin/python3';
-const PYTHON_PACKAGES = ['python3-torch', 'python3-torchvision', 'python3-onnx'];
+const PYTHON_PACKAGES = ['python3-torch', 'python3-torchvision', 'python3-onnx', 'python3-pil'];
 
 function ensurePythonTorch() {
-  const ok = () => spawnSync(PYTHON, ['-c', 'import torch, torchvision, onnx'], { stdio: 'ignore' }).status === 0;
+  const ok = () => spawnSync(PYTHON, ['-c', 'import torch, torchvision, onnx, PIL'], { stdio: 'ignore' }).status === 0;
   if (existsSync(PYTHON) && ok()) return;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!root || !existsSync('/usr/bin/apt-get'))
-    fail(`PyTorch checks need ${PYTHON} with torch, torchvision and onnx: run \`sudo apt-get install -y ${PYTHON_PACKAGES.join(' ')}\`, then \`npm test\` again.`);
+    fail(`PyTorch checks need ${PYTHON} with torch, torchvision, onnx and PIL: run \`sudo apt-get install -y ${PYTHON_PACKAGES.join(' ')}\`, then \`npm test\` again.`);
   console.log(`[test] installing ${PYTHON_PACKAGES.join(' ')} for the PyTorch / ONNX checks (apt-get)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
@@ -43,7 +44,7 @@ function ensurePythonTorch() {
   } catch {
     fail(`Installing ${PYTHON_PACKAGES.join(' ')} with apt-get failed; install them by hand and rerun \`npm test\`.`);
   }
-  if (!ok()) fail(`apt-get finished but ${PYTHON} still cannot import torch, torchvision and onnx.`);
+  if (!ok()) fail(`apt-get finished but ${PYTHON} still cannot import torch, torchvision, onnx and PIL.`);
 }
 
 function fail(message) {

@@ -2,7 +2,22 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkMemory, limitOn, type BackendChoice, type NeedOptions } from '../runtime';
-import { type CompiledGraph, CompileError, compileForInference, compileGraph, exportWeights, loadWeights, WeightsError } from '../compile';
+import {
+  type CompiledGraph,
+  CompileError,
+  compileForInference,
+  compileGraph,
+  ExportError,
+  type ExportFiles,
+  exportOnnx,
+  exportPyTorch,
+  exportWeights,
+  loadWeights,
+  ONNX_FILE,
+  ONNX_OPSETS,
+  type OnnxOpset,
+  WeightsError,
+} from '../compile';
 import { loadWeightsFrom, STATE_DICT_FILE, writeModelFolder, writeStateDictFile } from '../compile/node';
 import { nodeMemoryLimit, useNodeBackend } from '../runtime/node';
 import { analyzeGraph } from '../core/analysis';
@@ -84,6 +99,32 @@ async function sizeOf(file: string): Promise<string> {
   return formatBytes((await stat(file)).size);
 }
 
+function parseOpset(value: string | undefined, format: string): OnnxOpset | undefined {
+  if (value === undefined) return undefined;
+  if (format !== 'onnx') throw new CliError(`--opset applies to --format onnx only`);
+  const opset = ONNX_OPSETS.find((o) => String(o) === value);
+  if (opset === undefined) throw new CliError(`--opset: expected ${ONNX_OPSETS.join(' or ')}, got "${value}"`);
+  return opset;
+}
+
+/** PyTorch (model.py, weights.safetensors, train.py, README.md) or ONNX (model.onnx) into `dir`. */
+async function writeExport(dir: string, compiled: CompiledGraph, format: 'pytorch' | 'onnx', opset?: OnnxOpset): Promise<string[]> {
+  let files: ExportFiles;
+  try {
+    files = format === 'pytorch' ? (await exportPyTorch(compiled)).files : { [ONNX_FILE]: await exportOnnx(compiled, { opset }) };
+  } catch (err) {
+    if (err instanceof ExportError) throw new CliError(`cannot export to ${format === 'pytorch' ? 'PyTorch' : 'ONNX'}: ${err.message}`, EXIT.problems);
+    throw err;
+  }
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const [name, content] of Object.entries(files)) {
+    written.push(path.join(dir, name));
+    await writeFile(written.at(-1)!, content);
+  }
+  return written;
+}
+
 /** `unet-studio export`: loaded only when the command runs, since it pulls in tfjs. */
 export async function runExport(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -94,16 +135,20 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
       weights: { type: 'string' },
       optimize: { type: 'boolean' },
       'max-memory': { type: 'string' },
+      opset: { type: 'string' },
     },
     allowPositionals: true,
   });
   const file = onePositional(positionals, 'graph file', usage);
-  if (values.format !== 'tfjs' && values.format !== 'state-dict')
-    throw new CliError(`--format: expected tfjs or state-dict, got ${values.format === undefined ? 'nothing' : `"${values.format}"`}`);
+  const format = values.format;
+  if (format !== 'tfjs' && format !== 'state-dict' && format !== 'pytorch' && format !== 'onnx')
+    throw new CliError(`--format: expected tfjs, state-dict, pytorch or onnx, got ${format === undefined ? 'nothing' : `"${format}"`}`);
+  const opset = parseOpset(values.opset, format);
   if (!values.out) throw new CliError(`missing --out DIR (usage: unet-studio ${usage})`);
   const out = values.out;
   // The model's weights, and the serialised copy being written (plus the folded model with --optimize).
-  const need = { weightCopies: values.optimize ? 3 : 2, forward: false };
+  // PyTorch / ONNX also hold the weights read out and re-laid before they are serialised.
+  const need = { weightCopies: (values.optimize ? 3 : 2) + (format === 'pytorch' || format === 'onnx' ? 1 : 0), forward: false };
   let compiled = await compileWithWeights(file, values.weights, io, 'auto', { maxMemory: values['max-memory'], need });
   if (values.optimize) {
     const optimised = await compileForInference(compiled);
@@ -113,7 +158,8 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
   }
   try {
     let written: string[];
-    if (values.format === 'tfjs') written = await writeModelFolder(out, compiled);
+    if (format === 'tfjs') written = await writeModelFolder(out, compiled);
+    else if (format === 'pytorch' || format === 'onnx') written = await writeExport(out, compiled, format, opset);
     else {
       await mkdir(out, { recursive: true });
       written = [path.join(out, 'graph.json'), path.join(out, STATE_DICT_FILE)];

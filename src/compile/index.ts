@@ -6,6 +6,9 @@ export { loadTfjsModel, loadTfjsWeights, saveArtifacts, toTfjsFiles, WEIGHTS_FIL
 export { compileGraph, type CompiledGraph, type CompileOptions } from './compile';
 export { downloadModel, downloadText } from './download';
 export { CompileError, WeightsError, type CompileProblem } from './errors';
+export { ExportError } from './export/errors';
+export { exportOnnx, ONNX_FILE, ONNX_OPSETS, type OnnxExportOptions, type OnnxOpset } from './export/onnx';
+export { exportPyTorch, type ExportFiles, type PyTorchExport } from './export/pytorch';
 export { rewriteForInference, type FoldedBatchNorm, type InferenceOptions } from './inference';
 export { CUSTOM_LAYERS, registerCustomLayers } from './layers';
 export { compileForInference, FAST_INFERENCE } from './optimize';

@@ -93,7 +93,7 @@ describe('unet-studio run', () => {
 
 describe('unet-studio export', () => {
   it('requires a format and a folder', async () => {
-    expect((await cli('export', KERAS, '--out', at('e'))).err).toBe('unet-studio: --format: expected tfjs or state-dict, got nothing');
+    expect((await cli('export', KERAS, '--out', at('e'))).err).toBe('unet-studio: --format: expected tfjs, state-dict, pytorch or onnx, got nothing');
     expect((await cli('export', KERAS, '--format', 'tfjs')).err).toContain('missing --out DIR');
   });
 });

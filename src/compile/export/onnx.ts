@@ -8,7 +8,8 @@ import { absorbConvPadding, lowerModel, type LoweredGraph } from './lowered';
 import { layerExport } from './registry';
 import type { OnnxContext } from './types';
 
-export const ONNX_OPSETS = [13, 17] as const;
+export const ONNX_OPSETS = [17, 13] as const;
+export const ONNX_FILE = 'model.onnx';
 export type OnnxOpset = (typeof ONNX_OPSETS)[number];
 
 export interface OnnxExportOptions {

@@ -1,3 +1,4 @@
+import { serializeGraph } from '../../core/format/serialize';
 import type { CompiledGraph } from '../compile';
 import { lowerModel } from './lowered';
 import { MODEL_CLASS, torchModelSource, WEIGHTS_FILE } from './python/model';
@@ -35,6 +36,8 @@ export async function exportPyTorch(compiled: CompiledGraph): Promise<PyTorchExp
       [WEIGHTS_FILE]: weights,
       'train.py': TRAIN_PY,
       'README.md': folderReadme(lowered.name, source, parameters),
+      // The graph itself, so the editor or the CLI can open the design again.
+      'graph.json': serializeGraph(compiled.doc),
     },
   };
 }

@@ -16,6 +16,7 @@ import {
   IconWarning,
 } from '../icons';
 import { exportDiagramImage, exportGraphJson, type ImageKind } from '../model/files';
+import { canWriteFolders, exportModel, type ModelFormat } from '../model/modelExport';
 import { layoutLeftToRight } from '../model/layout';
 import { layoutAsU } from '../model/uLayout';
 import { TEMPLATES } from '../model/templates';
@@ -36,6 +37,20 @@ export function Toolbar() {
       await exportDiagramImage(kind, getNodes(), root, doc.name);
     } catch (err) {
       notify(`Could not export the picture: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    }
+  };
+
+  const exportAs = async (format: ModelFormat, into: 'zip' | 'folder' = 'zip') => {
+    const name = format === 'pytorch' ? 'PyTorch' : 'ONNX';
+    try {
+      const done = await exportModel(store.getState().doc, format, into);
+      if (!done) return;
+      const weights = done.fresh
+        ? ` with freshly initialised weights (${done.note ?? 'load or train weights in the Run panel to export those'})`
+        : ` with the Run panel’s weights (${done.note})`;
+      notify(`Exported ${name}: ${done.saved}${weights}`, 'info');
+    } catch (err) {
+      notify(`Could not export ${name}: ${err instanceof Error ? err.message : String(err)}`, 'error');
     }
   };
 
@@ -105,7 +120,13 @@ export function Toolbar() {
           { id: 'export-json', label: 'Graph (.json)', hint: 'with shapes', onSelect: () => exportGraphJson(store.getState().doc) },
           { id: 'export-png', label: 'Picture (.png)', onSelect: () => void exportImage('png') },
           { id: 'export-svg', label: 'Picture (.svg)', onSelect: () => void exportImage('svg') },
+          { id: 'export-pytorch', label: 'PyTorch (.zip)', hint: 'model.py, weights, train.py', disabled: analysis.errorCount > 0, onSelect: () => void exportAs('pytorch') },
+          ...(canWriteFolders()
+            ? [{ id: 'export-pytorch-folder', label: 'PyTorch (folder…)', hint: 'writes the files', disabled: analysis.errorCount > 0, onSelect: () => void exportAs('pytorch', 'folder') }]
+            : []),
+          { id: 'export-onnx', label: 'ONNX (.onnx)', hint: 'opset 17', disabled: analysis.errorCount > 0, onSelect: () => void exportAs('onnx') },
         ]}
+        width={300}
       />
       <span className="toolbar-sep" />
       <button type="button" className="icon-btn" aria-label="Undo" title={canUndo ? `Undo ${undoLabel ?? ''} (${MOD}+Z)` : 'Nothing to undo'} disabled={!canUndo} data-testid="undo" onClick={() => store.undo()}>

@@ -46,8 +46,8 @@ const substitute = (expr: string, values: Map<string, string>) => expr.replace(/
 /**
  * Writes one block as a Python class (or, for the model with `literal`, channel counts as numbers). Layers become
  * `self.<attr>` modules where they have a module and expressions in forward(); nested blocks are emitted first
- * and called with their inputs. Variables: a tensor read once continues a chain var (`x`) when its input is
- * dead; a tensor read more than once (a skip) gets its own name.
+ * and called with their inputs. Variables: a tensor read once continues the chain in `x` (or a block input's name)
+ * when that input is dead; others, skips included, are named after their node.
  */
 export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): EmittedBlock {
   const inside = new Set(blockLayers(spec).map((l) => l.name));
@@ -102,7 +102,8 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
     let name: string | undefined;
     if (once) {
       const dead = ins.map((t) => varOf.get(t)!).filter(free);
-      name = dead.find((v) => v === 'x') ?? dead[0];
+      // Chains continue in `x` (or in a block input's name); elsewhere each node's result has its own name.
+      name = dead.find((v) => v === 'x') ?? dead.find((v) => params.includes(v));
     }
     const wanted = pyIdent(hint, 'x');
     if (!name && vars.has(wanted) && free(wanted)) name = wanted;

@@ -57,4 +57,5 @@ export class PyScope {
 }
 
 /** Free text for a comment or docstring: printable ASCII that cannot end the string or the line. */
-export const pyText = (raw: string): string => raw.replace(/[^A-Za-z0-9 _.,:()+×·/-]+/g, ' ').replace(/\s+/g, ' ').trim();
+export const pyText = (raw: string): string =>
+  raw.replace(/[^A-Za-z0-9 _.,:()+×·/-]+/g, ' ').replace(/\s+/g, ' ').trim().replace(/^[^A-Za-z0-9]+/, '');

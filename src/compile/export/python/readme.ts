@@ -16,6 +16,7 @@ Exported by UNet Studio: input N×${formatShape(source.inputShape)}, output N×$
 | \`model.py\` | the network as one \`nn.Module\` (\`UNet\`), layers named after the graph's nodes${source.blocks ? ', in DoubleConv / Down / Up blocks' : ''} |
 | \`weights.safetensors\` | its weights (\`model.load_weights\`; \`load_state_dict(strict=True)\`) — read with torch alone if the \`safetensors\` package is missing |
 | \`train.py\` | training on image/mask folders, one process or many (torchrun, DistributedDataParallel) |
+| \`graph.json\` | the UNet Studio graph it was exported from |
 
 ## Use it
 
