@@ -8,7 +8,8 @@ import { exportPyTorch } from '../../src/compile/export/pytorch';
 import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import { encodePng } from '../../src/runtime/imageFiles';
 import type { GraphDoc } from '../../src/core/types';
-import { handGraph, ROOT, templateNames } from './compile-helpers';
+import { unetRole } from '../../src/core/builder/ids';
+import { handGraph, readTemplate, ROOT, templateNames } from './compile-helpers';
 import { PYTHON, randomizeBatchNorms, reducedTemplate, referenceRun, requirePython, run, tolerance } from './export-helpers';
 
 /** A node id and graph name that would be code if pasted into Python unescaped. */
@@ -159,11 +160,15 @@ describe('PyTorch export (model.py + weights.safetensors + train.py, run by /usr
     });
   }
 
-  for (const name of NAMES)
-    it(`${name}: DoubleConv/Down/Up blocks; torchrun (2 processes, gloo) trains, resumes and the loss falls`, () => {
+  for (const name of NAMES) {
+    // The builder's node ids (enc{i}_conv{j} or enc{i}_res, down{i}, up{i}, …) give level / Down / Up blocks.
+    const residual = readTemplate(name).nodes.some((n) => n.op === 'residualBlock');
+    it(`${name}: ${residual ? 'ResidualBlock / Up' : 'DoubleConv / Down / Up'} blocks; torchrun (2 processes, gloo) trains, resumes and the loss falls`, () => {
       const c = cases.find((x) => x.name === name)!;
+      expect(readTemplate(name).nodes.every((n) => unetRole(n.id) !== undefined)).toBe(true);
       expect(c.blocks).toBe(true);
-      expect(c.code).toMatch(/class DoubleConv\(nn\.Module\)[\s\S]*class Down\(nn\.Module\)[\s\S]*class Up\(nn\.Module\)/);
+      if (residual) expect(c.code).toMatch(/class ResidualBlock\(nn\.Module\)[\s\S]*class Up\(nn\.Module\)/);
+      else expect(c.code).toMatch(/class DoubleConv\(nn\.Module\)[\s\S]*class Down\(nn\.Module\)[\s\S]*class Up\(nn\.Module\)/);
       const first = losses(training, c.dir);
       expect([...first.keys()]).toEqual([1, 2]);
       const later = losses(resumed, c.dir);
@@ -171,6 +176,7 @@ describe('PyTorch export (model.py + weights.safetensors + train.py, run by /usr
       expect(resumed).toContain(`resumed from ${path.join(c.dir, 'runs', 'last.pt')} at epoch`);
       expect(later.get(6)!).toBeLessThan(first.get(1)!);
     });
+  }
 
   it('train.py runs under torchrun as a user types it, with DistributedDataParallel on two processes', () => {
     expect(cliRun).toContain('2 process(es) on cpu');

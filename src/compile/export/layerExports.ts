@@ -314,6 +314,8 @@ const softmaxAxis = (l: LoweredLayer) => {
 };
 
 const elementwise = (op: '+' | '*', onnxOp: 'Add' | 'Mul'): LayerExport => ({
+  // A product may broadcast one channel over many (an attention gate); a sum adds equal shapes.
+  sameChannels: op === '+',
   torch: (ctx) => ({ expr: ctx.x.join(` ${op} `) }),
   onnx: (ctx) => {
     let acc = ctx.x[0]!;

@@ -64,6 +64,8 @@ export interface OnnxContext {
 export interface LayerExport {
   /** Output channels as a Python expression of the inputs' (default: the first input's); `null`: a new count. */
   channels?: (inputs: string[], layer: LoweredLayer) => string | null;
+  /** All inputs have the output's channel count (an elementwise sum): a block class then needs one parameter for them. */
+  sameChannels?: boolean;
   torch(ctx: TorchContext): TorchLowering;
   onnx(ctx: OnnxContext): void;
 }

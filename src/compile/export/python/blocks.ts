@@ -91,6 +91,12 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
     return token(slots.length - 1);
   };
 
+  // Slots proven equal to another channel expression (the inputs of a sum) are that expression.
+  const aliases = new Map<number, string>();
+  const unify = (expr: string, to: string) => {
+    const k = /^\u0001(\d+)\u0001$/.exec(expr)?.[1];
+    if (k !== undefined && expr !== to && !aliases.has(Number(k))) aliases.set(Number(k), to);
+  };
   const init: string[] = [];
   const body: string[] = [];
   const state: [string, ExportTensor][] = [];
@@ -136,6 +142,7 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
     const exp = layerExport(l, 'PyTorch');
     const local = pyIdent(spec.localName(l.name), 'layer');
     const inChannels = l.inputs.map((t) => chan.get(t)!);
+    if (exp.sameChannels && !literal) for (const c of inChannels.slice(1)) unify(c, inChannels[0]!);
     const derived = exp.channels ? exp.channels(inChannels, l) : inChannels[0]!;
     chan.set(l.name, literal ? String(l.out.c) : derived === null ? newChannels(l.out.c, local, true) : derived);
     const lowering = exp.torch({
@@ -160,19 +167,24 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
   body.push(`return ${outputs.map((o) => varOf.get(o)!).join(', ')}`);
 
   // Name the new channel counts: the block's output width is out_channels; a lone intermediate one is mid_channels.
-  const outExpr = chan.get(outputs[0]!)!;
+  const resolve = (text: string): string => {
+    const next = text.replace(TOKENS, (m, k: string) => aliases.get(Number(k)) ?? m);
+    return next === text ? text : resolve(next);
+  };
+  const outExpr = resolve(chan.get(outputs[0]!)!);
   const slotNames = new PyScope();
   for (const p of inChannelParams) slotNames.reserve(p);
   const outSlot = /^\u0001(\d+)\u0001$/.exec(outExpr)?.[1];
-  const others = slots.map((_, k) => k).filter((k) => String(k) !== outSlot);
+  const others = slots.map((_, k) => k).filter((k) => String(k) !== outSlot && !aliases.has(k));
   const names = slots.map((s, k) =>
     String(k) === outSlot ? 'out_channels' : others.length === 1 && s.direct ? 'mid_channels' : `${s.hint}_channels`,
   );
   if (outSlot !== undefined) slotNames.reserve('out_channels');
-  const finalNames = names.map((n, k) => (String(k) === outSlot ? n : slotNames.claim(n)));
-  const named = (text: string) => text.replace(TOKENS, (_, k: string) => finalNames[Number(k)]!);
+  const finalNames = names.map((n, k) => (String(k) === outSlot || aliases.has(k) ? n : slotNames.claim(n)));
+  const named = (text: string) => resolve(text).replace(TOKENS, (_, k: string) => finalNames[Number(k)]!);
+  const kept = slots.map((_, k) => k).filter((k) => !aliases.has(k));
 
-  const ctorParams = [...inChannelParams, ...finalNames];
+  const ctorParams = [...inChannelParams, ...kept.map((k) => finalNames[k]!)];
   const text = [
     `class ${NAME}(nn.Module):`,
     `    """${em.docs[spec.kind] ?? spec.kind}"""`,
@@ -194,7 +206,7 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
   return {
     className,
     params: ctorParams,
-    slotValues: slots.map((s) => s.literal),
+    slotValues: kept.map((k) => slots[k]!.literal),
     outChannels: named(outExpr),
     inputs,
     output: outputs[0]!,

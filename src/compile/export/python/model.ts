@@ -23,8 +23,9 @@ export interface TorchModelSource {
 
 const DOCS: Record<string, string> = {
   DoubleConv: 'The double conv of one level: two conv units, each with what follows it in the graph (norm, dropout, activation).',
-  Down: 'The down step after a level, then the next level’s double conv.',
-  Up: 'The up step, the skip joined (crop or pad, concat), then the level’s double conv.',
+  ResidualBlock: 'The residual unit of one level (ResUNet): the conv path added to the (projected) shortcut.',
+  Down: 'The down step after a level, then the next level’s block.',
+  Up: 'The up step, the skip joined (crop or pad, concat), then the level’s block.',
 };
 
 /** Layers that only move values around: the activation before them is still the network's last word. */

@@ -1,7 +1,7 @@
 import { unetRole } from '../../../core/builder/ids';
 import type { LoweredLayer } from '../lowered';
 
-/** A module of model.py: the model class itself or a block inside it (DoubleConv, Down, Up). */
+/** A module of model.py: the model class itself or a block inside it (DoubleConv or ResidualBlock, Down, Up). */
 export interface BlockSpec {
   /** Class name before de-duplication (DoubleConv, Down, Up, or the model's). */
   kind: string;
@@ -20,13 +20,16 @@ export type Member = { layer: LoweredLayer } | { block: BlockSpec };
 
 const stripLevel = (name: string) => name.replace(/^([a-z]+)\d+/, '$1');
 
-function doubleConv(attr: string, varHint: string, prefix: string, layers: LoweredLayer[]): BlockSpec {
+/** A level's block: the double conv, or the ResUNet residual unit (node `enc{i}_res`) named by its layers. */
+function levelBlock(attr: string, varHint: string, prefix: string, layers: LoweredLayer[]): BlockSpec {
+  const residual = layers.some((l) => l.nodeId === `${prefix}_res`);
+  const strip = residual ? `${prefix}_res_` : `${prefix}_`;
   return {
-    kind: 'DoubleConv',
+    kind: residual ? 'ResidualBlock' : 'DoubleConv',
     attr,
     varHint,
     params: ['x'],
-    localName: (n) => (n.startsWith(`${prefix}_`) ? n.slice(prefix.length + 1) : n),
+    localName: (n) => (n.startsWith(strip) ? n.slice(strip.length) : n.startsWith(`${prefix}_`) ? n.slice(prefix.length + 1) : n),
     members: layers.map((layer) => ({ layer })),
   };
 }
@@ -73,21 +76,29 @@ export function unetBlocks(layers: LoweredLayer[], modelInputs: string[], classN
   const depth = enc.size - 1;
   if (depth < 1 || modelInputs.length !== 1) return undefined;
   for (let i = 0; i <= depth; i++) if (!enc.has(i)) return undefined;
-  for (let i = 0; i < depth; i++) if (!down.has(i) || !up.has(i) || !dec.has(i)) return undefined;
-  if (down.size !== depth || up.size !== depth || dec.size !== depth) return undefined;
+  // Down steps are their own nodes (max-pool, strided conv), or a residual unit strides itself (no down nodes).
+  const downSteps = down.size > 0;
+  for (let i = 0; i < depth; i++) if ((downSteps && !down.has(i)) || !up.has(i) || !dec.has(i)) return undefined;
+  if ((downSteps && down.size !== depth) || up.size !== depth || dec.size !== depth) return undefined;
 
-  const members: Member[] = [{ block: doubleConv('enc0', 'enc0', 'enc0', enc.get(0)!) }];
-  for (let i = 0; i < depth; i++)
+  const members: Member[] = [{ block: levelBlock('enc0', 'enc0', 'enc0', enc.get(0)!) }];
+  for (let i = 0; i < depth; i++) {
+    const hint = i + 1 === depth ? 'x' : `enc${i + 1}`;
+    if (!downSteps) {
+      members.push({ block: levelBlock(`enc${i + 1}`, hint, `enc${i + 1}`, enc.get(i + 1)!) });
+      continue;
+    }
     members.push({
       block: {
         kind: 'Down',
         attr: `down${i}`,
-        varHint: i + 1 === depth ? 'x' : `enc${i + 1}`,
+        varHint: hint,
         params: ['x'],
         localName: stripLevel,
-        members: [...down.get(i)!.map((layer) => ({ layer })), { block: doubleConv('conv', 'x', `enc${i + 1}`, enc.get(i + 1)!) }],
+        members: [...down.get(i)!.map((layer) => ({ layer })), { block: levelBlock('conv', 'x', `enc${i + 1}`, enc.get(i + 1)!) }],
       },
     });
+  }
   for (let i = depth - 1; i >= 0; i--)
     members.push({
       block: {
@@ -96,7 +107,7 @@ export function unetBlocks(layers: LoweredLayer[], modelInputs: string[], classN
         varHint: 'x',
         params: ['x', 'skip'],
         localName: stripLevel,
-        members: [...up.get(i)!.map((layer) => ({ layer })), { block: doubleConv('conv', 'x', `dec${i}`, dec.get(i)!) }],
+        members: [...up.get(i)!.map((layer) => ({ layer })), { block: levelBlock('conv', 'x', `dec${i}`, dec.get(i)!) }],
       },
     });
   members.push(...head.map((layer) => ({ layer })));
