@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,19 +120,33 @@ beforeAll(async () => {
   }
   const torchrun = ['-m', 'torch.distributed.run', '--redirects', '2', '--tee', '2', '--nproc_per_node=2'];
   const templateDirs = cases.filter((c) => c.name !== 'evil-names').map((c) => c.dir);
-  const env = { OMP_NUM_THREADS: '1', MASTER_PORT: '29517' };
+  // A port the OS says is free now: fixed ports collide with another test run on the same machine.
+  const port = await freePort();
+  const env = { OMP_NUM_THREADS: '1', MASTER_PORT: String(port) };
   t = Date.now();
-  training = await run(PYTHON, [...torchrun, '--master_port=29517', script('torchrun_driver.py'), data, '2', 'fresh', ...templateDirs], { env });
+  training = await run(PYTHON, [...torchrun, `--master_port=${port}`, script('torchrun_driver.py'), data, '2', 'fresh', ...templateDirs], { env });
   phase('torchrun 2 steps', t);
   t = Date.now();
-  resumed = await run(PYTHON, [...torchrun, '--master_port=29518', script('torchrun_driver.py'), data, '6', 'resume', ...templateDirs], { env });
+  resumed = await run(PYTHON, [...torchrun, `--master_port=${await freePort()}`, script('torchrun_driver.py'), data, '6', 'resume', ...templateDirs], { env });
   // And the script exactly as a user runs it.
   phase('torchrun resume', t);
   t = Date.now();
   const keras = cases.find((c) => c.name === 'keras-get_unet')!.dir;
-  cliRun = await run(PYTHON, [...torchrun, '--master_port=29519', 'train.py', '--data', data, '--max-steps', '2', '--batch-size', '1', '--workers', '0', '--out', 'cli-runs'], { cwd: keras, env });
+  cliRun = await run(PYTHON, [...torchrun, `--master_port=${await freePort()}`, 'train.py', '--data', data, '--max-steps', '2', '--batch-size', '1', '--workers', '0', '--out', 'cli-runs'], { cwd: keras, env });
   phase('torchrun train.py', t);
 }, 600_000);
+
+/** A TCP port nothing listens on at this moment (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
 
 afterAll(async () => {
   console.log(`[export-pytorch] ${cases.length} exports: ${phases.join(', ')}`);
