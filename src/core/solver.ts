@@ -23,9 +23,13 @@ export const DEFAULT_MAX_DISTANCE = 512;
 /**
  * Time the search may take before it answers with what it has (flagged partial). The analytic search needs well
  * under a millisecond for the templates and tens of ms for 50,000 nodes; the budget bounds graphs beyond that
- * and ops without a size rule, which fall back to one shape pass per candidate.
+ * and ops without a size rule, which fall back to one shape pass per candidate. Callers that need an answer
+ * (training, the memory guard, the CLI, tests) get this generous default, so a loaded machine does not turn a
+ * 10 ms search into "no size"; the editor, which re-runs it on every edit, passes INTERACTIVE_BUDGET_MS.
  */
-export const DEFAULT_BUDGET_MS = 250;
+export const DEFAULT_BUDGET_MS = 5_000;
+/** The editor's budget: a partial answer (shown as such) beats a frozen page. */
+export const INTERACTIVE_BUDGET_MS = 250;
 
 export interface SizeRange {
   min: number;

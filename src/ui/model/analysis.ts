@@ -1,4 +1,5 @@
 import { analyzeGraph, type Analysis, type NodeRow } from '../../core/analysis';
+import { INTERACTIVE_BUDGET_MS } from '../../core/solver';
 import type { Diagnostic, Severity } from '../../core/diagnostics';
 import type { GraphDoc, Shape } from '../../core/types';
 
@@ -14,7 +15,7 @@ export interface UiAnalysis extends Analysis {
 }
 
 export function analyze(doc: GraphDoc): UiAnalysis {
-  return indexAnalysis(analyzeGraph(doc));
+  return indexAnalysis(analyzeGraph(doc, { sizeSearchBudgetMs: INTERACTIVE_BUDGET_MS }));
 }
 
 export function indexAnalysis(analysis: Analysis): UiAnalysis {

@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo } from 'react';
-import { DEFAULT_MAX_DISTANCE, nearestValid, sizeIndependentErrors, validSizes } from '../../core/solver';
+import { DEFAULT_MAX_DISTANCE, INTERACTIVE_BUDGET_MS, nearestValid, sizeIndependentErrors, validSizes } from '../../core/solver';
 import type { GraphDoc } from '../../core/types';
 import { setParams } from '../../state/commands';
 import { useAnalysis, useEditor } from '../EditorContext';
@@ -20,10 +20,10 @@ export function InputSizeSection({ nodeId, ...current }: { doc: GraphDoc; nodeId
   const stale = doc !== current.doc || h !== current.h || w !== current.w;
   const blocked = useMemo(() => sizeIndependentErrors(analysis.shapes).length > 0, [analysis]);
   const sizesOk = Number.isInteger(h) && Number.isInteger(w) && h >= 1 && w >= 1;
-  const nearest = useMemo(() => (sizesOk && !blocked ? nearestValid(doc, { h, w }) : undefined), [doc, h, w, sizesOk, blocked]);
+  const nearest = useMemo(() => (sizesOk && !blocked ? nearestValid(doc, { h, w }, { budgetMs: INTERACTIVE_BUDGET_MS }) : undefined), [doc, h, w, sizesOk, blocked]);
   const valid = !!nearest && nearest.h.below === h && nearest.h.above === h && nearest.w.below === w && nearest.w.above === w;
   const nearby = useMemo(
-    () => (sizesOk && !blocked && h === w ? validSizes(doc, { min: h - NEARBY, max: h + NEARBY }).filter((s) => s !== h) : []),
+    () => (sizesOk && !blocked && h === w ? validSizes(doc, { min: h - NEARBY, max: h + NEARBY }, { budgetMs: INTERACTIVE_BUDGET_MS }).filter((s) => s !== h) : []),
     [doc, h, w, sizesOk, blocked],
   );
   const setSize = (size: { h: number; w: number }) => setParams(store, nodeId, { height: size.h, width: size.w });
