@@ -146,7 +146,7 @@ describe('Run panel', () => {
     expect(await page.textContent('[data-testid="run-plan-steps"]')).toContain(
       '188×188 tiles, mirror border 44 px, 9 tiles (3×3), output 100×100 per tile, 96×96 kept to stay on the 8-px pooling grid (seamless)',
     );
-    expect(await page.textContent('[data-testid="run-weights-label"]')).toBe('untrained');
+    expect(await page.textContent('[data-testid="run-weights-label"]')).toBe('untrained — random weights');
 
     const first = await run(page);
     expect(first.status).toBe('done');
@@ -286,7 +286,7 @@ describe('Run panel', () => {
     const problem = await page.textContent('[data-testid="run-weights-error"]');
     expect(problem).toContain('The weights do not fit this graph');
     expect(problem).toMatch(/enc0_conv1\/kernel: expected \[3, 3, 1, 8\], weights\.bin has \[3, 3, 1, 4\]/);
-    expect(await page.textContent('[data-testid="run-weights-label"]')).toBe('untrained');
+    expect(await page.textContent('[data-testid="run-weights-label"]')).toBe('untrained — random weights');
     // The half-built model was freed and the last run's model kept.
     const kept = await hook(page).memory();
     expect(kept.numTensors).toBe(kept.modelTensors);

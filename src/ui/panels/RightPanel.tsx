@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { Inspector } from './Inspector';
 import { RunPanel } from './RunSlot';
+import { TrainPanel } from '../train/TrainPanel';
 import './inspector.css';
 
-type Tab = 'inspector' | 'run';
+type Tab = 'inspector' | 'run' | 'train';
 
 export function RightPanel() {
   const [tab, setTab] = useState<Tab>('inspector');
@@ -14,6 +15,7 @@ export function RightPanel() {
           [
             ['inspector', 'Inspector'],
             ['run', 'Run'],
+            ['train', 'Train'],
           ] as const
         ).map(([id, label]) => (
           <button
@@ -34,8 +36,10 @@ export function RightPanel() {
           <div data-testid="inspector">
             <Inspector />
           </div>
-        ) : (
+        ) : tab === 'run' ? (
           <RunPanel />
+        ) : (
+          <TrainPanel />
         )}
       </div>
     </aside>
