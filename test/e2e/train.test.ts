@@ -168,7 +168,13 @@ describe('Train tab', () => {
       const button = document.querySelector('[data-testid="train-stop"]') as HTMLButtonElement;
       const t0 = performance.now();
       button.click();
-      while (document.querySelector('[data-testid="train-status"]')?.textContent !== 'stopping…') await new Promise((r) => requestAnimationFrame(r));
+      // Resolved by the DOM change itself (a MutationObserver), not by polling frames.
+      await new Promise<void>((resolve) => {
+        const done = () => document.querySelector('[data-testid="train-status"]')?.textContent === 'stopping…';
+        if (done()) return resolve();
+        const watch = new MutationObserver(() => done() && (watch.disconnect(), resolve()));
+        watch.observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
       return performance.now() - t0;
     });
     await page.waitForFunction(() => (window as unknown as HookWindow).__unetStudio.trainStatus().status === 'stopped', null, { timeout: 30_000 });

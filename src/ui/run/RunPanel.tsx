@@ -52,7 +52,9 @@ export function RunPanel() {
         shownWeights={state.preferTrained && trainedLabel ? { kind: 'trained', id: -1, label: trainedLabel } : state.weights}
       />
       {result && state.resultImage && (
-        <ResultSection result={result} image={state.resultImage} stale={stale} untrained={result.weights.kind === 'random'} />
+        <ResultSection result={result} image={state.resultImage} stale={stale} untrained={result.weights.kind === 'random'}
+          unknownTraining={(result.weights.kind === 'tfjs' || result.weights.kind === 'state-dict') && !(state.weights.kind !== 'random' && state.weights.kind !== 'trained' && state.weights.trained)}
+        />
       )}
       <FeatureMapsSection result={result} edge={edge} edgeShape={edge ? analysis.edgeShapes.get(edge.id) : undefined} />
       {state.pendingMapping && (

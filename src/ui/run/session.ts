@@ -56,6 +56,8 @@ export interface RunPanelState {
   resultImage?: LoadedImage;
   /** The document revision the result was computed from. */
   resultRevision?: number;
+  /** ms from Cancel until the worker confirmed the run ended. */
+  cancelAckMs?: number;
 }
 
 
@@ -230,7 +232,19 @@ export class RunSession {
   async run(doc: GraphDoc, plan: RunPlan, revision: number): Promise<void> {
     const image = this.state.image;
     if (!image || this.state.status === 'running') return;
-    this.set({ status: 'running', progress: { phase: 'backend', done: 0, total: 1 }, error: undefined });
+    this.set({ status: 'running', progress: { phase: 'backend', done: 0, total: 1 }, error: undefined, cancelAckMs: undefined });
+    // A cancelled run may still be finishing its layer in the worker: start after it.
+    await this.inFlight;
+    const run = this.execute(doc, plan, revision, image);
+    this.inFlight = run.catch(() => undefined);
+    await run;
+  }
+
+  private inFlight: Promise<void> = Promise.resolve();
+  private cancelledAt: number | undefined;
+
+  private async execute(doc: GraphDoc, plan: RunPlan, revision: number, image: LoadedImage): Promise<void> {
+    this.cancelledAt = undefined;
     try {
       const weights = await this.weightsForRun();
       await this.send(weights);
@@ -240,6 +254,10 @@ export class RunSession {
           if (this.state.status === 'running') this.set({ progress });
         }),
       );
+      if (this.cancelledAt !== undefined) {
+        this.set({ cancelAckMs: performance.now() - this.cancelledAt });
+        return;
+      }
       if (!outcome.ok) {
         if (outcome.error.kind === 'cancelled') this.set({ status: 'cancelled', progress: undefined });
         else this.set({ status: 'error', progress: undefined, error: describeProblem(outcome.error) });
@@ -254,8 +272,12 @@ export class RunSession {
   }
 
   /** Asks the worker to stop the run at its next yield between layers. */
+  /** Shows "Cancelled" at once; the worker stops at its next yield between layers and the next run waits for that. */
   cancel = (): void => {
+    if (this.state.status !== 'running') return;
+    this.cancelledAt = performance.now();
     void runtime().cancelRun();
+    this.set({ status: 'cancelled', progress: undefined });
   };
 }
 
@@ -281,8 +303,8 @@ function exposeToTests(s: RunSession) {
   const host = window as unknown as { __unetStudio?: object };
   host.__unetStudio = Object.assign(host.__unetStudio ?? {}, {
     runStatus: () => {
-      const { status, result } = s.getState();
-      return { status, backend: result?.backend.name, outputs: result?.outputs.map((o) => ({ id: o.id, h: o.h, w: o.w, c: o.c, view: o.view })) };
+      const { status, result, cancelAckMs } = s.getState();
+      return { status, cancelAckMs, backend: result?.backend.name, outputs: result?.outputs.map((o) => ({ id: o.id, h: o.h, w: o.w, c: o.c, view: o.view })) };
     },
   });
 }
