@@ -115,9 +115,11 @@ describe('Train tab', () => {
     // Pause holds the step count; Resume goes on.
     await page.click('[data-testid="train-pause"]');
     await page.waitForFunction(() => (window as unknown as HookWindow).__unetStudio.trainStatus().status === 'paused');
+    // The step in flight still lands; after that the count holds.
+    await page.waitForTimeout(2500);
     const held = (await status(page)).step!;
-    await page.waitForTimeout(1500);
-    expect((await status(page)).step).toBeLessThanOrEqual(held + 1); // the step in flight may still land
+    await page.waitForTimeout(2000);
+    expect((await status(page)).step).toBe(held);
     await page.click('[data-testid="train-resume"]');
     await waitForStep(page, 30);
     // Switching tabs does not stop training.
@@ -137,6 +139,18 @@ describe('Train tab', () => {
     expect(restored.steps).toBeGreaterThanOrEqual(saved.steps);
     expect(await page.textContent('[data-testid="train-checkpoint"]')).toContain('Restored after reload');
     expect(await page.textContent('[data-testid="train-start"]')).toBe('Continue training');
+
+    // Export from the editor: tfjs files (with the training record) and a PyTorch-layout state dict.
+    const downloads: { name: string; path: string }[] = [];
+    page.on('download', async (d) => downloads.push({ name: d.suggestedFilename(), path: await d.path() }));
+    await page.click('[data-testid="train-export-tfjs"]');
+    await page.click('[data-testid="train-export-state-dict"]');
+    await expect.poll(() => downloads.map((d) => d.name).sort(), { timeout: 20_000 }).toEqual(['model.json', 'weights.bin', 'weights.json']);
+    await expect.poll(() => downloads.every((d) => d.path)).toBe(true);
+    const modelJson = JSON.parse(readFileSync(downloads.find((d) => d.name === 'model.json')!.path, 'utf8'));
+    expect(modelJson.userDefinedMetadata.unetStudio.trained.steps).toBe(restored.steps);
+    const stateDict = JSON.parse(readFileSync(downloads.find((d) => d.name === 'weights.json')!.path, 'utf8'));
+    expect(Object.keys(stateDict)).toContain('enc0_conv1');
 
     // The run panel runs the trained weights and says so.
     await page.click('[data-testid="tab-run"]');
