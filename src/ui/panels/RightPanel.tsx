@@ -1,10 +1,12 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Inspector } from './Inspector';
 import { RunPanel } from './RunSlot';
-import { TrainPanel } from '../train/TrainPanel';
 import './inspector.css';
 
 type Tab = 'inspector' | 'run' | 'train';
+
+/** Loaded when first opened: it brings the chart library (uPlot), which the editor does not need otherwise. */
+const TrainPanel = lazy(() => import('../train/TrainPanel').then((m) => ({ default: m.TrainPanel })));
 
 export function RightPanel() {
   const [tab, setTab] = useState<Tab>('inspector');
@@ -39,7 +41,9 @@ export function RightPanel() {
         ) : tab === 'run' ? (
           <RunPanel />
         ) : (
-          <TrainPanel />
+          <Suspense fallback={<p className="rp-muted">Loading…</p>}>
+            <TrainPanel />
+          </Suspense>
         )}
       </div>
     </aside>
