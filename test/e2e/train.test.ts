@@ -12,6 +12,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { buildUNet } from '../../src/core/builder';
 import { serializeGraph } from '../../src/core/format/serialize';
+import { encodePng } from '../../src/runtime/imageFiles';
+import { membranes } from '../../src/runtime/synthetic';
 import { openApp, sharedBrowser, snapshot } from './browser';
 
 interface TrainStatus {
@@ -35,6 +37,16 @@ const browser = sharedBrowser();
 const dir = mkdtempSync(path.join(tmpdir(), 'unet-train-e2e-'));
 const graphFile = path.join(dir, 'small.json');
 writeFileSync(graphFile, serializeGraph(buildUNet({ name: 'Small same U-Net', depth: 2, base: 8, padding: 'same', inputSize: { h: 48, w: 48 } })));
+/** A user's own data: three image + mask pairs named cellN.png / cellN-mask.png, and one image without a mask. */
+const userFiles = [0, 1, 2].flatMap((i) => {
+  const { image, mask } = membranes(64, 700 + i);
+  const [img, msk] = [path.join(dir, `cell${i}.png`), path.join(dir, `cell${i}-mask.png`)];
+  writeFileSync(img, encodePng(image));
+  writeFileSync(msk, encodePng(mask));
+  return [img, msk];
+});
+const orphan = path.join(dir, 'lonely.png');
+writeFileSync(orphan, encodePng(membranes(64, 9).image));
 
 const status = (page: Page) => page.evaluate(() => (window as unknown as HookWindow).__unetStudio.trainStatus());
 const longTasks = (page: Page) => page.evaluate(() => (window as unknown as HookWindow).__longTasks);
@@ -170,13 +182,19 @@ describe('Train tab', () => {
     expect(errors).toEqual([]);
   });
 
-  it('Stop answers at once, the worker ends after its step, and its tensors are freed', async () => {
+  it("trains on the user's own pairs; Stop answers at once, the worker ends after its step, and its tensors are freed", async () => {
     const { page, errors } = await openTrain();
     const baseline = await page.evaluate(() => (window as unknown as HookWindow).__unetStudio.memory());
+    await page.click('[data-testid="train-data-files"]');
+    await page.setInputFiles('[data-testid="train-files-input"]', [...userFiles, orphan]);
+    await page.waitForSelector('[data-testid="train-pairs"]');
+    expect(await page.textContent('[data-testid="train-pairs"]')).toBe('3 pairs: cell0, cell1, cell2');
+    expect(await page.textContent('[data-testid="train-data"]')).toContain('Without a partner (ignored): lonely.png');
     await page.selectOption('[data-testid="train-backend"]', 'wasm');
     await setNumber(page, 'train-steps', 500);
     await page.click('[data-testid="train-start"]');
     await waitForStep(page, 3);
+    expect(await page.textContent('[data-testid="train-start-info"]')).toContain('3 images (2 training, 1 validation image)');
     // Time from the click to the panel saying so, measured in the page.
     const shownMs = await page.evaluate(async () => {
       const button = document.querySelector('[data-testid="train-stop"]') as HTMLButtonElement;
