@@ -45,6 +45,16 @@ describe('training in the runtime host', () => {
     expect(host.trainingState()).toBe('idle');
   });
 
+  it('goes on training when a checkpoint cannot be saved, and says so', async () => {
+    const full = { ...memoryCheckpoints(), save: async () => Promise.reject(new Error('QuotaExceededError')) };
+    const host2 = new EditorRuntime({ backends: { start: useNodeBackend }, checkpoints: full });
+    const events: TrainEvent[] = [];
+    const outcome = await host2.startTraining(request(3, { continueTraining: false }), 'wasm', (e) => events.push(e));
+    expect(outcome).toMatchObject({ ok: true, value: { state: 'done', steps: 3 } });
+    expect(events.filter((e) => e.type === 'checkpoint')).toEqual([]);
+    expect(events.find((e) => e.type === 'checkpoint-failed')).toMatchObject({ message: expect.stringContaining('QuotaExceededError') });
+  });
+
   it('pauses between steps and stops after the step in flight', async () => {
     let paused = false;
     let stepsAtPause = 0;

@@ -56,7 +56,9 @@ export interface ProgressData {
 export type TrainEvent =
   | { type: 'started'; info: StartInfo }
   | { type: 'progress'; progress: ProgressData }
-  | { type: 'checkpoint'; info: CheckpointInfo };
+  | { type: 'checkpoint'; info: CheckpointInfo }
+  /** Saving a checkpoint failed (e.g. storage full); training goes on. */
+  | { type: 'checkpoint-failed'; message: string };
 
 export interface TrainSummary {
   state: 'done' | 'stopped';
@@ -158,8 +160,12 @@ export class TrainingSession {
     const save = async (slot: CheckpointInfo['slot'], elapsedMs: number, val?: Evaluation) => {
       if (!this.store) return;
       const i = info(slot, elapsedMs, val);
-      await this.store.save({ info: i, doc, weights: await trainer.weights() });
-      onEvent({ type: 'checkpoint', info: i });
+      try {
+        await this.store.save({ info: i, doc, weights: await trainer.weights() });
+        onEvent({ type: 'checkpoint', info: i });
+      } catch (err) {
+        onEvent({ type: 'checkpoint-failed', message: `the ${slot} checkpoint could not be saved (${err instanceof Error ? err.message : String(err)}); training goes on, but a reload would lose it` });
+      }
     };
     try {
       await trainLoop(trainer, {
@@ -184,10 +190,7 @@ export class TrainingSession {
         },
       });
       const trained: TrainedWeights = { doc, dict: await trainer.weights(), info: info('latest', last.elapsedMs, lastVal) };
-      if (this.store) {
-        await this.store.save({ info: trained.info, doc, weights: trained.dict });
-        onEvent({ type: 'checkpoint', info: trained.info });
-      }
+      await save('latest', last.elapsedMs, lastVal);
       const summary: TrainSummary = { state: this.stop.signal.aborted ? 'stopped' : 'done', steps: trainer.steps, elapsedMs: last.elapsedMs, val: lastVal };
       return { summary, trained };
     } finally {

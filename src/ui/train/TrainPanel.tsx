@@ -184,6 +184,11 @@ export function TrainPanel() {
         ) : (
           <p className="rp-muted">Nothing trained yet: the run panel uses random weights and says so.</p>
         )}
+        {state.checkpointError && (
+          <p className="rp-callout warning" role="alert" data-testid="train-checkpoint-error">
+            {state.checkpointError}
+          </p>
+        )}
         <div className="tp-buttons">
           <button type="button" className="btn small" disabled={!hasTrained || active} data-testid="train-export-tfjs" onClick={() => void exportWeights('tfjs')}>
             Export tfjs (model.json + weights.bin)

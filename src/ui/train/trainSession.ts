@@ -72,6 +72,8 @@ export interface TrainPanelState {
   /** Latest checkpoint (saved or restored) and best-by-validation checkpoint. */
   checkpoint?: CheckpointInfo;
   best?: CheckpointInfo;
+  /** Why the last checkpoint could not be saved (storage full…); cleared by the next one that is. */
+  checkpointError?: string;
   /** A checkpoint restored after a reload (shown until training starts again). */
   restored?: CheckpointInfo;
   error?: PanelProblem;
@@ -159,7 +161,11 @@ export class TrainSession {
       return;
     }
     if (e.type === 'checkpoint') {
-      this.setSoon(e.info.slot === 'best' ? { best: e.info } : { checkpoint: e.info });
+      this.setSoon(e.info.slot === 'best' ? { best: e.info, checkpointError: undefined } : { checkpoint: e.info, checkpointError: undefined });
+      return;
+    }
+    if (e.type === 'checkpoint-failed') {
+      this.setSoon({ checkpointError: e.message });
       return;
     }
     const p = e.progress;
