@@ -4,6 +4,8 @@
  */
 import * as Comlink from 'comlink';
 import { useBrowserBackend, webglRenderer } from './browserBackends';
-import { EditorRuntime } from './host';
+import { EditorRuntime, indexedDbCheckpoints } from './host';
 
-Comlink.expose(new EditorRuntime({ backends: { start: useBrowserBackend, renderer: webglRenderer }, transfer: Comlink.transfer }));
+Comlink.expose(
+  new EditorRuntime({ backends: { start: useBrowserBackend, renderer: webglRenderer }, transfer: Comlink.transfer, checkpoints: indexedDbCheckpoints() }),
+);

@@ -3,7 +3,7 @@
  * size, the backend and the weights. One entry lives at a time; a new key disposes the old models.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type CompiledGraph, compileForInference, compileGraph, exportWeights, loadTfjsWeights, loadWeights, type StateDict, type TfjsFiles } from '../../compile';
+import { carryWeights, type CompiledGraph, compileForInference, compileGraph, exportWeights, loadTfjsWeights, loadWeights, type StateDict, type TfjsFiles } from '../../compile';
 import type { BackendName } from '../backends';
 import type { Size } from '../tiling';
 import type { GraphDoc } from '../../core/types';
@@ -39,6 +39,8 @@ export interface ModelEntry {
   passes: number;
   firstPassMs?: number;
   warmPassMs: number[];
+  /** Nodes that trained weights did not cover (changed since training): they run with fresh random weights. */
+  reinitialised: string[];
   /** Sub-models that end at a node's tensor, by node id. They share the plain model's layers. */
   featureModels: Map<string, tf.LayersModel>;
   disposed: boolean;
@@ -60,10 +62,13 @@ function disposeQuietly(entry: ModelEntry) {
   }
 }
 
-function applyWeights(plain: CompiledGraph, weights: WeightsSource, carried?: StateDict) {
+/** Fills the model; returns the nodes that trained weights had nothing for (the graph changed since). */
+async function applyWeights(plain: CompiledGraph, weights: WeightsSource, carried?: StateDict): Promise<string[]> {
   if (weights.kind === 'tfjs') loadTfjsWeights(plain, weights.files);
-  else if (weights.kind === 'state-dict' || weights.kind === 'trained') loadWeights(plain, weights.dict, { strict: true });
+  else if (weights.kind === 'state-dict') loadWeights(plain, weights.dict, { strict: true });
+  else if (weights.kind === 'trained') return (await carryWeights(plain, weights.dict)).reinitialised;
   else if (carried) loadWeights(plain, carried);
+  return [];
 }
 
 /**
@@ -111,11 +116,11 @@ export class ModelCache {
     }
     // Build the new models before letting the old go, so weights that do not fit leave the last run usable.
     const started = performance.now();
-    const { plain, fast } = await onCpuForGpu(backend, async () => {
+    const { plain, fast, reinitialised } = await onCpuForGpu(backend, async () => {
       const plain = compileGraph(doc, inputSize ? { input: inputSize } : {});
       try {
-        applyWeights(plain, weights, carried);
-        return { plain, fast: await compileForInference(plain) };
+        const reinitialised = await applyWeights(plain, weights, carried);
+        return { plain, fast: await compileForInference(plain), reinitialised };
       } catch (err) {
         plain.model.dispose();
         throw err;
@@ -130,6 +135,7 @@ export class ModelCache {
       weights,
       plain,
       fast,
+      reinitialised,
       compileMs: performance.now() - started,
       passes: 0,
       warmPassMs: [],

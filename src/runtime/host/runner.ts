@@ -165,6 +165,8 @@ async function attempt(cache: ModelCache, req: RunRequest, backend: ActiveBacken
   const pixels = imageToInput(req.image, spec);
   const { outputs, passes } = await forwardPasses(entry, req, pixels);
   const weights = req.weights.kind === 'random' ? { kind: req.weights.kind } : { kind: req.weights.kind, label: req.weights.label };
+  if (entry.reinitialised.length)
+    notes.push(`The graph changed since training: ${entry.reinitialised.join(', ')} ${entry.reinitialised.length === 1 ? 'has' : 'have'} fresh random weights; the other nodes keep their trained weights. Train again to fit them.`);
   const result: RunResult = {
     backend,
     outputs,

@@ -64,22 +64,23 @@ function pixelCrossEntropy(out: tf.Tensor4D, labels: tf.Tensor3D, head: Head): t
   });
 }
 
-/** Foreground probabilities [B, H, W, K]: the 1 channel, or every class but 0. */
-function foregroundProbabilities(out: tf.Tensor4D, head: Head): { p: tf.Tensor; t: (labels: tf.Tensor3D) => tf.Tensor } {
+/**
+ * The probabilities soft Dice compares: the foreground channel of a binary head; every class of a categorical
+ * one (background included, so a majority class cannot win the loss by being predicted everywhere).
+ */
+function diceProbabilities(out: tf.Tensor4D, head: Head): { p: tf.Tensor; t: (labels: tf.Tensor3D) => tf.Tensor } {
   if (head.classes === 1) {
     const p = head.activation === 'none' ? tf.sigmoid(out) : out;
     return { p, t: (labels) => labels.toFloat().expandDims(-1) };
   }
-  const probs = head.activation === 'softmax' ? out : tf.softmax(out);
-  const k = head.classes - 1;
-  const p = tf.slice(probs, [0, 0, 0, 1], [-1, -1, -1, k]);
-  return { p, t: (labels) => tf.slice(tf.oneHot(labels.toInt(), head.classes).toFloat(), [0, 0, 0, 1], [-1, -1, -1, k]) };
+  const p = head.activation === 'softmax' ? out : tf.softmax(out);
+  return { p, t: (labels) => tf.oneHot(labels.toInt(), head.classes).toFloat() };
 }
 
-/** 1 − mean over foreground classes of 2·Σpt / (Σp + Σt), summed over the whole batch (smoothed by 1). */
+/** 1 − mean over the compared classes of 2·Σpt / (Σp + Σt), summed over the whole batch (smoothed by 1). */
 function softDice(out: tf.Tensor4D, labels: tf.Tensor3D, head: Head): tf.Scalar {
   return tf.tidy(() => {
-    const { p, t } = foregroundProbabilities(out, head);
+    const { p, t } = diceProbabilities(out, head);
     const truth = t(labels);
     const inter = tf.sum(p.mul(truth), [0, 1, 2]);
     const total = tf.sum(p, [0, 1, 2]).add(tf.sum(truth, [0, 1, 2]));

@@ -23,11 +23,11 @@ export const canWriteFolders = (): boolean => directoryPicker() !== undefined;
  */
 async function compiledWithCurrentWeights(doc: GraphDoc): Promise<{ compiled: CompiledGraph; fresh: boolean; note?: string }> {
   const compiled = compileGraph(doc);
-  const weights = runSession().getState().weights;
-  if (weights.kind === 'random') return { compiled, fresh: true };
+  const weights = await runSession().currentWeights();
+  if (!weights) return { compiled, fresh: true };
   try {
-    if (weights.kind === 'tfjs') loadTfjsWeights(compiled, weights.files);
-    else loadWeights(compiled, weights.dict, { strict: true });
+    if (weights.apply.kind === 'tfjs') loadTfjsWeights(compiled, weights.apply.files);
+    else loadWeights(compiled, weights.apply.dict, { strict: true });
     return { compiled, fresh: false, note: weights.label };
   } catch (err) {
     // Weights of an earlier version of the graph: the export still goes out, and says so.

@@ -1,9 +1,12 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Inspector } from './Inspector';
 import { RunPanel } from './RunSlot';
 import './inspector.css';
 
-type Tab = 'inspector' | 'run';
+type Tab = 'inspector' | 'run' | 'train';
+
+/** Loaded when first opened: it brings the chart library (uPlot), which the editor does not need otherwise. */
+const TrainPanel = lazy(() => import('../train/TrainPanel').then((m) => ({ default: m.TrainPanel })));
 
 export function RightPanel() {
   const [tab, setTab] = useState<Tab>('inspector');
@@ -14,6 +17,7 @@ export function RightPanel() {
           [
             ['inspector', 'Inspector'],
             ['run', 'Run'],
+            ['train', 'Train'],
           ] as const
         ).map(([id, label]) => (
           <button
@@ -34,8 +38,12 @@ export function RightPanel() {
           <div data-testid="inspector">
             <Inspector />
           </div>
-        ) : (
+        ) : tab === 'run' ? (
           <RunPanel />
+        ) : (
+          <Suspense fallback={<p className="rp-muted">Loading…</p>}>
+            <TrainPanel />
+          </Suspense>
         )}
       </div>
     </aside>

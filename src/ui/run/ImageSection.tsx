@@ -63,7 +63,7 @@ export function ImageSection({ state, session, inputChannels, inputSize }: Props
                 role="option"
                 aria-selected={selected}
                 className={`rp-sample${selected ? ' selected' : ''}`}
-                title={s.title}
+                title={s.credit ? `${s.title} — ${s.credit}` : s.title}
                 data-testid={`run-sample-${s.id}`}
                 onClick={() => void session.selectSample(s)}
               >

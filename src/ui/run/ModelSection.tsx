@@ -5,7 +5,7 @@ import type { BackendChoice } from '../../runtime';
 import { IconError } from '../icons';
 import type { RunPlan } from './plan';
 import type { RunProgress } from '../../runtime';
-import type { PanelProblem, RunPanelState, RunSession } from './session';
+import type { PanelProblem, PanelWeights, RunPanelState, RunSession } from './session';
 
 const BACKENDS: [BackendChoice, string][] = [
   ['auto', 'Auto (fastest real device)'],
@@ -54,22 +54,37 @@ interface Props {
   onRun(): void;
   onLoadWeights(files: FileList): void;
   onRandomWeights(): void;
+  /** Whether the Train tab has weights to offer. */
+  hasTrained: boolean;
+  /** The weights the next run uses (the trained ones may stand in for the panel's own). */
+  shownWeights: PanelWeights;
 }
 
-export function ModelSection({ state, session, plan, canRun, onRun, onLoadWeights, onRandomWeights }: Props) {
+/** What the badge says: plainly untrained, trained (here or by our CLI, with its numbers), or loaded from a file. */
+function weightsBadge(weights: PanelWeights): { text: string; kind: 'untrained' | 'trained' | 'loaded'; title: string } {
+  if (weights.kind === 'random')
+    return { text: 'untrained — random weights', kind: 'untrained', title: 'Random initial weights (Glorot uniform, zero biases): the output shows what an untrained network does' };
+  if (weights.kind === 'trained') return { text: weights.label, kind: 'trained', title: 'Weights trained in the Train tab' };
+  if (weights.trained) return { text: `${weights.label} · ${weights.trained}`, kind: 'trained', title: `Weights from ${weights.label}, trained by UNet Studio` };
+  return { text: weights.label, kind: 'loaded', title: `Weights from ${weights.label}; UNet Studio cannot tell whether they were trained` };
+}
+
+export function ModelSection({ state, session, plan, canRun, onRun, onLoadWeights, onRandomWeights, hasTrained, shownWeights }: Props) {
   const weightsInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const running = state.status === 'running';
-  const { weights, result, progress } = state;
+  const { result, progress } = state;
+  const weights = shownWeights;
   const timings = result?.timings;
+  const badge = weightsBadge(weights);
   const share = progress && progress.phase === 'run' ? progress.done / Math.max(1, progress.total) : 0;
 
   return (
     <section className="rp-section" data-testid="run-model">
       <div className="rp-section-head">
         <h3 className="section-title">Model</h3>
-        <span className={`rp-badge ${weights.kind === 'random' ? 'untrained' : 'trained'}`} data-testid="run-weights-label" title={weights.kind === 'random' ? 'Random initial weights (Glorot uniform, zero biases): the output shows what an untrained network does' : `Weights from ${weights.label}`}>
-          {weights.kind === 'random' ? 'untrained' : weights.label}
+        <span className={`rp-badge ${badge.kind}`} data-testid="run-weights-label" title={badge.title}>
+          {badge.text}
         </span>
       </div>
       <div className="rp-row">
@@ -84,6 +99,11 @@ export function ModelSection({ state, session, plan, canRun, onRun, onLoadWeight
           {weights.kind !== 'random' && (
             <button type="button" className="btn small ghost" disabled={running} data-testid="run-random-weights" onClick={onRandomWeights}>
               Random
+            </button>
+          )}
+          {hasTrained && weights.kind !== 'trained' && (
+            <button type="button" className="btn small ghost" disabled={running} data-testid="run-trained-weights" onClick={session.useTrainedWeights}>
+              Trained
             </button>
           )}
         </div>

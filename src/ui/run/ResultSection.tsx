@@ -20,9 +20,11 @@ interface Props {
   image: LoadedImage;
   stale: boolean;
   untrained: boolean;
+  /** Weights from a file without UNet Studio's training record: nothing says whether they learnt anything. */
+  unknownTraining?: boolean;
 }
 
-export function ResultSection({ result, image, stale, untrained }: Props) {
+export function ResultSection({ result, image, stale, untrained, unknownTraining }: Props) {
   const [outputIndex, setOutputIndex] = useState(0);
   const out = result.outputs[Math.min(outputIndex, result.outputs.length - 1)]!;
   const modes = modesFor(out);
@@ -184,7 +186,7 @@ export function ResultSection({ result, image, stale, untrained }: Props) {
         </div>
       )}
       {scores && (
-        <div className="rp-scores" data-testid="run-scores">
+        <div className={`rp-scores${untrained ? ' chance' : ''}`} data-testid="run-scores" title={untrained ? 'Untrained — random weights: chance level, not a result' : undefined}>
           <div>
             <span className="rp-score-label">Dice</span>
             <span className="rp-score num" data-testid="run-dice">{scores.dice.toFixed(3)}</span>
@@ -195,7 +197,8 @@ export function ResultSection({ result, image, stale, untrained }: Props) {
           </div>
           <p className="rp-muted">
             Foreground = {out.c > 1 ? 'argmax class 1' : 'p > 0.5'} vs the white of the mask, over the {Math.round(coverage.w)}×{Math.round(coverage.h)} px the output covers.
-            {untrained && ' Untrained weights: expect chance-level scores.'}
+            {untrained && <strong className="rp-chance-note"> Untrained — random weights: these scores are chance level, not a result.</strong>}
+            {unknownTraining && ' Weights from a file: whether they were trained is unknown.'}
           </p>
         </div>
       )}

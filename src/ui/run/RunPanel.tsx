@@ -9,6 +9,7 @@ import { planRun } from './plan';
 import { PlanSection } from './PlanSection';
 import { ResultSection } from './ResultSection';
 import { useRunSession } from './session';
+import { useTrainSession } from '../train/trainSession';
 import './run.css';
 
 /**
@@ -19,6 +20,8 @@ export function RunPanel() {
   const { doc, revision, selection } = useEditorState();
   const analysis = useAnalysis();
   const [state, session] = useRunSession();
+  const [train, training] = useTrainSession();
+  const trainedLabel = train.weightsVersion > 0 ? training.trainedSummary() : undefined;
   const { image, mode, budgetBytes, runSize, result } = state;
 
   const facts = useMemo(() => (image ? { width: image.rgba.width, height: image.rgba.height, grayscale: image.grayscale } : undefined), [image]);
@@ -45,9 +48,13 @@ export function RunPanel() {
         onRun={() => plan && void session.run(doc, plan, revision)}
         onLoadWeights={(files) => void session.loadWeights(files, doc, plan)}
         onRandomWeights={session.useRandomWeights}
+        hasTrained={train.weightsVersion > 0}
+        shownWeights={state.preferTrained && trainedLabel ? { kind: 'trained', id: -1, label: trainedLabel } : state.weights}
       />
       {result && state.resultImage && (
-        <ResultSection result={result} image={state.resultImage} stale={stale} untrained={result.weights.kind === 'random'} />
+        <ResultSection result={result} image={state.resultImage} stale={stale} untrained={result.weights.kind === 'random'}
+          unknownTraining={(result.weights.kind === 'tfjs' || result.weights.kind === 'state-dict') && !(state.weights.kind !== 'random' && state.weights.kind !== 'trained' && state.weights.trained)}
+        />
       )}
       <FeatureMapsSection result={result} edge={edge} edgeShape={edge ? analysis.edgeShapes.get(edge.id) : undefined} />
       {state.pendingMapping && (

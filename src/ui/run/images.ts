@@ -13,6 +13,8 @@ export interface SampleEntry {
   height: number;
   channels: 1 | 3;
   maskMeaning?: string;
+  /** Source and licence of a real picture. */
+  credit?: string;
 }
 
 export interface LoadedImage {
@@ -112,7 +114,10 @@ export const sampleThumbnailUrl = (entry: SampleEntry) => samplesUrl(entry.image
 export function preferredSample(list: SampleEntry[], channels: number, size: { h: number; w: number }): SampleEntry | undefined {
   const kind = channels === 1 ? 1 : 3;
   const matching = list.filter((s) => s.channels === kind);
-  const pool = matching.length ? matching : list;
+  const kinds = matching.length ? matching : list;
+  // Samples with ground truth first: they show scores.
+  const withTruth = kinds.filter((s) => s.mask);
+  const pool = withTruth.length ? withTruth : kinds;
   const bigEnough = pool.filter((s) => s.width >= size.w && s.height >= size.h).sort((a, b) => a.width * a.height - b.width * b.height);
   return bigEnough[0] ?? [...pool].sort((a, b) => b.width * b.height - a.width * a.height)[0];
 }

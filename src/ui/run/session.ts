@@ -4,28 +4,32 @@
  * the image and the weights' id, and receives progress and results.
  */
 import { useSyncExternalStore } from 'react';
-import type { BackendChoice, HostError, RunProgress, RunResult, Size, WeightsSource } from '../../runtime';
+import type { StateDict, TfjsFiles } from '../../compile';
+import type { BackendChoice, RunProgress, RunResult, Size, WeightsSource } from '../../runtime';
 import { proxy } from '../../runtime/browser';
-import { errorProblem, type Problem } from '../../core/problem';
 import type { GraphDoc } from '../../core/types';
 import { loadImageFile, loadSample, loadSampleList, type LoadedImage, type SampleEntry } from './images';
 import { DEFAULT_BUDGET_BYTES, type RunPlan, type SizeMode } from './plan';
+import { describeProblem, type PanelProblem } from './problem';
 import { newWeightsId, runtime } from './runtimeClient';
+
+export { describeProblem, type PanelProblem } from './problem';
+import { trainSession } from '../train/trainSession';
 import { readWeightFiles, type NamedBlob } from './weightFiles';
 import { isPytorchWeightsFile, type WeightMapping } from '../../compile/import/pytorch/names';
 
-/** What the panel shows for a failure: a title over the problems (core/problem.ts), and what to try. */
-export interface PanelProblem {
-  title: string;
-  problems: Problem[];
-  hint?: string;
-}
 
 /** A run's result as the panel shows it: what the worker returned, with the graph and plan it ran. */
 export interface ShownResult extends RunResult {
   doc: GraphDoc;
   plan: RunPlan;
 }
+
+/** The weights the panel runs with: loaded or random ones (held by the worker by id), or the trained ones. */
+export type PanelWeights =
+  | Extract<WeightsSource, { kind: 'random' }>
+  | (Extract<WeightsSource, { kind: 'tfjs' | 'state-dict' }> & { trained?: string })
+  | { kind: 'trained'; id: number; label: string };
 
 export interface RunPanelState {
   samples: { status: 'loading' } | { status: 'ready'; list: SampleEntry[] } | { status: 'error'; message: string };
@@ -37,7 +41,9 @@ export interface RunPanelState {
   backend: BackendChoice;
   budgetBytes: number;
   runSize?: Size;
-  weights: WeightsSource;
+  weights: PanelWeights;
+  /** Run with the trained weights whenever there are any (until the user picks other weights). */
+  preferTrained: boolean;
   weightsBusy: boolean;
   weightsError?: PanelProblem;
   /** PyTorch weights read and matched to the graph, waiting for the user to check the mapping and apply it. */
@@ -50,19 +56,10 @@ export interface RunPanelState {
   resultImage?: LoadedImage;
   /** The document revision the result was computed from. */
   resultRevision?: number;
+  /** ms from Cancel until the worker confirmed the run ended. */
+  cancelAckMs?: number;
 }
 
-/** Turns a runtime failure into words for the panel: compile and weight problems list each node. */
-export function describeProblem(err: HostError | unknown, fallbackTitle = 'The run failed'): PanelProblem {
-  const e = err as Partial<HostError>;
-  if (e && typeof e === 'object' && typeof e.kind === 'string' && Array.isArray(e.problems)) {
-    if (e.kind === 'compile') return { title: 'The graph cannot be compiled', problems: e.problems };
-    if (e.kind === 'weights') return { title: 'The weights do not fit this graph', problems: e.problems };
-    if (e.kind === 'backend') return { title: 'The backend could not start', problems: e.problems, hint: 'Choose Auto to use the fastest backend this browser has.' };
-    return { title: fallbackTitle, problems: [errorProblem('failed', e.message ?? 'unknown error')] };
-  }
-  return { title: fallbackTitle, problems: [errorProblem('failed', err instanceof Error ? err.message : String(err))] };
-}
 
 type Listener = () => void;
 
@@ -73,6 +70,7 @@ export class RunSession {
     backend: 'auto',
     budgetBytes: DEFAULT_BUDGET_BYTES,
     weights: { kind: 'random', id: newWeightsId() },
+    preferTrained: true,
     weightsBusy: false,
     status: 'idle',
   };
@@ -124,10 +122,29 @@ export class RunSession {
   setBudget = (budgetBytes: number) => this.set({ budgetBytes });
   setRunSize = (runSize: Size | undefined) => this.set({ runSize });
 
-  private async send(weights: WeightsSource) {
-    if (this.sent.has(weights.id)) return;
+  private trainedVersion = -1;
+
+  private async send(weights: PanelWeights) {
+    if (this.sent.has(weights.id) || weights.kind === 'trained') return;
     await runtime().setWeights(weights);
     this.sent.add(weights.id);
+  }
+
+  /**
+   * The weights for the next run: the trained ones when there are any and the user did not pick others
+   * (registered again in the worker whenever training changed them), else the panel's.
+   */
+  private async weightsForRun(): Promise<PanelWeights> {
+    const train = trainSession().getState();
+    if (!this.state.preferTrained || train.weightsVersion === 0) return this.state.weights;
+    if (this.state.weights.kind === 'trained' && this.trainedVersion === train.weightsVersion) return this.state.weights;
+    const id = newWeightsId();
+    const outcome = await runtime().useTrainedWeights(id);
+    if (!outcome.ok || !outcome.value) return this.state.weights;
+    this.trainedVersion = train.weightsVersion;
+    const weights: PanelWeights = { kind: 'trained', id, label: outcome.value.label };
+    this.set({ weights });
+    return weights;
   }
 
   /**
@@ -176,25 +193,60 @@ export class RunSession {
         const checked = await runtime().checkWeights(doc, size, this.state.backend, weights.id);
         if (!checked.ok) throw checked.error;
       }
-      this.set({ weights, weightsBusy: false });
+      this.set({ weights, weightsBusy: false, preferTrained: false });
     } catch (err) {
       this.set({ weightsBusy: false, weightsError: describeProblem(err, 'These weights cannot be loaded') });
     }
   }
 
   /** Use these weights for the next runs (fresh random ones, or a training session's). */
-  useWeights(weights: WeightsSource): void {
-    this.set({ weights, weightsError: undefined });
+  /** Use these weights for the next runs (e.g. the weights of a model file opened as a graph). */
+  useWeights(weights: PanelWeights): void {
+    this.set({ weights, weightsError: undefined, preferTrained: false });
   }
 
-  useRandomWeights = (): void => this.useWeights({ kind: 'random', id: newWeightsId() });
+  /**
+   * The weights the next run would use, as data for exports made in the page: loaded ones as they are, trained
+   * ones fetched from the worker; undefined for random weights.
+   */
+  async currentWeights(): Promise<{ label: string; apply: { kind: 'tfjs'; files: TfjsFiles } | { kind: 'dict'; dict: StateDict } } | undefined> {
+    const train = trainSession().getState();
+    const weights = this.state.weights;
+    if ((this.state.preferTrained && train.weightsVersion > 0) || weights.kind === 'trained') {
+      const outcome = await runtime().trainedStateDict();
+      if (outcome.ok && outcome.value) return { label: outcome.value.label, apply: { kind: 'dict', dict: outcome.value.dict } };
+    }
+    if (weights.kind === 'tfjs') return { label: weights.label, apply: { kind: 'tfjs', files: weights.files } };
+    if (weights.kind === 'state-dict') return { label: weights.label, apply: { kind: 'dict', dict: weights.dict } };
+    return undefined;
+  }
+
+  useRandomWeights = (): void => this.set({ weights: { kind: 'random', id: newWeightsId() }, weightsError: undefined, preferTrained: false });
+
+  /** Back to the trained weights (the Train tab's). */
+  useTrainedWeights = (): void => {
+    this.trainedVersion = -1;
+    this.set({ preferTrained: true });
+  };
 
   async run(doc: GraphDoc, plan: RunPlan, revision: number): Promise<void> {
     const image = this.state.image;
     if (!image || this.state.status === 'running') return;
-    this.set({ status: 'running', progress: { phase: 'backend', done: 0, total: 1 }, error: undefined });
-    const weights = this.state.weights;
+    this.set({ status: 'running', progress: { phase: 'backend', done: 0, total: 1 }, error: undefined, cancelAckMs: undefined });
+    // A cancelled run may still be finishing its layer in the worker: start after it.
+    await this.inFlight;
+    const run = this.execute(doc, plan, revision, image);
+    this.inFlight = run.catch(() => undefined);
+    await run;
+  }
+
+  private inFlight: Promise<void> = Promise.resolve();
+  private cancelledAt: number | undefined;
+
+  private async execute(doc: GraphDoc, plan: RunPlan, revision: number, image: LoadedImage): Promise<void> {
+    this.cancelledAt = undefined;
     try {
+      const weights = await this.weightsForRun();
       await this.send(weights);
       const outcome = await runtime().run(
         { doc, plan, image: image.rgba, backend: this.state.backend, weightsId: weights.id },
@@ -202,6 +254,10 @@ export class RunSession {
           if (this.state.status === 'running') this.set({ progress });
         }),
       );
+      if (this.cancelledAt !== undefined) {
+        this.set({ cancelAckMs: performance.now() - this.cancelledAt });
+        return;
+      }
       if (!outcome.ok) {
         if (outcome.error.kind === 'cancelled') this.set({ status: 'cancelled', progress: undefined });
         else this.set({ status: 'error', progress: undefined, error: describeProblem(outcome.error) });
@@ -216,8 +272,12 @@ export class RunSession {
   }
 
   /** Asks the worker to stop the run at its next yield between layers. */
+  /** Shows "Cancelled" at once; the worker stops at its next yield between layers and the next run waits for that. */
   cancel = (): void => {
+    if (this.state.status !== 'running') return;
+    this.cancelledAt = performance.now();
     void runtime().cancelRun();
+    this.set({ status: 'cancelled', progress: undefined });
   };
 }
 
@@ -242,11 +302,9 @@ function exposeToTests(s: RunSession) {
   if (typeof window === 'undefined') return;
   const host = window as unknown as { __unetStudio?: object };
   host.__unetStudio = Object.assign(host.__unetStudio ?? {}, {
-    memory: () => runtime().memory(),
     runStatus: () => {
-      const { status, result } = s.getState();
-      return { status, backend: result?.backend.name, outputs: result?.outputs.map((o) => ({ id: o.id, h: o.h, w: o.w, c: o.c, view: o.view })) };
+      const { status, result, cancelAckMs } = s.getState();
+      return { status, cancelAckMs, backend: result?.backend.name, outputs: result?.outputs.map((o) => ({ id: o.id, h: o.h, w: o.w, c: o.c, view: o.view })) };
     },
-    loseWebglContext: () => runtime().loseWebglContext(),
   });
 }

@@ -4,10 +4,20 @@
  * dict (weights.json, as `unet-studio export --format state-dict` writes it).
  */
 import { stateDictFromJson, type TfjsFiles } from '../../compile';
-import type { WeightsSource } from '../../runtime';
+import { trainedLabel, type WeightsSource } from '../../runtime';
 
 /** A source as read from files, before it gets its id. */
-type ReadWeights = Extract<WeightsSource, { kind: 'tfjs' | 'state-dict' }> extends infer W ? (W extends WeightsSource ? Omit<W, 'id'> : never) : never;
+type ReadWeights = (Extract<WeightsSource, { kind: 'tfjs' | 'state-dict' }> extends infer W ? (W extends WeightsSource ? Omit<W, 'id'> : never) : never) & {
+  /** "trained 3 min, val Dice 0.93" when the files say UNet Studio trained them (model.json metadata). */
+  trained?: string;
+};
+
+/** Training facts our exports write into model.json's userDefinedMetadata. */
+function trainedNote(modelJson: TfjsFiles['modelJson']): string | undefined {
+  const meta = (modelJson.userDefinedMetadata as { unetStudio?: { trained?: { elapsedMs?: unknown; valDice?: unknown; steps?: unknown } } } | undefined)?.unetStudio?.trained;
+  if (!meta || typeof meta.elapsedMs !== 'number' || typeof meta.steps !== 'number') return undefined;
+  return trainedLabel({ elapsedMs: meta.elapsedMs, steps: meta.steps, valDice: typeof meta.valDice === 'number' ? meta.valDice : undefined });
+}
 
 /** Any File-like with a name and bytes (tests pass plain objects). */
 export interface NamedBlob {
@@ -64,7 +74,7 @@ export async function readWeightFiles(picked: ArrayLike<NamedBlob>): Promise<Rea
   const model = candidates.find((c) => isTfjsModelJson(c.json));
   if (model) {
     const modelJson = model.json as TfjsFiles['modelJson'];
-    return { kind: 'tfjs', label: label(baseName(model.file.name)), files: { modelJson, weights: await tfjsWeights(model.file, modelJson, files) } };
+    return { kind: 'tfjs', label: label(baseName(model.file.name)), files: { modelJson, weights: await tfjsWeights(model.file, modelJson, files) }, trained: trainedNote(modelJson) };
   }
   const stateDict = candidates.find((c) => baseName(c.file.name) === 'weights.json') ?? (candidates.length === 1 ? candidates[0] : undefined);
   if (stateDict) {
