@@ -69,7 +69,7 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
     };
     const pasteClip = (clip: Clipboard) => {
       const { store, notify } = ref.current;
-      const ids = paste(store, clip, freePasteOffset(store.getState().doc.nodes, clip.nodes));
+      const ids = paste(store, clip, freePasteOffset(store.getState().doc.nodes, clip.nodes, store.getState().doc.edges));
       if (ids.length) notify(`Pasted ${plural(ids.length, 'node')}`, 'info');
     };
 
@@ -102,7 +102,7 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
       } else if (mod && key === 'd') {
         if (selection.nodes.length) {
           const clip = copySelection(store);
-          paste(store, clip, freePasteOffset(store.getState().doc.nodes, clip.nodes));
+          paste(store, clip, freePasteOffset(store.getState().doc.nodes, clip.nodes, store.getState().doc.edges));
         }
       } else if (mod && key === 'a') selectAll(store);
       else if (e.key === 'Escape') store.setSelection({ nodes: [], edges: [] });

@@ -4,6 +4,7 @@ import { formatShape, type XY } from '../../core/types';
 import type { EditorStore } from '../../state/store';
 import { useAnalysis, useStoreState } from '../EditorContext';
 import { createNodeDataCache, incomingPorts, toFlowEdges, type OpFlowNode, type ShapeFlowEdge } from '../model/flowModel';
+import { computeDetours, handleAnchors } from '../model/edgeGeometry';
 import { computeHandleSides, NODE_HEIGHT, NODE_WIDTH, type Box } from '../model/handleSides';
 
 /**
@@ -42,6 +43,12 @@ export function useFlowElements(store: EditorStore) {
     return datas;
   }, [doc, analysis, sides, dataCache]);
 
+  // Edges whose curve would cross a node go around it, on the nearest clear lane.
+  const detours = useMemo(() => {
+    const ports = new Map(nodeDatas.map((d) => [d.nodeId, d.ports]));
+    return computeDetours(boxes, doc.edges, sides, handleAnchors(boxes, sides, ports));
+  }, [boxes, doc.edges, sides, nodeDatas]);
+
   const nodes = useMemo<OpFlowNode[]>(
     () =>
       nodeCache.sweep(
@@ -65,11 +72,12 @@ export function useFlowElements(store: EditorStore) {
   const edges = useMemo<ShapeFlowEdge[]>(
     () =>
       edgeCache.sweep(
-        toFlowEdges(doc, analysis, sides, selectedEdges).map((e) =>
-          edgeCache.get(e.id, [e.source, e.target, e.sourceHandle, e.targetHandle, e.selected, formatShape(e.data!.shape), e.data!.error], () => e),
-        ),
+        toFlowEdges(doc, analysis, detours, selectedEdges).map((e) => {
+          const d = e.data!;
+          return edgeCache.get(e.id, [e.source, e.target, e.targetHandle, e.selected, formatShape(d.shape), d.error, d.detour?.axis, d.detour?.lane], () => e);
+        }),
       ),
-    [doc, analysis, sides, selectedEdges, edgeCache],
+    [doc, analysis, detours, selectedEdges, edgeCache],
   );
 
   const onNodesChange = useCallback(

@@ -1,4 +1,6 @@
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps, type Position } from '@xyflow/react';
+import { detourLabelPoint, detourPoints, roundedPath } from '../model/edgeGeometry';
+import type { Side } from '../model/handleSides';
 import { memo, useContext } from 'react';
 import { EditorServicesContext } from '../EditorContext';
 import { formatShape } from '../../core/types';
@@ -15,10 +17,23 @@ const strokeStyle = (error: boolean, selected: boolean) => ({
   strokeDasharray: error ? '6 4' : undefined,
 });
 
+const SIDE: Record<Position, Side> = { left: 'left', right: 'right', top: 'top', bottom: 'bottom' };
+
+/** The plain bezier, or the detour around the nodes in the way (label on the detour's long run). */
+function edgePath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data }: EdgeProps<ShapeFlowEdge>): [string, number, number] {
+  if (!data?.detour) {
+    const [path, x, y] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+    return [path, x, y];
+  }
+  const points = detourPoints({ x: sourceX, y: sourceY }, SIDE[sourcePosition], { x: targetX, y: targetY }, SIDE[targetPosition], data.detour);
+  const label = detourLabelPoint(points);
+  return [roundedPath(points), label.x, label.y];
+}
+
 /** The one edge: a bezier carrying its tensor's C×H×W as a label; red when it feeds an error. */
 function ShapeEdge(props: EdgeProps<ShapeFlowEdge>) {
-  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd } = props;
-  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const { id, data, selected, markerEnd } = props;
+  const [path, labelX, labelY] = edgePath(props);
   const services = useContext(EditorServicesContext);
   const error = data?.error ?? false;
   const known = !!data?.shape;

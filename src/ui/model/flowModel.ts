@@ -6,6 +6,7 @@ import { withDefaults } from '../../core/params';
 import { portsOf } from '../../core/ports';
 import type { GraphDoc, GraphNode, Shape } from '../../core/types';
 import type { UiAnalysis } from './analysis';
+import type { Detour } from './edgeGeometry';
 import { defaultSides, type HandleSides, type Side } from './handleSides';
 
 export interface PortView {
@@ -35,6 +36,8 @@ export interface OpNodeData extends Record<string, unknown> {
 
 export interface ShapeEdgeData extends Record<string, unknown> {
   shape?: Shape;
+  /** Set when the plain curve would cross a node: the lane the edge runs along instead. */
+  detour?: Detour;
   /** The edge feeds a port that has an error. */
   error: boolean;
 }
@@ -173,7 +176,7 @@ export function createNodeDataCache() {
 /** An edge's stroke: red when it feeds an error, accent when selected. */
 export const edgeColour = (error: boolean, selected: boolean) => (error ? '#d1343d' : selected ? '#3461e0' : '#a3aab7');
 
-export function toFlowEdges(doc: GraphDoc, analysis: UiAnalysis, sides: HandleSides, selected: ReadonlySet<string>): ShapeFlowEdge[] {
+export function toFlowEdges(doc: GraphDoc, analysis: UiAnalysis, detours: ReadonlyMap<string, Detour>, selected: ReadonlySet<string>): ShapeFlowEdge[] {
   const badPorts = new Map<string, Set<number | 'all'>>();
   for (const d of analysis.diagnostics) {
     if (d.severity !== 'error' || !d.nodeId) continue;
@@ -195,7 +198,7 @@ export function toFlowEdges(doc: GraphDoc, analysis: UiAnalysis, sides: HandleSi
       selected: isSelected,
       // The arrowhead says which way the tensor flows, whatever the layout.
       markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: edgeColour(error, isSelected) },
-      data: { shape: analysis.edgeShapes.get(e.id), error },
+      data: { shape: analysis.edgeShapes.get(e.id), error, detour: detours.get(e.id) },
     };
   });
 }

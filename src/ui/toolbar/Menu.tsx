@@ -5,6 +5,8 @@ export interface MenuItem {
   id: string;
   label: ReactNode;
   hint?: ReactNode;
+  /** Shown on hover (a template's description). */
+  title?: string;
   onSelect(): void;
   disabled?: boolean;
 }
@@ -46,6 +48,7 @@ export function Menu({ label, icon, items, testId, width = 240 }: { label: React
               className="menu-item"
               disabled={item.disabled}
               data-testid={item.id}
+              title={item.title}
               onClick={() => {
                 setOpen(false);
                 item.onSelect();

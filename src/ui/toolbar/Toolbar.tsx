@@ -103,6 +103,7 @@ export function Toolbar() {
           id: `template-${t.id}`,
           label: t.name,
           hint: `${t.nodeCount} nodes`,
+          title: t.description,
           onSelect: () => loadDocument(t.doc, `Load template “${t.name}”`),
         }))}
       />
