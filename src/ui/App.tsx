@@ -44,7 +44,7 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
   const [restoreNotice, setRestoreNotice] = useState(true);
   /** Set while autosave cannot save (storage full): shown until a save succeeds, not as a toast that fades. */
   const [saveProblem, setSaveProblem] = useState<string | null>(null);
-  const [summaryTab, setSummaryTab] = useState<SummaryTab | null>('layers');
+  const [summaryTab, setSummaryTab] = useState<SummaryTab | null>(null);
   const clipboard = useRef<Clipboard | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedBrowser, snapshot } from './browser';
 import {
   canvasNodeIds,
+  clickEdge,
   clickEmptyCanvas,
   documentInPage,
   dragConnection,
@@ -217,7 +218,7 @@ describe('editor: bugs from the walk-through (issue 10)', () => {
   it('8. edges show their direction, and inputs stay across from the output wherever the neighbours sit', async () => {
     const { page, context } = await openEditor(browser());
     // Insert a batch norm between enc0_conv2 and down0, placed to the right of down0 as the reporter did.
-    await page.getByTestId('edge-label-e_enc0_conv2_down0').click();
+    await clickEdge(page, 'e_enc0_conv2_down0');
     await page.keyboard.press('Delete');
     await expect.poll(() => page.getByTestId('edge-label-e_enc0_conv2_down0').count(), POLL).toBe(0);
     await page.getByTestId('palette-item-batchNorm').click();
@@ -247,7 +248,7 @@ describe('editor: bugs from the walk-through (issue 10)', () => {
   it('9. wiring, deleting edges, dragging and resizing log no React Flow warnings', async () => {
     const { page, context } = await openEditor(browser());
     // Rewire a skip: delete it, connect it again by dragging.
-    await page.getByTestId('edge-label-e_crop0_cat0').click();
+    await clickEdge(page, 'e_crop0_cat0');
     await page.keyboard.press('Delete');
     await dragConnection(page, 'handle-crop0-out', 'handle-cat0-in-1');
     await expect.poll(async () => Object.keys(await edgeLabels(page)).length, POLL).toBe(44);
@@ -269,7 +270,7 @@ describe('editor: bugs from the walk-through (issue 10)', () => {
   it('10. counts read right, totals say when they are incomplete, duplicate labels are flagged, template texts are plain', async () => {
     const { page, context } = await openEditor(browser());
     // "2 nodes, 1 connection"
-    await page.getByTestId('edge-label-e_enc0_conv1_enc0_conv2').click();
+    await clickEdge(page, 'e_enc0_conv1_enc0_conv2');
     await page.getByTestId('node-enc0_conv1').click({ modifiers: ['Shift'] });
     await page.getByTestId('node-enc0_conv2').click({ modifiers: ['Shift'] });
     await expect.poll(() => page.getByTestId('inspector-multi').textContent(), POLL).toContain('2 nodes, 1 connection');
@@ -277,7 +278,7 @@ describe('editor: bugs from the walk-through (issue 10)', () => {
 
     // Deleting a skip leaves the decoder's shapes unknown: the totals say they are incomplete.
     await clickEmptyCanvas(page);
-    await page.getByTestId('edge-label-e_crop0_cat0').click();
+    await clickEdge(page, 'e_crop0_cat0');
     await page.keyboard.press('Delete');
     await expect.poll(() => page.getByTestId('total-params').textContent(), POLL).toMatch(/^≥ /);
     expect(await page.getByTestId('totals-incomplete').textContent()).toBe('4 nodes unknown');

@@ -1,4 +1,4 @@
-import type { Dimensions, EdgeChange, NodeChange } from '@xyflow/react';
+import { useStore, type Dimensions, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { formatShape, type XY } from '../../core/types';
 import type { EditorStore } from '../../state/store';
@@ -6,6 +6,7 @@ import { useAnalysis, useStoreState } from '../EditorContext';
 import { createNodeDataCache, incomingPorts, toFlowEdges, type OpFlowNode, type ShapeFlowEdge } from '../model/flowModel';
 import { computeDetours, handleAnchors } from '../model/edgeGeometry';
 import { computeHandleSides, NODE_HEIGHT, NODE_WIDTH, type Box } from '../model/handleSides';
+import { labelLod, zoomStep } from '../model/labelLod';
 
 /**
  * React Flow's nodes and edges as a pure function of the store's document + selection, the analysis, and two
@@ -44,10 +45,19 @@ export function useFlowElements(store: EditorStore) {
   }, [doc, analysis, sides, dataCache]);
 
   // Edges whose curve would cross a node go around it, on the nearest clear lane.
-  const detours = useMemo(() => {
-    const ports = new Map(nodeDatas.map((d) => [d.nodeId, d.ports]));
-    return computeDetours(boxes, doc.edges, sides, handleAnchors(boxes, sides, ports));
-  }, [boxes, doc.edges, sides, nodeDatas]);
+  const anchors = useMemo(() => handleAnchors(boxes, sides, new Map(nodeDatas.map((d) => [d.nodeId, d.ports]))), [boxes, sides, nodeDatas]);
+  const detours = useMemo(() => computeDetours(boxes, doc.edges, sides, anchors), [boxes, doc.edges, sides, anchors]);
+
+  // Which shape labels fit at this zoom (recomputed only when the zoom crosses a step).
+  const zoom = useStore((s) => zoomStep(s.transform[2]));
+  const lod = useMemo(() => {
+    const keep = new Set(selection.edges);
+    for (const d of analysis.diagnostics)
+      if (d.severity === 'error' && d.nodeId) for (const e of doc.edges) if (e.target === d.nodeId) keep.add(e.id);
+    const nodeOutput = new Map(analysis.rows.map((r) => [r.id, r.output]));
+    const mainPath = analysis.mainPath.map((p) => p.id);
+    return labelLod({ doc, boxes, anchors, sides, detours, edgeShapes: analysis.edgeShapes, nodeOutput, mainPath, keep }, zoom);
+  }, [doc, boxes, anchors, sides, detours, analysis, selection.edges, zoom]);
 
   const nodes = useMemo<OpFlowNode[]>(
     () =>
@@ -72,12 +82,13 @@ export function useFlowElements(store: EditorStore) {
   const edges = useMemo<ShapeFlowEdge[]>(
     () =>
       edgeCache.sweep(
-        toFlowEdges(doc, analysis, detours, selectedEdges).map((e) => {
+        toFlowEdges(doc, analysis, detours, selectedEdges, lod).map((e) => {
           const d = e.data!;
-          return edgeCache.get(e.id, [e.source, e.target, e.targetHandle, e.selected, formatShape(d.shape), d.error, d.detour?.axis, d.detour?.lane], () => e);
+          const deps = [e.source, e.target, e.targetHandle, e.selected, formatShape(d.shape), d.error, d.detour?.axis, d.detour?.lane, d.label];
+          return edgeCache.get(e.id, deps, () => e);
         }),
       ),
-    [doc, analysis, detours, selectedEdges, edgeCache],
+    [doc, analysis, detours, selectedEdges, lod, edgeCache],
   );
 
   const onNodesChange = useCallback(

@@ -43,8 +43,9 @@ function ShapeEdge(props: EdgeProps<ShapeFlowEdge>) {
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={classes} interactionWidth={16} style={strokeStyle(error, !!selected)} />
       <EdgeLabelRenderer>
         <div
-          className={`shape-edge-label nodrag nopan${error ? ' error' : ''}${known ? '' : ' unknown'}${selected ? ' selected' : ''}`}
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          className={`shape-edge-label nodrag nopan${error ? ' error' : ''}${known ? '' : ' unknown'}${selected ? ' selected' : ''}${data?.label === 'hidden' ? ' lod-hidden' : data?.label === 'over-node' ? ' lod-over-node' : ''}`}
+          // Drawn at --label-scale (set by the canvas from the zoom), so it keeps a readable size when zoomed out.
+          style={{ transform: `translate(${labelX}px, ${labelY}px) translate(-50%, -50%) scale(var(--label-scale, 1))` }}
           data-testid={`edge-label-${id}`}
           onClick={() => services?.store.setSelection({ nodes: [], edges: [id] })}
           data-error={error ? 'true' : 'false'}

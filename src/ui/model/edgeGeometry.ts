@@ -91,7 +91,7 @@ const CLEARANCE = 28;
 export const STUB = 20;
 
 /** Boxes bucketed on a coarse grid, so the crossing tests stay cheap on a 1,000-node graph. */
-class BoxGrid {
+export class BoxGrid {
   private cells = new Map<string, string[]>();
   constructor(
     private boxes: Map<string, Box>,
@@ -105,6 +105,18 @@ class BoxGrid {
           if (list) list.push(id);
           else this.cells.set(key, [id]);
         }
+  }
+
+  /** Whether any node (other than those in `skip`) overlaps the rectangle. */
+  overlaps(x0: number, y0: number, x1: number, y1: number, skip: ReadonlySet<string>): boolean {
+    for (let cx = Math.floor(x0 / this.size); cx <= Math.floor(x1 / this.size); cx++)
+      for (let cy = Math.floor(y0 / this.size); cy <= Math.floor(y1 / this.size); cy++)
+        for (const id of this.cells.get(`${cx},${cy}`) ?? []) {
+          if (skip.has(id)) continue;
+          const b = this.boxes.get(id)!;
+          if (x0 < b.position.x + b.width && b.position.x < x1 && y0 < b.position.y + b.height && b.position.y < y1) return true;
+        }
+    return false;
   }
 
   /** The node a point lies inside (shrunk by `inset`), other than those in `skip`. */
@@ -195,12 +207,21 @@ function clearLane(
     const from = axis === 'h' ? b.position.y : b.position.x;
     blocking.push([from - CLEARANCE, from + (axis === 'h' ? b.height : b.width) + CLEARANCE]);
   }
-  for (const lane of taken) if (lane.axis === axis && lane.hi >= lo && lane.lo <= hi) blocking.push([lane.at - LANE_GAP, lane.at + LANE_GAP]);
-  const free = (v: number) => blocking.every(([a, b]) => v <= a || v >= b);
+  // The side (before/after the ends) comes from the nodes alone; lanes already taken on that side push this one
+  // further out, so all the skips of a row arc over it on the same side, nested.
+  const nodesFree = (v: number) => blocking.every(([a, b]) => v <= a || v >= b);
   const cost = (v: number) => Math.abs(v - across(s)) + Math.abs(v - across(t));
-  const candidates = [across(s), across(t), ...blocking.flatMap(([a, b]) => [a, b])].filter(free);
-  // On a tie, above (or left): skips of a row all arc over it.
-  const at = candidates.reduce((best, v) => (cost(v) < cost(best) || (cost(v) === cost(best) && v < best) ? v : best), candidates[0] ?? across(s));
+  const candidates = [across(s), across(t), ...blocking.flatMap(([a, b]) => [a, b])].filter(nodesFree);
+  // On a tie, above (or left).
+  let at = candidates.reduce((best, v) => (cost(v) < cost(best) || (cost(v) === cost(best) && v < best) ? v : best), candidates[0] ?? across(s));
+  const outward = at <= (across(s) + across(t)) / 2 ? -1 : 1;
+  const lanes = taken.filter((lane) => lane.axis === axis && lane.hi >= lo && lane.lo <= hi).map((lane): [number, number] => [lane.at - LANE_GAP, lane.at + LANE_GAP]);
+  const all = [...blocking, ...lanes];
+  for (let guard = 0; guard < all.length + 1; guard++) {
+    const hit = all.find(([a, b]) => at > a && at < b);
+    if (!hit) break;
+    at = outward < 0 ? hit[0] : hit[1];
+  }
   return { axis, at, lo, hi };
 }
 

@@ -12,7 +12,22 @@ export interface MenuItem {
 }
 
 /** A toolbar dropdown: click to open, click an item or outside (or press Escape) to close. */
-export function Menu({ label, icon, items, testId, width = 240 }: { label: ReactNode; icon?: ReactNode; items: MenuItem[]; testId: string; width?: number }) {
+export function Menu({
+  label,
+  title,
+  icon,
+  items,
+  testId,
+  width = 240,
+}: {
+  label: ReactNode;
+  /** The button's name when its text is hidden on a narrow window. */
+  title?: string;
+  icon?: ReactNode;
+  items: MenuItem[];
+  testId: string;
+  width?: number;
+}) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -33,7 +48,7 @@ export function Menu({ label, icon, items, testId, width = 240 }: { label: React
   }, [open]);
   return (
     <div className="menu" ref={root}>
-      <button type="button" className={`btn ghost${open ? ' pressed' : ''}`} aria-haspopup="menu" aria-expanded={open} data-testid={testId} onClick={() => setOpen((o) => !o)}>
+      <button type="button" className={`btn ghost${open ? ' pressed' : ''}`} aria-haspopup="menu" aria-expanded={open} data-testid={testId} title={title} aria-label={title} onClick={() => setOpen((o) => !o)}>
         {icon}
         {label}
         <IconChevronDown size={13} className="menu-caret" />

@@ -95,7 +95,8 @@ export function Toolbar() {
       </div>
       <span className="toolbar-sep" />
       <Menu
-        label="Templates"
+        label={<span className="btn-text">Templates</span>}
+        title="Templates"
         icon={<IconTemplates size={15} />}
         testId="menu-templates"
         width={380}
@@ -107,14 +108,15 @@ export function Toolbar() {
           onSelect: () => loadDocument(t.doc, `Load template “${t.name}”`),
         }))}
       />
-      <button type="button" className="btn ghost" data-testid="new-unet" onClick={openNewUNet}>
-        <IconPlus size={15} /> New U-Net…
+      <button type="button" className="btn ghost" data-testid="new-unet" onClick={openNewUNet} title="New U-Net…" aria-label="New U-Net…">
+        <IconPlus size={15} /> <span className="btn-text">New U-Net…</span>
       </button>
-      <button type="button" className="btn ghost" data-testid="import-button" onClick={openImport} title="Open a UNet Studio .json graph, an .onnx model, or a Keras / tfjs model.json with its .bin files (or drop them on the canvas)">
-        <IconOpen size={15} /> Open
+      <button type="button" className="btn ghost" data-testid="import-button" onClick={openImport} title="Open a UNet Studio .json graph, an .onnx model, or a Keras / tfjs model.json with its .bin files (or drop them on the canvas)" aria-label="Open">
+        <IconOpen size={15} /> <span className="btn-text">Open</span>
       </button>
       <Menu
-        label="Export"
+        label={<span className="btn-text">Export</span>}
+        title="Export"
         icon={<IconDownload size={15} />}
         testId="menu-export"
         items={[
@@ -138,7 +140,8 @@ export function Toolbar() {
       </button>
       <span className="toolbar-sep" />
       <Menu
-        label="Arrange"
+        label={<span className="btn-text">Arrange</span>}
+        title="Arrange"
         icon={<IconLayout size={15} />}
         testId="auto-layout"
         width={260}
