@@ -231,11 +231,11 @@ export const UNET_VARIANTS: readonly UNetVariant[] = [
     (mode, i): UNetVariant => ({
       id: `seed004-${mode}`,
       options: {
-        name: `U-Net (seed 004, BN) · concat mode ${i}: ${mode === 'crop' ? 'crop the skip' : mode === 'pad' ? 'pad the decoder' : 'same padding'}`,
+        name: `U-Net (paper + BatchNorm) · ${mode === 'crop' ? 'skips cropped' : mode === 'pad' ? 'decoder padded to the skip' : 'same padding'}`,
         description:
-          `The network of the seed "U-Net 复现" as written: the paper U-Net with BatchNorm after every 3×3 conv (bias kept), ` +
-          `31,042,434 parameters, in concat mode ${i} (${mode === 'crop' ? "the skip center-cropped; the seed uses torchvision's CenterCrop, whose " +
-            'half-to-even rounding equals our floor here because U-Net skip surpluses are even — set the crop\'s rounding to half-even for other sizes' : mode === 'pad' ? "the up-sampled tensor zero-padded to the skip's size" : 'same-padded convs, input a multiple of 16'}), ` +
+          `The paper U-Net with BatchNorm after every 3×3 conv (bias kept), as a common PyTorch reimplementation writes it: ` +
+          `31,042,434 parameters, ${mode === 'crop' ? "the skip center-cropped (torchvision's CenterCrop, whose " +
+            'half-to-even rounding equals our floor here because U-Net skip surpluses are even — set the crop\'s rounding to half-even for other sizes)' : mode === 'pad' ? "the up-sampled tensor zero-padded to the skip's size" : 'same-padded convs, input a multiple of 16'}, ` +
           `so its state dicts load without folding. Source: ${PAPER_SOURCE}.`,
         norm: 'batch',
         ...(mode === 'pad' ? { concatMode: 'pad' as const } : {}),
