@@ -7,10 +7,7 @@ import { formatShape } from '../../core/types';
 import { edgeColour, type ShapeFlowEdge } from '../model/flowModel';
 import './ShapeEdge.css';
 
-/**
- * Stroke as inline style, not only CSS: the PNG/SVG export (html-to-image) copies inline styles of SVG paths but
- * not stylesheet rules, and edges would vanish from the picture.
- */
+/** Stroke as inline style: one colour rule shared with the arrowhead (flowModel.edgeColour). */
 const strokeStyle = (error: boolean, selected: boolean) => ({
   stroke: edgeColour(error, selected),
   strokeWidth: selected ? 2.2 : 1.6,
