@@ -1,19 +1,22 @@
 import { useStore, type Dimensions, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { formatShape, type XY } from '../../core/types';
-import type { EditorStore } from '../../state/store';
+import { shallow } from 'zustand/shallow';
+import type { EditorState, EditorStore } from '../../state/store';
 import { useAnalysis, useStoreState } from '../EditorContext';
 import { createNodeDataCache, incomingPorts, toFlowEdges, type OpFlowNode, type ShapeFlowEdge } from '../model/flowModel';
 import { computeDetours, handleAnchors } from '../model/edgeGeometry';
 import { computeHandleSides, NODE_HEIGHT, NODE_WIDTH, type Box } from '../model/handleSides';
 import { labelLod, zoomStep } from '../model/labelLod';
 
+const selectDocAndSelection = ({ doc, selection }: EditorState) => ({ doc, selection });
+
 /**
  * React Flow's nodes and edges as a pure function of the store's document + selection, the analysis, and two
  * pieces of view-only state kept here (never in history): measured node sizes and positions during a drag.
  */
 export function useFlowElements(store: EditorStore) {
-  const { doc, selection } = useStoreState(store);
+  const { doc, selection } = useStoreState(store, selectDocAndSelection, shallow);
   const analysis = useAnalysis();
   const [measured, setMeasured] = useState<Record<string, Dimensions>>({});
   const [dragging, setDragging] = useState<Record<string, XY> | null>(null);

@@ -5,7 +5,9 @@ import { useAnalysis, useEditor, useEditorState } from '../EditorContext';
 import { formatBytes, formatInt, formatMacs } from '../model/format';
 import { freePasteOffset } from '../model/pastePlacement';
 import { NodeInspector } from './NodeInspector';
+import type { EditorState } from '../../state/store';
 
+const selectDoc = (s: EditorState) => s.doc;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Right panel: what is selected, editable. */
@@ -100,7 +102,7 @@ export function Inspector() {
 
 /** Nothing selected: the document itself. */
 function DocumentInspector() {
-  const { doc } = useEditorState();
+  const doc = useEditorState(selectDoc);
   const { store } = useEditor();
   const analysis = useAnalysis();
   const { totals } = analysis;

@@ -4,12 +4,15 @@ import { IconChevronDown, IconError, IconWarning } from '../icons';
 import { formatBytes, formatInt, formatMacs } from '../model/format';
 import { DiagnosticItem } from './DiagnosticItem';
 import { SummaryTable } from './SummaryTable';
+import type { EditorState } from '../../state/store';
 import './summary.css';
+
+const selectSelection = (s: EditorState) => s.selection;
 
 /** Bottom panel: totals, the layer table and every diagnostic. */
 export function SummaryPanel() {
   const analysis = useAnalysis();
-  const { selection } = useEditorState();
+  const selection = useEditorState(selectSelection);
   const { store, focusNodes, summaryTab, setSummaryTab } = useEditor();
   // The panel remembers its tab while collapsed.
   const [lastTab, setLastTab] = useState<SummaryTab>('layers');

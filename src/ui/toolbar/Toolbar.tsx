@@ -1,5 +1,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { useState } from 'react';
+import { shallow } from 'zustand/shallow';
+import type { EditorState } from '../../state/store';
 import type { XY } from '../../core/types';
 import { useAnalysis, useEditor, useEditorState } from '../EditorContext';
 import {
@@ -28,9 +30,12 @@ import { MOD } from '../shortcuts';
 import { Menu } from './Menu';
 import './toolbar.css';
 
+/** What the toolbar shows: not the selection (it does not re-render when the selection changes). */
+const selectToolbar = ({ doc, canUndo, canRedo, undoLabel, redoLabel }: EditorState) => ({ doc, canUndo, canRedo, undoLabel, redoLabel });
+
 export function Toolbar() {
   const { store, notify, openNewUNet, openImport, openShortcuts, loadDocument, focusNodes, showProblems } = useEditor();
-  const { doc, canUndo, canRedo, undoLabel, redoLabel } = useEditorState();
+  const { doc, canUndo, canRedo, undoLabel, redoLabel } = useEditorState(selectToolbar, shallow);
   const analysis = useAnalysis();
   const { getNodes } = useReactFlow();
 
