@@ -47,6 +47,21 @@ function ensurePythonTorch() {
   if (!ok()) fail(`apt-get finished but ${PYTHON} still cannot import torch, torchvision, onnx and PIL.`);
 }
 
+// The editor's SVG export is checked by a second renderer (librsvg's rsvg-convert), as Inkscape-class tools read it.
+function ensureRsvg() {
+  if (existsSync('/usr/bin/rsvg-convert')) return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root || !existsSync('/usr/bin/apt-get'))
+    fail('The SVG export check needs rsvg-convert: run `sudo apt-get install -y librsvg2-bin`, then `npm test` again.');
+  console.log('[test] installing librsvg2-bin for the SVG export check (apt-get)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'librsvg2-bin'], { stdio: 'inherit', env });
+  } catch {
+    fail('Installing librsvg2-bin with apt-get failed; install it by hand and rerun `npm test`.');
+  }
+}
+
 function fail(message) {
   console.error(`[test] ${message}`);
   process.exit(1);
@@ -61,6 +76,9 @@ if (!args.includes('--no-typecheck')) {
 } else args.splice(args.indexOf('--no-typecheck'), 1);
 const unitOnly = args.includes('--project=unit') || (args.includes('--project') && args[args.indexOf('--project') + 1] === 'unit');
 ensurePythonTorch();
-if (!unitOnly) process.env.CHROMIUM_PATH = ensureChromium();
+if (!unitOnly) {
+  process.env.CHROMIUM_PATH = ensureChromium();
+  ensureRsvg();
+}
 const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...args], { stdio: 'inherit' });
 process.exit(run.status ?? 1);

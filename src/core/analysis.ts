@@ -35,6 +35,11 @@ export interface Totals {
    * The input counts; graph outputs stay until the end. Nodes with unknown shapes count as zero.
    */
   peakBytes: number;
+  /**
+   * Nodes whose output size is unknown (a missing input, an error upstream): their params, mult-adds and memory
+   * are missing from the sums above, which are then lower bounds. Output nodes (they add nothing) are left out.
+   */
+  unknown: string[];
 }
 
 export interface Analysis {
@@ -152,7 +157,8 @@ function totals(rows: NodeRow[], shapes: ShapeReport, index: GraphIndex): Totals
     activationBytes += r.bytes;
   }
   const all = total(params);
-  return { params: all, paramBytes: all.total * BYTES_PER_VALUE, macs, activationBytes, peakBytes: peakMemory(shapes, index) };
+  const unknown = rows.filter((r) => !r.output && shapes.nodes.get(r.id)?.op?.type !== 'output').map((r) => r.id);
+  return { params: all, paramBytes: all.total * BYTES_PER_VALUE, macs, activationBytes, peakBytes: peakMemory(shapes, index), unknown };
 }
 
 /** Simulates one forward pass in execution order, freeing each tensor after its last consumer has run. */

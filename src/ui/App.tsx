@@ -13,6 +13,7 @@ import { exportGraphJson, readGraphFile } from './model/files';
 import { openModelFiles } from './model/openModel';
 import { newWeightsId } from './run/runtimeClient';
 import { runSession } from './run/session';
+import type { EditorState } from '../state/store';
 import { getTemplate } from './model/templates';
 import { useStableAnalysis } from './model/useStableAnalysis';
 import { Palette } from './panels/Palette';
@@ -23,6 +24,8 @@ import { useShortcuts } from './shortcuts';
 import { Toasts, useToasts } from './Toasts';
 import { Toolbar } from './toolbar/Toolbar';
 import './app.css';
+
+const selectDoc = (s: EditorState) => s.doc;
 
 export function App(props: Startup) {
   return (
@@ -35,7 +38,7 @@ export function App(props: Startup) {
 type DialogName = 'shortcuts' | 'new-unet' | null;
 
 function Editor({ store, storage, restore = { kind: 'none' }, restored = false, templateId }: Startup) {
-  const { doc } = useStoreState(store);
+  const doc = useStoreState(store, selectDoc);
   const analysis = useStableAnalysis(doc);
   const { fitView } = useReactFlow();
   const { toasts, notify, dismiss } = useToasts();
@@ -44,7 +47,7 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
   const [restoreNotice, setRestoreNotice] = useState(true);
   /** Set while autosave cannot save (storage full): shown until a save succeeds, not as a toast that fades. */
   const [saveProblem, setSaveProblem] = useState<string | null>(null);
-  const [summaryTab, setSummaryTab] = useState<SummaryTab | null>('layers');
+  const [summaryTab, setSummaryTab] = useState<SummaryTab | null>(null);
   const clipboard = useRef<Clipboard | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 

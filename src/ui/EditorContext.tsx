@@ -1,4 +1,4 @@
-import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import type { Clipboard } from '../state/commands';
 import type { EditorState, EditorStore } from '../state/store';
 import type { UiAnalysis } from './model/analysis';
@@ -56,11 +56,33 @@ export function useAnalysis(): UiAnalysis {
   return analysis;
 }
 
-/** The store's state; re-renders on every store change (document or selection). */
-export function useStoreState(store: EditorStore): EditorState {
-  return useSyncExternalStore(store.subscribe, store.getState, store.getState);
+/**
+ * The store's state, or the part of it a selector picks (zustand-style): the component re-renders only when
+ * the selected value changes — compared with `equal`, `Object.is` by default, `shallow` (zustand) for an object
+ * of several fields — so a panel that reads the document does not re-render when the selection changes.
+ * Without a selector: the whole state, re-rendering on every change.
+ */
+export function useStoreState(store: EditorStore): EditorState;
+export function useStoreState<T>(store: EditorStore, selector: (state: EditorState) => T, equal?: (a: T, b: T) => boolean): T;
+export function useStoreState<T>(store: EditorStore, selector?: (state: EditorState) => T, equal: (a: T, b: T) => boolean = Object.is): T | EditorState {
+  const last = useRef<{ state: EditorState; select: unknown; value: T } | null>(null);
+  const getSnapshot = (): T | EditorState => {
+    const state = store.getState();
+    if (!selector) return state;
+    const prev = last.current;
+    if (prev && prev.state === state && prev.select === selector) return prev.value;
+    const next = selector(state);
+    // Equal content keeps the previous value, so useSyncExternalStore sees no change and skips the render.
+    const value = prev && equal(prev.value, next) ? prev.value : next;
+    last.current = { state, select: selector, value };
+    return value;
+  };
+  return useSyncExternalStore(store.subscribe, getSnapshot, getSnapshot);
 }
 
-export function useEditorState(): EditorState {
-  return useStoreState(useEditor().store);
+export function useEditorState(): EditorState;
+export function useEditorState<T>(selector: (state: EditorState) => T, equal?: (a: T, b: T) => boolean): T;
+export function useEditorState<T>(selector?: (state: EditorState) => T, equal?: (a: T, b: T) => boolean): T | EditorState {
+  const { store } = useEditor();
+  return selector ? useStoreState(store, selector, equal) : useStoreState(store);
 }

@@ -135,9 +135,9 @@ export const IconLogo = (p: IconProps) => (
     <path d="M2.5 5h3M10.5 5h3" strokeWidth={1.3} />
   </Svg>
 );
-export const IconPanelBottom = (p: IconProps) => (
+export const IconMap = (p: IconProps) => (
   <Svg {...p}>
-    <rect x="2" y="2.5" width="12" height="11" rx="1.5" />
-    <path d="M2 9.5h12" />
+    <rect x="2" y="3" width="12" height="10" rx="1.5" />
+    <rect x="8.5" y="8" width="4" height="3.5" rx="0.5" />
   </Svg>
 );

@@ -15,26 +15,6 @@ import { freePasteOffset } from './model/pastePlacement';
 export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 export const MOD = isMac ? '⌘' : 'Ctrl';
 
-/** Shown in the help panel; one source for the panel and the handler below. */
-export const SHORTCUTS: { keys: string[]; action: string }[] = [
-  { keys: ['Delete'], action: 'Delete the selection (also Backspace)' },
-  { keys: [MOD, 'Z'], action: 'Undo' },
-  { keys: [MOD, 'Shift', 'Z'], action: 'Redo (also Ctrl Y)' },
-  { keys: [MOD, 'C'], action: 'Copy the selected nodes' },
-  { keys: [MOD, 'X'], action: 'Cut' },
-  { keys: [MOD, 'V'], action: 'Paste' },
-  { keys: [MOD, 'D'], action: 'Duplicate' },
-  { keys: [MOD, 'A'], action: 'Select everything' },
-  { keys: ['Esc'], action: 'Clear the selection, close a menu or dialog' },
-  { keys: ['F'], action: 'Fit the graph to the view' },
-  { keys: ['?'], action: 'Show this panel' },
-  { keys: ['Drag'], action: 'Box-select on empty canvas' },
-  { keys: ['Drag output'], action: 'Drop on empty canvas to add a connected node' },
-  { keys: ['Shift', 'Click'], action: 'Add to the selection' },
-  { keys: ['Scroll'], action: 'Pan (Space + drag, or middle mouse, also pans)' },
-  { keys: [MOD, 'Scroll'], action: 'Zoom' },
-];
-
 /** True when the key belongs to whatever the user is typing in. */
 export function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -58,6 +38,100 @@ export interface ShortcutHandlers {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** What a shortcut's action gets: the handlers above, plus the clipboard helpers of the hook. */
+interface ShortcutContext extends ShortcutHandlers {
+  pasteClip(clip: Clipboard): void;
+  writeSystemClipboard(clip: Clipboard): void;
+}
+
+export interface Shortcut {
+  /** As shown in the help panel. */
+  keys: string[];
+  action: string;
+  /** Whether a key press is this shortcut (absent: a mouse gesture, listed for help only). */
+  match?: (e: KeyboardEvent, mod: boolean) => boolean;
+  /** Does it; `false` when there was nothing to do, so the browser keeps the key (e.g. its own paste). */
+  run?: (ctx: ShortcutContext) => boolean | void;
+}
+
+const key = (e: KeyboardEvent) => e.key.toLowerCase();
+const selectionOf = (ctx: ShortcutContext) => ctx.store.getState().selection;
+const hasSelection = (ctx: ShortcutContext) => selectionOf(ctx).nodes.length + selectionOf(ctx).edges.length > 0;
+
+/**
+ * The keyboard shortcuts: one table for the help panel (`?`) and for the handler, so they cannot drift apart.
+ * The first entry that matches a key press handles it.
+ */
+export const SHORTCUTS: readonly Shortcut[] = [
+  {
+    keys: ['Delete'],
+    action: 'Delete the selection (also Backspace)',
+    match: (e, mod) => !mod && (e.key === 'Delete' || e.key === 'Backspace'),
+    run: (ctx) => void (hasSelection(ctx) && removeElements(ctx.store, selectionOf(ctx))),
+  },
+  { keys: [MOD, 'Z'], action: 'Undo', match: (e, mod) => mod && key(e) === 'z' && !e.shiftKey, run: (ctx) => ctx.store.undo() },
+  {
+    keys: [MOD, 'Shift', 'Z'],
+    action: 'Redo (also Ctrl Y)',
+    match: (e, mod) => (mod && key(e) === 'z' && e.shiftKey) || (e.ctrlKey && key(e) === 'y'),
+    run: (ctx) => ctx.store.redo(),
+  },
+  {
+    keys: [MOD, 'C'],
+    action: 'Copy the selected nodes',
+    match: (e, mod) => mod && key(e) === 'c',
+    run: (ctx) => {
+      const count = selectionOf(ctx).nodes.length;
+      if (!count) return false;
+      ctx.clipboard.current = copySelection(ctx.store);
+      ctx.writeSystemClipboard(ctx.clipboard.current);
+      ctx.notify(`Copied ${plural(count, 'node')}`, 'info');
+    },
+  },
+  {
+    keys: [MOD, 'X'],
+    action: 'Cut',
+    match: (e, mod) => mod && key(e) === 'x',
+    run: (ctx) => {
+      if (!hasSelection(ctx)) return false;
+      ctx.clipboard.current = cutSelection(ctx.store);
+      ctx.writeSystemClipboard(ctx.clipboard.current);
+    },
+  },
+  {
+    keys: [MOD, 'V'],
+    action: 'Paste',
+    match: (e, mod) => mod && key(e) === 'v',
+    // Without an in-app copy, let the browser deliver the system clipboard to the paste listener.
+    run: (ctx) => (ctx.clipboard.current ? ctx.pasteClip(ctx.clipboard.current) : false),
+  },
+  {
+    keys: [MOD, 'D'],
+    action: 'Duplicate',
+    match: (e, mod) => mod && key(e) === 'd',
+    run: (ctx) => {
+      if (!selectionOf(ctx).nodes.length) return;
+      const clip = copySelection(ctx.store);
+      const { doc } = ctx.store.getState();
+      paste(ctx.store, clip, freePasteOffset(doc.nodes, clip.nodes, doc.edges));
+    },
+  },
+  { keys: [MOD, 'A'], action: 'Select everything', match: (e, mod) => mod && key(e) === 'a', run: (ctx) => selectAll(ctx.store) },
+  {
+    keys: ['Esc'],
+    action: 'Clear the selection, close a menu or dialog',
+    match: (e) => e.key === 'Escape',
+    run: (ctx) => ctx.store.setSelection({ nodes: [], edges: [] }),
+  },
+  { keys: ['F'], action: 'Fit the graph to the view', match: (e, mod) => !mod && !e.altKey && key(e) === 'f', run: (ctx) => ctx.fitView() },
+  { keys: ['?'], action: 'Show this panel', match: (e) => e.key === '?', run: (ctx) => ctx.toggleHelp() },
+  { keys: ['Drag'], action: 'Box-select on empty canvas' },
+  { keys: ['Drag output'], action: 'Drop on empty canvas to add a connected node' },
+  { keys: ['Shift', 'Click'], action: 'Add to the selection' },
+  { keys: ['Scroll'], action: 'Pan (Space + drag, or middle mouse, also pans)' },
+  { keys: [MOD, 'Scroll'], action: 'Zoom' },
+];
+
 /** Editor keyboard shortcuts on the window; keys typed into fields are left alone. */
 export function useShortcuts(handlers: ShortcutHandlers): void {
   const ref = useRef(handlers);
@@ -69,47 +143,20 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
     };
     const pasteClip = (clip: Clipboard) => {
       const { store, notify } = ref.current;
-      const ids = paste(store, clip, freePasteOffset(store.getState().doc.nodes, clip.nodes));
+      const { doc } = store.getState();
+      const ids = paste(store, clip, freePasteOffset(doc.nodes, clip.nodes, doc.edges));
       if (ids.length) notify(`Pasted ${plural(ids.length, 'node')}`, 'info');
     };
 
     const onKeyDown = (e: KeyboardEvent) => {
       const h = ref.current;
       if (!h.enabled || e.defaultPrevented || isTypingTarget(e.target)) return;
-      const { store } = h;
       const mod = e.metaKey || e.ctrlKey;
-      const key = e.key.toLowerCase();
-      const selection = store.getState().selection;
-      const hasSelection = selection.nodes.length + selection.edges.length > 0;
-      let handled = true;
-      if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) {
-        if (hasSelection) removeElements(store, selection);
-      } else if (mod && key === 'z' && !e.shiftKey) store.undo();
-      else if ((mod && key === 'z' && e.shiftKey) || (e.ctrlKey && key === 'y')) store.redo();
-      else if (mod && key === 'c') {
-        if (!selection.nodes.length) return;
-        h.clipboard.current = copySelection(store);
-        writeSystemClipboard(h.clipboard.current);
-        h.notify(`Copied ${plural(selection.nodes.length, 'node')}`, 'info');
-      } else if (mod && key === 'x') {
-        if (!hasSelection) return;
-        h.clipboard.current = cutSelection(store);
-        writeSystemClipboard(h.clipboard.current);
-      } else if (mod && key === 'v') {
-        // Without an in-app copy, let the browser deliver the system clipboard to the paste listener.
-        if (!h.clipboard.current) return;
-        pasteClip(h.clipboard.current);
-      } else if (mod && key === 'd') {
-        if (selection.nodes.length) {
-          const clip = copySelection(store);
-          paste(store, clip, freePasteOffset(store.getState().doc.nodes, clip.nodes));
-        }
-      } else if (mod && key === 'a') selectAll(store);
-      else if (e.key === 'Escape') store.setSelection({ nodes: [], edges: [] });
-      else if (e.key === '?') h.toggleHelp();
-      else if (!mod && !e.altKey && key === 'f') h.fitView();
-      else handled = false;
-      if (handled) e.preventDefault();
+      for (const shortcut of SHORTCUTS) {
+        if (!shortcut.match?.(e, mod)) continue;
+        if (shortcut.run!({ ...h, pasteClip, writeSystemClipboard }) !== false) e.preventDefault();
+        return;
+      }
     };
 
     const onPaste = (e: ClipboardEvent) => {

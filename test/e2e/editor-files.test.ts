@@ -199,6 +199,7 @@ describe('editor: files, autosave, templates', () => {
     await page.getByTestId('unet-inChannels').fill('3');
     await page.getByTestId('unet-inputSize.h').fill('64');
     await page.getByTestId('unet-inputSize.w').fill('64');
+    await page.getByTestId('unet-inputSize.w').press('Enter');
     await page.getByTestId('unet-padding').selectOption('same');
     await expect.poll(() => page.getByTestId('unet-preview').textContent(), POLL).toBe('117,058 params100.47 M mult-adds3×64×64 → 2×64×64');
     await snapshot(page, 'editor-new-unet-dialog');

@@ -168,3 +168,36 @@ export async function statusText(page: Page): Promise<string> {
 export function toastTexts(page: Page): Promise<string[]> {
   return page.getByTestId('toast').allTextContents();
 }
+
+/**
+ * Clicks an edge as a person would: on its label when the label takes clicks, else on a stretch of the line that
+ * is its own (zoomed out, a label lying over a node lets clicks through, and near a node several edges leave the
+ * same dot). `modifiers` as for a click (Shift adds to the selection). Waits until the edge shows as selected.
+ */
+export async function clickEdge(page: Page, edgeId: string, modifiers: ('Shift' | 'Control')[] = []): Promise<void> {
+  const point = await page.evaluate((id) => {
+    const owner = (x: number, y: number) => {
+      const top = document.elementFromPoint(x, y);
+      const label = top?.closest<HTMLElement>('[data-testid^="edge-label-"]');
+      if (label) return label.dataset.testid!.slice('edge-label-'.length);
+      return top?.closest<HTMLElement>('.react-flow__edge')?.dataset.id;
+    };
+    const label = document.querySelector<HTMLElement>(`[data-testid="edge-label-${id}"]`);
+    const r = label?.getBoundingClientRect();
+    if (r && r.width > 0 && owner(r.x + r.width / 2, r.y + r.height / 2) === id) return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    const path = document.querySelector<SVGPathElement>(`.react-flow__edge[data-id="${id}"] path.react-flow__edge-path`);
+    const ctm = path?.getScreenCTM();
+    if (!path || !ctm) return null;
+    const length = path.getTotalLength();
+    for (const f of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85, 0.1, 0.9]) {
+      const p = path.getPointAtLength(length * f).matrixTransform(ctm);
+      if (owner(p.x, p.y) === id) return { x: p.x, y: p.y };
+    }
+    return null;
+  }, edgeId);
+  if (!point) throw new Error(`edge ${edgeId} has no spot on screen to click`);
+  for (const m of modifiers) await page.keyboard.down(m);
+  await page.mouse.click(point.x, point.y);
+  for (const m of modifiers) await page.keyboard.up(m);
+  await expect.poll(() => page.evaluate((id) => document.querySelector(`.react-flow__edge[data-id="${id}"]`)?.classList.contains('selected') ?? false, edgeId), POLL).toBe(true);
+}

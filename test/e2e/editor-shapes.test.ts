@@ -43,6 +43,9 @@ describe('editor: shapes on the canvas', () => {
     expect(await edgeLabels(page)).toEqual(PAPER_LABELS);
     expect(await page.locator('[data-testid^="edge-label-"][data-error="true"]').count()).toBe(0);
     expect(await statusText(page)).toBe('All shapes check out');
+    // The layer table starts folded (the canvas gets the room); its tab opens it.
+    expect(await page.getByTestId('size-trace').count()).toBe(0);
+    await page.getByTestId('tab-layers').click();
     expect(await page.getByTestId('size-trace').textContent()).toBe(
       '572 → 570 → 568 → 284 → 282 → 280 → 140 → 138 → 136 → 68 → 66 → 64 → 32 → 30 → 28 → 56 → 54 → 52 → 104 → 102 → 100 → 200 → 198 → 196 → 392 → 390 → 388',
     );

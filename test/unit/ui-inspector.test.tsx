@@ -43,6 +43,9 @@ describe('Inspector', () => {
     expect(paramsOf(store, 'enc0_conv1').filters).toBe(64);
     type('param-filters', '32');
     expect(screen.queryByTestId('param-filters-error')).toBeNull();
+    // Typed is not committed: leaving the field (or Enter) commits it.
+    expect(paramsOf(store, 'enc0_conv1').filters).toBe(64);
+    act(() => void fireEvent.blur(screen.getByTestId('param-filters')));
     expect(paramsOf(store, 'enc0_conv1').filters).toBe(32);
     expect(screen.getByTestId('inspector-shape').textContent).toBe('32×570×570');
     // Leaving a refused value restores the last good one.
@@ -68,9 +71,11 @@ describe('Inspector', () => {
     act(() => void fireEvent.change(screen.getByTestId('param-padding'), { target: { value: 'explicit' } }));
     expect(paramsOf(store, 'enc0_conv1').padding).toBe(1);
     type('param-padding-value', '2');
+    act(() => void fireEvent.blur(screen.getByTestId('param-padding-value')));
     expect(paramsOf(store, 'enc0_conv1').padding).toBe(2);
     type('param-padding-value', '-1');
     expect(screen.getByTestId('param-padding-value-error')).toBeTruthy();
+    act(() => void fireEvent.blur(screen.getByTestId('param-padding-value')));
     expect(paramsOf(store, 'enc0_conv1').padding).toBe(2);
   });
 

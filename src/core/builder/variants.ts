@@ -14,7 +14,7 @@ const PAPER_SOURCE =
   'Ronneberger, Fischer & Brox, "U-Net: Convolutional Networks for Biomedical Image Segmentation", MICCAI 2015 (arXiv:1505.04597)';
 const MILESIAL = 'milesial/Pytorch-UNet (github.com/milesial/Pytorch-UNet, unet_model.py / unet_parts.py)';
 const SLIM_SOURCE =
-  'the TF-slim U-Net of the seed document (Learning-to-See-in-the-Dark style: slim.conv2d, lrelu 0.2, max_pool2d SAME, bias-free conv2d_transpose)';
+  'The TensorFlow-slim U-Net of Learning-to-See-in-the-Dark (Chen et al., CVPR 2018): same-padded 3×3 convs with leaky ReLU 0.2, 2×2 max-pool, bias-free 2×2 transposed-conv up steps';
 
 const upconvBlocks: UNetOptionsInput = {
   inChannels: 3,
@@ -112,7 +112,7 @@ export const UNET_VARIANTS: readonly UNetVariant[] = [
     options: {
       name: 'U-Net (strided down, nearest up)',
       description:
-        'PyTorch U-Net of the seed document: conv → BatchNorm → dropout (0.3, then 0.4) → LeakyReLU(0.01), twice per ' +
+        'A common PyTorch U-Net: conv → BatchNorm → dropout (0.3, then 0.4) → LeakyReLU(0.01), twice per ' +
         'level; down by a 3×3 stride-2 conv + LeakyReLU; up by nearest ×2 and a 1×1 conv halving the channels; ' +
         'concat [up, skip]; 3×3 head to 3 channels with sigmoid.',
       inChannels: 3,
@@ -135,7 +135,7 @@ export const UNET_VARIANTS: readonly UNetVariant[] = [
     options: {
       name: 'U-Net (up-conv blocks)',
       description:
-        'U_Net of the seed document (as in LeeJunHyun/Image_Segmentation): conv_block = (3×3 conv + BatchNorm + ReLU) ×2, ' +
+        'The U_Net of LeeJunHyun/Image_Segmentation: conv_block = (3×3 conv + BatchNorm + ReLU) ×2, ' +
         'up_conv = nearest ×2 + 3×3 conv + BatchNorm + ReLU halving the channels, concat [skip, up], 1×1 head to 1 channel.',
       ...upconvBlocks,
     },
@@ -199,18 +199,18 @@ export const UNET_VARIANTS: readonly UNetVariant[] = [
   {
     id: 'paper-crop',
     options: {
-      name: 'U-Net (paper) · concat mode 0: crop the skip',
+      name: 'U-Net (paper) · skips cropped',
       description:
-        `The paper network with concat mode 0 of the seed "U-Net 复现": unpadded convs, the skip is center-cropped to ` +
+        `The paper network, skips joined by cropping: unpadded convs, the skip is center-cropped to ` +
         `the up-sampled tensor (identical to paper-572). Source: ${PAPER_SOURCE}.`,
     },
   },
   {
     id: 'paper-pad-decoder',
     options: {
-      name: 'U-Net (paper) · concat mode 1: pad the decoder',
+      name: 'U-Net (paper) · decoder padded to the skip',
       description:
-        `The paper network with concat mode 1 of the seed "U-Net 复现": unpadded convs, the up-sampled decoder tensor is ` +
+        `The paper network, skips joined by padding the decoder: unpadded convs, the up-sampled decoder tensor is ` +
         `zero-padded to the skip's size (extra row/column bottom/right) instead of cropping the skip. Source: ${PAPER_SOURCE}.`,
       concatMode: 'pad',
     },
@@ -218,9 +218,9 @@ export const UNET_VARIANTS: readonly UNetVariant[] = [
   {
     id: 'paper-same',
     options: {
-      name: 'U-Net (paper) · concat mode 2: same padding',
+      name: 'U-Net (paper) · same padding',
       description:
-        `The paper network with concat mode 2 of the seed "U-Net 复现": same-padded convs keep every size, so skips ` +
+        `The paper network with same padding: same-padded convs keep every size, so skips ` +
         `concatenate as they are; the input must be a multiple of 16 (here 512×512). Source: ${PAPER_SOURCE}.`,
       padding: 'same',
       concatMode: 'none',
@@ -231,11 +231,11 @@ export const UNET_VARIANTS: readonly UNetVariant[] = [
     (mode, i): UNetVariant => ({
       id: `seed004-${mode}`,
       options: {
-        name: `U-Net (seed 004, BN) · concat mode ${i}: ${mode === 'crop' ? 'crop the skip' : mode === 'pad' ? 'pad the decoder' : 'same padding'}`,
+        name: `U-Net (paper + BatchNorm) · ${mode === 'crop' ? 'skips cropped' : mode === 'pad' ? 'decoder padded to the skip' : 'same padding'}`,
         description:
-          `The network of the seed "U-Net 复现" as written: the paper U-Net with BatchNorm after every 3×3 conv (bias kept), ` +
-          `31,042,434 parameters, in concat mode ${i} (${mode === 'crop' ? "the skip center-cropped; the seed uses torchvision's CenterCrop, whose " +
-            'half-to-even rounding equals our floor here because U-Net skip surpluses are even — set the crop\'s rounding to half-even for other sizes' : mode === 'pad' ? "the up-sampled tensor zero-padded to the skip's size" : 'same-padded convs, input a multiple of 16'}), ` +
+          `The paper U-Net with BatchNorm after every 3×3 conv (bias kept), as a common PyTorch reimplementation writes it: ` +
+          `31,042,434 parameters, ${mode === 'crop' ? "the skip center-cropped (torchvision's CenterCrop, whose " +
+            'half-to-even rounding equals our floor here because U-Net skip surpluses are even — set the crop\'s rounding to half-even for other sizes)' : mode === 'pad' ? "the up-sampled tensor zero-padded to the skip's size" : 'same-padded convs, input a multiple of 16'}, ` +
           `so its state dicts load without folding. Source: ${PAPER_SOURCE}.`,
         norm: 'batch',
         ...(mode === 'pad' ? { concatMode: 'pad' as const } : {}),

@@ -1,11 +1,13 @@
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
   SelectionMode,
   useReactFlow,
+  useStoreApi,
   type Connection,
   type Edge,
   type FinalConnectionState,
@@ -13,13 +15,15 @@ import {
   type Node,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { getOp } from '../../core/ops';
 import { addNode, connect, isValidConnection, moveNodes, type Connection as GraphConnection } from '../../state/commands';
 import { useEditor } from '../EditorContext';
 import ShapeEdge from '../edges/ShapeEdge';
 import { portFromHandle, type OpFlowNode, type ShapeFlowEdge } from '../model/flowModel';
 import { NODE_HEIGHT, NODE_WIDTH } from '../model/handleSides';
+import { labelScale } from '../model/labelLod';
+import { IconMap } from '../icons';
 import OpNode from '../nodes/OpNode';
 import './Canvas.css';
 import { QuickAdd, type QuickAddRequest } from './QuickAdd';
@@ -72,6 +76,25 @@ export function Canvas() {
   const [fileOver, setFileOver] = useState(false);
   const [quickAdd, setQuickAdd] = useState<(QuickAddRequest & { flow: { x: number; y: number } }) | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
+  const flowStore = useStoreApi();
+  // The minimap covers nodes on a small canvas: off by default there, a button toggles it.
+  const [minimap, setMinimap] = useState(() => typeof window === 'undefined' || window.innerWidth >= 1280);
+
+  // Shape labels keep a readable size when zoomed out: the zoom drives a CSS variable (no re-render per frame),
+  // and `data-lod` lifts the labels above the nodes while they are drawn larger than their slot.
+  useEffect(() => {
+    const apply = (zoom: number) => {
+      const el = canvasRef.current;
+      if (!el) return;
+      el.style.setProperty('--label-scale', labelScale(zoom).toFixed(3));
+      el.dataset.lod = zoom < 1 ? 'far' : 'near';
+    };
+    apply(flowStore.getState().transform[2]);
+    let last = flowStore.getState().transform[2];
+    return flowStore.subscribe((s) => {
+      if (s.transform[2] !== last) apply((last = s.transform[2]));
+    });
+  }, [flowStore]);
 
   const onNodeDragStop = useCallback(
     (_: unknown, __: Node, dragged: Node[]) =>
@@ -196,8 +219,28 @@ export function Canvas() {
         onError={reportFlowProblem}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cdd2da" />
-        <MiniMap pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} nodeBorderRadius={4} maskColor="rgba(240, 242, 245, 0.7)" />
-        <Controls showInteractive={false} />
+        {minimap && (
+          <MiniMap
+            pannable
+            zoomable
+            nodeColor={minimapColour}
+            nodeStrokeWidth={0}
+            nodeBorderRadius={4}
+            maskColor="rgba(240, 242, 245, 0.7)"
+            style={{ width: 150, height: 110 }}
+          />
+        )}
+        <Controls showInteractive={false}>
+          <ControlButton
+            onClick={() => setMinimap((m) => !m)}
+            title={minimap ? 'Hide the minimap' : 'Show the minimap'}
+            aria-label={minimap ? 'Hide the minimap' : 'Show the minimap'}
+            aria-pressed={minimap}
+            data-testid="toggle-minimap"
+          >
+            <IconMap size={14} />
+          </ControlButton>
+        </Controls>
       </ReactFlow>
       {nodes.length === 0 && (
         <div className="canvas-empty" data-testid="canvas-empty">

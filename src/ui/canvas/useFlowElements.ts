@@ -1,17 +1,22 @@
-import type { Dimensions, EdgeChange, NodeChange } from '@xyflow/react';
+import { useStore, type Dimensions, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { formatShape, type XY } from '../../core/types';
-import type { EditorStore } from '../../state/store';
+import { shallow } from 'zustand/shallow';
+import type { EditorState, EditorStore } from '../../state/store';
 import { useAnalysis, useStoreState } from '../EditorContext';
 import { createNodeDataCache, incomingPorts, toFlowEdges, type OpFlowNode, type ShapeFlowEdge } from '../model/flowModel';
+import { computeDetours, handleAnchors } from '../model/edgeGeometry';
 import { computeHandleSides, NODE_HEIGHT, NODE_WIDTH, type Box } from '../model/handleSides';
+import { labelLod, zoomStep } from '../model/labelLod';
+
+const selectDocAndSelection = ({ doc, selection }: EditorState) => ({ doc, selection });
 
 /**
  * React Flow's nodes and edges as a pure function of the store's document + selection, the analysis, and two
  * pieces of view-only state kept here (never in history): measured node sizes and positions during a drag.
  */
 export function useFlowElements(store: EditorStore) {
-  const { doc, selection } = useStoreState(store);
+  const { doc, selection } = useStoreState(store, selectDocAndSelection, shallow);
   const analysis = useAnalysis();
   const [measured, setMeasured] = useState<Record<string, Dimensions>>({});
   const [dragging, setDragging] = useState<Record<string, XY> | null>(null);
@@ -42,6 +47,21 @@ export function useFlowElements(store: EditorStore) {
     return datas;
   }, [doc, analysis, sides, dataCache]);
 
+  // Edges whose curve would cross a node go around it, on the nearest clear lane.
+  const anchors = useMemo(() => handleAnchors(boxes, sides, new Map(nodeDatas.map((d) => [d.nodeId, d.ports]))), [boxes, sides, nodeDatas]);
+  const detours = useMemo(() => computeDetours(boxes, doc.edges, sides, anchors), [boxes, doc.edges, sides, anchors]);
+
+  // Which shape labels fit at this zoom (recomputed only when the zoom crosses a step).
+  const zoom = useStore((s) => zoomStep(s.transform[2]));
+  const lod = useMemo(() => {
+    const keep = new Set(selection.edges);
+    for (const d of analysis.diagnostics)
+      if (d.severity === 'error' && d.nodeId) for (const e of doc.edges) if (e.target === d.nodeId) keep.add(e.id);
+    const nodeOutput = new Map(analysis.rows.map((r) => [r.id, r.output]));
+    const mainPath = analysis.mainPath.map((p) => p.id);
+    return labelLod({ doc, boxes, anchors, sides, detours, edgeShapes: analysis.edgeShapes, nodeOutput, mainPath, keep }, zoom);
+  }, [doc, boxes, anchors, sides, detours, analysis, selection.edges, zoom]);
+
   const nodes = useMemo<OpFlowNode[]>(
     () =>
       nodeCache.sweep(
@@ -65,11 +85,13 @@ export function useFlowElements(store: EditorStore) {
   const edges = useMemo<ShapeFlowEdge[]>(
     () =>
       edgeCache.sweep(
-        toFlowEdges(doc, analysis, sides, selectedEdges).map((e) =>
-          edgeCache.get(e.id, [e.source, e.target, e.sourceHandle, e.targetHandle, e.selected, formatShape(e.data!.shape), e.data!.error], () => e),
-        ),
+        toFlowEdges(doc, analysis, detours, selectedEdges, lod).map((e) => {
+          const d = e.data!;
+          const deps = [e.source, e.target, e.targetHandle, e.selected, formatShape(d.shape), d.error, d.detour?.axis, d.detour?.lane, d.label];
+          return edgeCache.get(e.id, deps, () => e);
+        }),
       ),
-    [doc, analysis, sides, selectedEdges, edgeCache],
+    [doc, analysis, detours, selectedEdges, lod, edgeCache],
   );
 
   const onNodesChange = useCallback(

@@ -1,5 +1,3 @@
-import { getNodesBounds, getViewportForBounds, type Node } from '@xyflow/react';
-import { toPng, toSvg } from 'html-to-image';
 import { FORMAT_LIMITS, parseGraph, serializeGraph, type FormatError } from '../../core/format';
 import type { GraphDoc } from '../../core/types';
 
@@ -15,7 +13,7 @@ export function fileStem(name: string): string {
   return stem || 'graph';
 }
 
-function downloadUrl(url: string, fileName: string) {
+export function downloadUrl(url: string, fileName: string) {
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
@@ -77,32 +75,4 @@ export async function readGraphFile(file: File): Promise<ImportResult> {
   if (result.ok && result.doc.edges.length > EDITOR_LIMITS.maxEdges)
     return tooBig('too-many-edges', `the graph has ${count(result.doc.edges.length)} edges; the editor opens up to ${count(EDITOR_LIMITS.maxEdges)}`);
   return result;
-}
-
-export type ImageKind = 'png' | 'svg';
-
-const IMAGE_PADDING = 40;
-const MAX_IMAGE_SIDE = 6000;
-
-/**
- * A picture of the whole diagram (not just what is on screen), the way React Flow's "download image" example
- * does it: render the viewport element with a transform that frames every node.
- */
-export async function exportDiagramImage(kind: ImageKind, nodes: Node[], root: HTMLElement, name: string): Promise<void> {
-  const viewport = root.querySelector<HTMLElement>('.react-flow__viewport');
-  if (!viewport || nodes.length === 0) throw new Error('there is nothing on the canvas to export');
-  const bounds = getNodesBounds(nodes);
-  const scale = Math.min(1, MAX_IMAGE_SIDE / Math.max(bounds.width, bounds.height));
-  const width = Math.ceil(bounds.width * scale + 2 * IMAGE_PADDING);
-  const height = Math.ceil(bounds.height * scale + 2 * IMAGE_PADDING);
-  const transform = getViewportForBounds(bounds, width, height, scale, scale, `${IMAGE_PADDING}px`);
-  const options = {
-    backgroundColor: '#fbfbfc',
-    width,
-    height,
-    pixelRatio: kind === 'png' ? Math.min(2, 8000 / Math.max(width, height)) : 1,
-    style: { width: `${width}px`, height: `${height}px`, transform: `translate(${transform.x}px, ${transform.y}px) scale(${transform.zoom})` },
-  };
-  const url = kind === 'png' ? await toPng(viewport, options) : await toSvg(viewport, options);
-  downloadUrl(url, `${fileStem(name)}.${kind}`);
 }

@@ -6,6 +6,8 @@ import { withDefaults } from '../../core/params';
 import { portsOf } from '../../core/ports';
 import type { GraphDoc, GraphNode, Shape } from '../../core/types';
 import type { UiAnalysis } from './analysis';
+import type { Detour } from './edgeGeometry';
+import type { LabelLod } from './labelLod';
 import { defaultSides, type HandleSides, type Side } from './handleSides';
 
 export interface PortView {
@@ -35,6 +37,13 @@ export interface OpNodeData extends Record<string, unknown> {
 
 export interface ShapeEdgeData extends Record<string, unknown> {
   shape?: Shape;
+  /** Set when the plain curve would cross a node: the lane the edge runs along instead. */
+  detour?: Detour;
+  /**
+   * Level of detail of the label: hidden when it does not fit at the current zoom (it shows again when zoomed
+   * in); 'over-node' when it covers part of a node and lets clicks through to it.
+   */
+  label?: 'hidden' | 'over-node';
   /** The edge feeds a port that has an error. */
   error: boolean;
 }
@@ -173,7 +182,13 @@ export function createNodeDataCache() {
 /** An edge's stroke: red when it feeds an error, accent when selected. */
 export const edgeColour = (error: boolean, selected: boolean) => (error ? '#d1343d' : selected ? '#3461e0' : '#a3aab7');
 
-export function toFlowEdges(doc: GraphDoc, analysis: UiAnalysis, sides: HandleSides, selected: ReadonlySet<string>): ShapeFlowEdge[] {
+export function toFlowEdges(
+  doc: GraphDoc,
+  analysis: UiAnalysis,
+  detours: ReadonlyMap<string, Detour>,
+  selected: ReadonlySet<string>,
+  lod: LabelLod = { hidden: new Set(), overNode: new Set() },
+): ShapeFlowEdge[] {
   const badPorts = new Map<string, Set<number | 'all'>>();
   for (const d of analysis.diagnostics) {
     if (d.severity !== 'error' || !d.nodeId) continue;
@@ -195,7 +210,7 @@ export function toFlowEdges(doc: GraphDoc, analysis: UiAnalysis, sides: HandleSi
       selected: isSelected,
       // The arrowhead says which way the tensor flows, whatever the layout.
       markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: edgeColour(error, isSelected) },
-      data: { shape: analysis.edgeShapes.get(e.id), error },
+      data: { shape: analysis.edgeShapes.get(e.id), error, detour: detours.get(e.id), label: lod.hidden.has(e.id) ? 'hidden' : lod.overNode.has(e.id) ? 'over-node' : undefined },
     };
   });
 }

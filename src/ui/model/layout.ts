@@ -12,8 +12,9 @@ export interface Size {
 }
 
 /**
- * Layered left-to-right layout by ELK. Input ports keep their order (concat's channel order reads top to bottom),
- * and the spacing leaves room for the shape labels on the edges.
+ * Layered left-to-right layout by ELK: every connection points right, one layer per step of the longest path.
+ * Input ports keep their order (concat's channel order reads top to bottom), and the spacing leaves room for the
+ * shape labels on the edges.
  */
 export async function layoutLeftToRight(doc: GraphDoc, sizes: Record<string, Size | undefined>): Promise<Record<string, XY>> {
   if (!elk) {
@@ -48,21 +49,40 @@ export async function layoutLeftToRight(doc: GraphDoc, sizes: Record<string, Siz
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.edgeRouting': 'SPLINES',
+      'elk.edgeRouting': 'ORTHOGONAL',
       'elk.layered.spacing.nodeNodeBetweenLayers': '96',
       'elk.spacing.nodeNode': '44',
       'elk.layered.spacing.edgeNodeBetweenLayers': '24',
+      // The main path on one straight row; skips get rows of their own above or below it (the canvas routes
+      // them around the nodes in between). No wrapping: a wrapped row reads as a snake with edges through nodes.
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-      // A U-Net is one long path: wrap it into rows instead of a strip kilometres wide.
-      'elk.layered.wrapping.strategy': 'MULTI_EDGE',
-      'elk.aspectRatio': '1.6',
     },
     children,
     edges,
   };
   const result = await elk.layout(graph);
+  return rowsPerLayer(result.children ?? []);
+}
+
+/** Vertical distance between the rows of one layer. */
+const ROW_PITCH = NODE_HEIGHT + 56;
+
+/**
+ * ELK's layers, with the nodes of each layer on rows counted from the top: the longest path (a layer of one node)
+ * becomes one straight row, and ELK's few-pixel port jitter (a staircase on a U-Net) is gone. Edges that then pass
+ * nodes are routed around them by the canvas.
+ */
+function rowsPerLayer(children: ElkNode[]): Record<string, XY> {
+  const layers = new Map<number, ElkNode[]>();
+  for (const c of children) {
+    const x = Math.round(c.x ?? 0);
+    layers.set(x, [...(layers.get(x) ?? []), c]);
+  }
   const positions: Record<string, XY> = {};
-  for (const child of result.children ?? []) positions[child.id] = { x: Math.round(child.x ?? 0), y: Math.round(child.y ?? 0) };
+  for (const [x, nodes] of layers) {
+    nodes.sort((a, b) => (a.y ?? 0) - (b.y ?? 0));
+    nodes.forEach((n, row) => (positions[n.id] = { x: Math.round(x / 10) * 10, y: row * ROW_PITCH }));
+  }
   return positions;
 }

@@ -3,7 +3,12 @@ import { formatShape } from '../../core/types';
 import { duplicateSelection, inputPortsOf, removeElements, renameGraph } from '../../state/commands';
 import { useAnalysis, useEditor, useEditorState } from '../EditorContext';
 import { formatBytes, formatInt, formatMacs } from '../model/format';
+import { freePasteOffset } from '../model/pastePlacement';
 import { NodeInspector } from './NodeInspector';
+import type { EditorState } from '../../state/store';
+
+const selectDoc = (s: EditorState) => s.doc;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Right panel: what is selected, editable. */
 export function Inspector() {
@@ -62,7 +67,8 @@ export function Inspector() {
         <header className="inspector-head">
           <div className="inspector-kind">Selection</div>
           <div className="inspector-static-title">
-            {selection.nodes.length} nodes{selection.edges.length ? `, ${selection.edges.length} connections` : ''}
+            {plural(selection.nodes.length, 'node')}
+            {selection.edges.length ? `, ${plural(selection.edges.length, 'connection')}` : ''}
           </div>
         </header>
         <dl className="stat-grid">
@@ -80,7 +86,7 @@ export function Inspector() {
           </div>
         </dl>
         <footer className="inspector-actions">
-          <button type="button" className="btn" data-testid="inspector-duplicate" disabled={!selection.nodes.length} onClick={() => duplicateSelection(store)}>
+          <button type="button" className="btn" data-testid="inspector-duplicate" disabled={!selection.nodes.length} onClick={() => duplicateSelection(store, freePasteOffset(doc.nodes, doc.nodes.filter((n) => selection.nodes.includes(n.id)), doc.edges))}>
             Duplicate
           </button>
           <button type="button" className="btn danger-ghost" data-testid="inspector-delete" onClick={() => removeElements(store, selection)}>
@@ -96,7 +102,7 @@ export function Inspector() {
 
 /** Nothing selected: the document itself. */
 function DocumentInspector() {
-  const { doc } = useEditorState();
+  const doc = useEditorState(selectDoc);
   const { store } = useEditor();
   const analysis = useAnalysis();
   const { totals } = analysis;
@@ -126,11 +132,17 @@ function DocumentInspector() {
         </div>
         <div>
           <dt>Params</dt>
-          <dd className="num">{formatInt(totals.params.total)}</dd>
+          <dd className="num" title={totals.unknown.length ? `at least: ${plural(totals.unknown.length, 'node')} of unknown size not counted` : undefined}>
+            {totals.unknown.length ? '≥ ' : ''}
+            {formatInt(totals.params.total)}
+          </dd>
         </div>
         <div>
           <dt>Mult-adds</dt>
-          <dd className="num">{formatMacs(totals.macs)}</dd>
+          <dd className="num">
+            {totals.unknown.length ? '≥ ' : ''}
+            {formatMacs(totals.macs)}
+          </dd>
         </div>
       </dl>
       <div className="inspector-hint">

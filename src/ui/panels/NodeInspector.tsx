@@ -31,7 +31,7 @@ export function NodeInspector({ node, doc }: { node: GraphNode; doc: GraphDoc })
     <div className="inspector-node" data-testid="inspector-node" data-node={node.id}>
       <header className={`inspector-head cat-${op?.category ?? 'unknown'}`}>
         <div className="inspector-kind">{op?.label ?? `Unknown op “${node.op}”`}</div>
-        <LabelInput nodeId={node.id} label={node.label} />
+        <LabelInput nodeId={node.id} label={node.label} doc={doc} />
         {op && <p className="inspector-desc">{op.description}</p>}
       </header>
 
@@ -109,11 +109,15 @@ export function NodeInspector({ node, doc }: { node: GraphNode; doc: GraphDoc })
   );
 }
 
-function LabelInput({ nodeId, label }: { nodeId: string; label?: string }) {
+/** The node's label, editable; a name another node already shows is accepted but flagged. */
+function LabelInput({ nodeId, label, doc }: { nodeId: string; label?: string; doc: GraphDoc }) {
   const { store } = useEditor();
   const [text, setText] = useState(label ?? '');
   useEffect(() => setText(label ?? ''), [label, nodeId]);
+  const shown = text.trim();
+  const clash = shown !== '' && doc.nodes.some((n) => n.id !== nodeId && (n.label ?? n.id) === shown);
   return (
+    <>
     <input
       className="inspector-title"
       value={text}
@@ -128,5 +132,11 @@ function LabelInput({ nodeId, label }: { nodeId: string; label?: string }) {
       onBlur={() => store.endMerge()}
       onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
     />
+    {clash && (
+      <p className="field-warning" role="status" data-testid="inspector-label-warning">
+        Another node is already called “{shown}” — the layer table and exports will show two.
+      </p>
+    )}
+    </>
   );
 }

@@ -38,8 +38,9 @@ export interface ParamFieldProps {
 }
 
 /**
- * One field generated from a ParamSpec. Typing is checked on every keystroke with the spec's own message; only
- * accepted values are committed, and leaving the field with a refused value restores the last good one.
+ * One field generated from a ParamSpec. Typing is checked on every keystroke with the spec's own message; an
+ * accepted value is committed on Enter, on leaving the field or with the arrow keys, and leaving the field with a
+ * refused value restores the last good one.
  */
 export function ParamField({ name, spec, value, onCommit, onDone, label = name, testId = `param-${name}` }: ParamFieldProps) {
   const id = useId();
@@ -93,6 +94,7 @@ export function TypedInput({ id, spec, value, onCommit, onDone, testId, hint, ac
   const [text, setText] = useState(value === undefined ? '' : String(value));
   const [error, setError] = useState<string | null>(null);
   const editing = useRef(false);
+  const cancelled = useRef(false);
   // Follow outside changes (undo, a fix) unless the user is mid-edit.
   useEffect(() => {
     if (!editing.current) {
@@ -100,12 +102,20 @@ export function TypedInput({ id, spec, value, onCommit, onDone, testId, hint, ac
       setError(null);
     }
   }, [value]);
+  // Typing is only checked; the value is committed on Enter, on leaving the field, or by an arrow key. A half-typed
+  // "5" on the way to "570" must not reach the document (it would flash an error and cost an extra undo step).
   const onChange = (next: string) => {
     setText(next);
-    const typed = parseTyped(next);
-    const problem = accept?.(typed) ?? checkParam(spec, typed);
-    setError(problem);
-    if (!problem && typed !== undefined && typed !== value) onCommit(typed);
+    setError(accept?.(parseTyped(next)) ?? checkParam(spec, parseTyped(next)));
+  };
+  const commitText = () => {
+    const typed = parseTyped(text);
+    if (error || typed === undefined) {
+      setText(value === undefined ? '' : String(value));
+      setError(null);
+      return;
+    }
+    if (typed !== value) onCommit(typed);
   };
   // ArrowUp/ArrowDown step integers, like a native number field, without its quirks for half-typed text.
   const step = (delta: number) => {
@@ -139,17 +149,17 @@ export function TypedInput({ id, spec, value, onCommit, onDone, testId, hint, ac
           if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && step(e.key === 'ArrowUp' ? 1 : -1)) e.preventDefault();
           if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
           if (e.key === 'Escape') {
-            setText(value === undefined ? '' : String(value));
-            setError(null);
+            cancelled.current = true;
             (e.target as HTMLInputElement).blur();
           }
         }}
         onBlur={() => {
           editing.current = false;
-          if (error) {
+          if (cancelled.current) {
+            cancelled.current = false;
             setText(value === undefined ? '' : String(value));
             setError(null);
-          }
+          } else commitText();
           onDone?.();
         }}
       />

@@ -4,12 +4,15 @@ import { IconChevronDown, IconError, IconWarning } from '../icons';
 import { formatBytes, formatInt, formatMacs } from '../model/format';
 import { DiagnosticItem } from './DiagnosticItem';
 import { SummaryTable } from './SummaryTable';
+import type { EditorState } from '../../state/store';
 import './summary.css';
+
+const selectSelection = (s: EditorState) => s.selection;
 
 /** Bottom panel: totals, the layer table and every diagnostic. */
 export function SummaryPanel() {
   const analysis = useAnalysis();
-  const { selection } = useEditorState();
+  const selection = useEditorState(selectSelection);
   const { store, focusNodes, summaryTab, setSummaryTab } = useEditor();
   // The panel remembers its tab while collapsed.
   const [lastTab, setLastTab] = useState<SummaryTab>('layers');
@@ -29,6 +32,9 @@ export function SummaryPanel() {
     },
     [store, focusNodes],
   );
+  // Nodes of unknown size add nothing to the sums: say so, and show the sums as lower bounds.
+  const incomplete = totals.unknown.length > 0;
+  const lowerBound = incomplete ? '≥ ' : '';
   const trace = analysis.mainPath.filter((p, i, all) => p.output && (i === 0 || all[i - 1]!.output?.h !== p.output.h));
 
   return (
@@ -56,8 +62,18 @@ export function SummaryPanel() {
         <dl className="totals" data-testid="totals">
           <div title={`${formatInt(totals.params.trainable)} trainable · ${formatInt(totals.params.nonTrainable)} non-trainable`}>
             <dt>Params</dt>
-            <dd data-testid="total-params">{formatInt(totals.params.total)}</dd>
+            <dd data-testid="total-params">
+              {lowerBound}
+              {formatInt(totals.params.total)}
+            </dd>
           </div>
+          {incomplete && (
+            <div className="totals-incomplete" title={`Sizes unknown for ${totals.unknown.join(', ')}: their params, mult-adds and memory are not counted, so the totals are lower bounds.`}>
+              <dd data-testid="totals-incomplete">
+                {totals.unknown.length} {totals.unknown.length === 1 ? 'node' : 'nodes'} unknown
+              </dd>
+            </div>
+          )}
           <div className="totals-minor">
             <dt>Trainable</dt>
             <dd data-testid="total-trainable">{formatInt(totals.params.trainable)}</dd>
@@ -68,15 +84,24 @@ export function SummaryPanel() {
           </div>
           <div>
             <dt>Mult-adds</dt>
-            <dd data-testid="total-macs">{formatMacs(totals.macs)}</dd>
+            <dd data-testid="total-macs">
+              {lowerBound}
+              {formatMacs(totals.macs)}
+            </dd>
           </div>
           <div title="Sum of every layer's output for one batch (what training keeps for backprop)">
             <dt>Activations</dt>
-            <dd data-testid="total-activations">{formatBytes(totals.activationBytes)}</dd>
+            <dd data-testid="total-activations">
+              {lowerBound}
+              {formatBytes(totals.activationBytes)}
+            </dd>
           </div>
           <div title="Most memory held at once during one inference, freeing each tensor after its last use">
             <dt>Peak</dt>
-            <dd data-testid="total-peak">{formatBytes(totals.peakBytes)}</dd>
+            <dd data-testid="total-peak">
+              {lowerBound}
+              {formatBytes(totals.peakBytes)}
+            </dd>
           </div>
         </dl>
         <button type="button" className="icon-btn" aria-label={open ? 'Collapse panel' : 'Expand panel'} data-testid="summary-toggle" onClick={() => (open ? (setLastTab(tab), setSummaryTab(null)) : setSummaryTab(lastTab))}>

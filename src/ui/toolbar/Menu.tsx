@@ -5,12 +5,29 @@ export interface MenuItem {
   id: string;
   label: ReactNode;
   hint?: ReactNode;
+  /** Shown on hover (a template's description). */
+  title?: string;
   onSelect(): void;
   disabled?: boolean;
 }
 
 /** A toolbar dropdown: click to open, click an item or outside (or press Escape) to close. */
-export function Menu({ label, icon, items, testId, width = 240 }: { label: ReactNode; icon?: ReactNode; items: MenuItem[]; testId: string; width?: number }) {
+export function Menu({
+  label,
+  title,
+  icon,
+  items,
+  testId,
+  width = 240,
+}: {
+  label: ReactNode;
+  /** The button's name when its text is hidden on a narrow window. */
+  title?: string;
+  icon?: ReactNode;
+  items: MenuItem[];
+  testId: string;
+  width?: number;
+}) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -31,7 +48,7 @@ export function Menu({ label, icon, items, testId, width = 240 }: { label: React
   }, [open]);
   return (
     <div className="menu" ref={root}>
-      <button type="button" className={`btn ghost${open ? ' pressed' : ''}`} aria-haspopup="menu" aria-expanded={open} data-testid={testId} onClick={() => setOpen((o) => !o)}>
+      <button type="button" className={`btn ghost${open ? ' pressed' : ''}`} aria-haspopup="menu" aria-expanded={open} data-testid={testId} title={title} aria-label={title} onClick={() => setOpen((o) => !o)}>
         {icon}
         {label}
         <IconChevronDown size={13} className="menu-caret" />
@@ -46,6 +63,7 @@ export function Menu({ label, icon, items, testId, width = 240 }: { label: React
               className="menu-item"
               disabled={item.disabled}
               data-testid={item.id}
+              title={item.title}
               onClick={() => {
                 setOpen(false);
                 item.onSelect();

@@ -1,4 +1,7 @@
 import { useReactFlow } from '@xyflow/react';
+import { useState } from 'react';
+import { shallow } from 'zustand/shallow';
+import type { EditorState } from '../../state/store';
 import type { XY } from '../../core/types';
 import { useAnalysis, useEditor, useEditorState } from '../EditorContext';
 import {
@@ -15,8 +18,11 @@ import {
   IconUndo,
   IconWarning,
 } from '../icons';
-import { exportDiagramImage, exportGraphJson, type ImageKind } from '../model/files';
+import { exportGraphJson } from '../model/files';
+import { formatBytes } from '../model/format';
 import { canWriteFolders, exportModel, type ModelFormat } from '../model/modelExport';
+import { exportModelFolder } from '../model/modelFolder';
+import { exportPicture, type PictureKind, type PictureProgress } from '../model/pictures';
 import { layoutLeftToRight } from '../model/layout';
 import { layoutAsU } from '../model/uLayout';
 import { TEMPLATES } from '../model/templates';
@@ -24,19 +30,39 @@ import { MOD } from '../shortcuts';
 import { Menu } from './Menu';
 import './toolbar.css';
 
+/** What the toolbar shows: not the selection (it does not re-render when the selection changes). */
+const selectToolbar = ({ doc, canUndo, canRedo, undoLabel, redoLabel }: EditorState) => ({ doc, canUndo, canRedo, undoLabel, redoLabel });
+
 export function Toolbar() {
   const { store, notify, openNewUNet, openImport, openShortcuts, loadDocument, focusNodes, showProblems } = useEditor();
-  const { doc, canUndo, canRedo, undoLabel, redoLabel } = useEditorState();
+  const { doc, canUndo, canRedo, undoLabel, redoLabel } = useEditorState(selectToolbar, shallow);
   const analysis = useAnalysis();
   const { getNodes } = useReactFlow();
 
-  const exportImage = async (kind: ImageKind) => {
-    const root = document.querySelector<HTMLElement>('[data-testid="canvas"] .react-flow');
+  // What an export in progress is doing (a PNG of a big graph takes seconds), shown beside the Export menu.
+  const [exporting, setExporting] = useState<PictureProgress | null>(null);
+
+  const exportImage = async (kind: PictureKind) => {
+    const sizes = Object.fromEntries(getNodes().map((n) => [n.id, n.measured?.width ? { width: n.measured.width, height: n.measured.height ?? 0 } : undefined]));
     try {
-      if (!root) throw new Error('the canvas is not ready');
-      await exportDiagramImage(kind, getNodes(), root, doc.name);
+      const saved = await exportPicture(kind, store.getState().doc, analysis, sizes, setExporting);
+      notify(`Saved ${saved.fileName} (${saved.width}×${saved.height}, ${formatBytes(saved.bytes)})`, 'success');
     } catch (err) {
       notify(`Could not export the picture: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    } finally {
+      setExporting(null);
+    }
+  };
+
+  const exportFolder = async () => {
+    setExporting({ step: 'Compiling the model…', done: 0.3 });
+    try {
+      const saved = await exportModelFolder(store.getState().doc);
+      notify(`Saved ${saved.files.join(', ')} (${formatBytes(saved.weightBytes)} of initial weights): put them in one folder`, 'success');
+    } catch (err) {
+      notify(`Could not export the model: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    } finally {
+      setExporting(null);
     }
   };
 
@@ -95,7 +121,8 @@ export function Toolbar() {
       </div>
       <span className="toolbar-sep" />
       <Menu
-        label="Templates"
+        label={<span className="btn-text">Templates</span>}
+        title="Templates"
         icon={<IconTemplates size={15} />}
         testId="menu-templates"
         width={380}
@@ -103,23 +130,34 @@ export function Toolbar() {
           id: `template-${t.id}`,
           label: t.name,
           hint: `${t.nodeCount} nodes`,
+          title: t.description,
           onSelect: () => loadDocument(t.doc, `Load template “${t.name}”`),
         }))}
       />
-      <button type="button" className="btn ghost" data-testid="new-unet" onClick={openNewUNet}>
-        <IconPlus size={15} /> New U-Net…
+      <button type="button" className="btn ghost" data-testid="new-unet" onClick={openNewUNet} title="New U-Net…" aria-label="New U-Net…">
+        <IconPlus size={15} /> <span className="btn-text">New U-Net…</span>
       </button>
-      <button type="button" className="btn ghost" data-testid="import-button" onClick={openImport} title="Open a UNet Studio .json graph, an .onnx model, or a Keras / tfjs model.json with its .bin files (or drop them on the canvas)">
-        <IconOpen size={15} /> Open
+      <button type="button" className="btn ghost" data-testid="import-button" onClick={openImport} title="Open a UNet Studio .json graph, an .onnx model, or a Keras / tfjs model.json with its .bin files (or drop them on the canvas)" aria-label="Open">
+        <IconOpen size={15} /> <span className="btn-text">Open</span>
       </button>
       <Menu
-        label="Export"
+        label={<span className="btn-text">Export</span>}
+        title="Export"
         icon={<IconDownload size={15} />}
         testId="menu-export"
         items={[
           { id: 'export-json', label: 'Graph (.json)', hint: 'with shapes', onSelect: () => exportGraphJson(store.getState().doc) },
+          { id: 'export-svg', label: 'Picture (.svg)', hint: 'vector', onSelect: () => void exportImage('svg') },
           { id: 'export-png', label: 'Picture (.png)', onSelect: () => void exportImage('png') },
-          { id: 'export-svg', label: 'Picture (.svg)', onSelect: () => void exportImage('svg') },
+          { id: 'export-u-svg', label: 'U diagram (.svg)', hint: 'paper figure', onSelect: () => void exportImage('u-svg') },
+          { id: 'export-u-png', label: 'U diagram (.png)', onSelect: () => void exportImage('u-png') },
+          {
+            id: 'export-tfjs',
+            label: 'tfjs model folder',
+            hint: 'model.json + weights.bin',
+            title: 'model.json + weights.bin (initial weights) + graph.json: tf.loadLayersModel reads it; the Run tab opens it with Folder…',
+            onSelect: () => void exportFolder(),
+          },
           { id: 'export-pytorch', label: 'PyTorch (.zip)', hint: 'model.py, weights, train.py', disabled: analysis.errorCount > 0, onSelect: () => void exportAs('pytorch') },
           ...(canWriteFolders()
             ? [{ id: 'export-pytorch-folder', label: 'PyTorch (folder…)', hint: 'writes the files', disabled: analysis.errorCount > 0, onSelect: () => void exportAs('pytorch', 'folder') }]
@@ -128,6 +166,12 @@ export function Toolbar() {
         ]}
         width={300}
       />
+      {exporting && (
+        <span className="export-progress" role="status" data-testid="export-progress">
+          <span className="export-progress-bar" style={{ width: `${Math.round(exporting.done * 100)}%` }} />
+          <span className="export-progress-text">{exporting.step}</span>
+        </span>
+      )}
       <span className="toolbar-sep" />
       <button type="button" className="icon-btn" aria-label="Undo" title={canUndo ? `Undo ${undoLabel ?? ''} (${MOD}+Z)` : 'Nothing to undo'} disabled={!canUndo} data-testid="undo" onClick={() => store.undo()}>
         <IconUndo />
@@ -137,7 +181,8 @@ export function Toolbar() {
       </button>
       <span className="toolbar-sep" />
       <Menu
-        label="Arrange"
+        label={<span className="btn-text">Arrange</span>}
+        title="Arrange"
         icon={<IconLayout size={15} />}
         testId="auto-layout"
         width={260}
