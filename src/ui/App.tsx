@@ -1,5 +1,6 @@
-import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { ReactFlowProvider, useReactFlow, useStoreApi } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { GraphDoc } from '../core/types';
 import { createAutosave } from '../state/autosave';
 import type { Clipboard } from '../state/commands';
@@ -11,6 +12,8 @@ import { ShortcutsDialog } from './dialogs/ShortcutsDialog';
 import { EditorProvider, useStoreState, type EditorServices, type SummaryTab } from './EditorContext';
 import { exportGraphJson, readGraphFile } from './model/files';
 import { openModelFiles } from './model/openModel';
+import { openingViewport } from './model/openingView';
+import { OpenProgress, type OpenProgressState } from './OpenProgress';
 import { newWeightsId } from './run/runtimeClient';
 import { runSession } from './run/session';
 import type { EditorState } from '../state/store';
@@ -37,10 +40,27 @@ export function App(props: Startup) {
 
 type DialogName = 'shortcuts' | 'new-unet' | null;
 
+/**
+ * Files from this size on show a progress line while they open: parsing, checking and drawing them can take
+ * longer than 300 ms (a ~500-node graph file is this big; bench/editor.bench.ts measures 10,000 nodes).
+ */
+const SHOW_PROGRESS_FROM_BYTES = 256 * 1024;
+
+/** Resolves after the next frame is painted, so a progress line set just before is on screen during the work. */
+const afterNextPaint = () =>
+  new Promise<void>((resolve) =>
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(0);
+    }),
+  );
+
 function Editor({ store, storage, restore = { kind: 'none' }, restored = false, templateId }: Startup) {
   const doc = useStoreState(store, selectDoc);
   const analysis = useStableAnalysis(doc);
-  const { fitView } = useReactFlow();
+  const { fitView, setViewport } = useReactFlow();
+  const flowStore = useStoreApi();
   const { toasts, notify, dismiss } = useToasts();
   const [dialog, setDialog] = useState<DialogName>(null);
   const [importFailure, setImportFailure] = useState<ImportFailure | null>(null);
@@ -48,6 +68,7 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
   /** Set while autosave cannot save (storage full): shown until a save succeeds, not as a toast that fades. */
   const [saveProblem, setSaveProblem] = useState<string | null>(null);
   const [summaryTab, setSummaryTab] = useState<SummaryTab | null>(null);
+  const [opening, setOpening] = useState<OpenProgressState | null>(null);
   const clipboard = useRef<Clipboard | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -82,15 +103,19 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
     (next: GraphDoc, label: string) => {
       if (!store.replaceDocument(next, label).ok) return;
       setRestoreNotice(false);
-      // Queued by React Flow until the new nodes are measured.
-      void fitView({ padding: 0.08 });
+      // A large graph opens on its inputs (openingViewport); a small one is fitted whole, which React Flow queues
+      // until the new nodes are measured.
+      const { width, height } = flowStore.getState();
+      const view = openingViewport(next, width, height);
+      if (view) void setViewport(view);
+      else void fitView({ padding: 0.08 });
     },
-    [store, fitView],
+    [store, fitView, setViewport, flowStore],
   );
 
-  const importFile = useCallback(
-    async (picked: File | File[]) => {
-      const files = Array.isArray(picked) ? picked : [picked];
+  /** Opens picked files as a model from another tool or as our graph JSON; `showStep` says what it is doing. */
+  const openFiles = useCallback(
+    async (files: File[], showStep: (step: string) => Promise<void>) => {
       const model = await openModelFiles(files);
       if (model) {
         if (!model.ok) {
@@ -98,6 +123,7 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
           return;
         }
         const { doc, weights, warnings, format } = model.imported;
+        await showStep(`drawing ${doc.nodes.length.toLocaleString('en-US')} nodes…`);
         loadDocument(doc, `Open “${model.name}”`);
         // The model's own weights go to the Run panel, as if loaded there.
         if (Object.keys(weights).length) runSession().useWeights({ kind: 'state-dict', label: model.name, dict: weights, id: newWeightsId() });
@@ -111,6 +137,7 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
         setImportFailure({ fileName: file.name, errors: result.errors });
         return;
       }
+      await showStep(`drawing ${result.doc.nodes.length.toLocaleString('en-US')} nodes…`);
       loadDocument(result.doc, `Open “${file.name}”`);
       notify(
         result.warnings.length ? `Opened ${file.name} (${result.warnings.length} warnings: ${result.warnings[0]})` : `Opened ${file.name}`,
@@ -118,6 +145,31 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
       );
     },
     [loadDocument, notify],
+  );
+
+  const importFile = useCallback(
+    async (picked: File | File[]) => {
+      const files = Array.isArray(picked) ? picked : [picked];
+      // A large file shows what the page is doing while it parses, checks and draws (the work blocks the page).
+      const large = files.reduce((sum, f) => sum + f.size, 0) >= SHOW_PROGRESS_FROM_BYTES;
+      const fileName = files.length === 1 ? files[0]!.name : `${files.length} files`;
+      const showStep = async (step: string) => {
+        if (!large) return;
+        flushSync(() => setOpening({ fileName, step }));
+        await afterNextPaint();
+      };
+      try {
+        await showStep('reading and checking the file…');
+        await openFiles(files, showStep);
+      } finally {
+        if (large) {
+          // Gone once the new graph has been drawn.
+          await afterNextPaint();
+          setOpening(null);
+        }
+      }
+    },
+    [openFiles],
   );
 
   const services = useMemo<EditorServices>(
@@ -168,6 +220,7 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
             )}
             {saveProblem && <SaveWarning message={saveProblem} onExport={() => exportGraphJson(store.getState().doc)} />}
             <Canvas />
+            {opening && <OpenProgress progress={opening} />}
             <SummaryPanel />
           </main>
           <RightPanel />

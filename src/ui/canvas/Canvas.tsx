@@ -24,6 +24,7 @@ import { portFromHandle, type OpFlowNode, type ShapeFlowEdge } from '../model/fl
 import { NODE_HEIGHT, NODE_WIDTH } from '../model/handleSides';
 import { labelScale } from '../model/labelLod';
 import { IconMap } from '../icons';
+import { MAX_ZOOM, MIN_ZOOM, openingNodes, openingViewport } from '../model/openingView';
 import OpNode from '../nodes/OpNode';
 import './Canvas.css';
 import { QuickAdd, type QuickAddRequest } from './QuickAdd';
@@ -35,6 +36,12 @@ export const OP_DRAG_TYPE = 'application/x-unet-studio-op';
 const nodeTypes = { op: OpNode };
 const edgeTypes = { shape: ShapeEdge };
 const SNAP_GRID: [number, number] = [10, 10];
+const FIT_ALL = { padding: 0.08 };
+/**
+ * From this many nodes on, the canvas draws only the nodes and edges in view. Small graphs draw everything, so
+ * the whole diagram is in the DOM (the image export and the browser tests read it).
+ */
+export const VISIBLE_ONLY_ABOVE = 300;
 
 const CATEGORY_COLOURS: Record<string, string> = {
   io: '#6b7280',
@@ -72,7 +79,7 @@ const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Fi
 export function Canvas() {
   const { store, notify, importFile } = useEditor();
   const { nodes, edges, onNodesChange, onEdgesChange, finishDrag } = useFlowElements(store);
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, setViewport } = useReactFlow();
   const [fileOver, setFileOver] = useState(false);
   const [quickAdd, setQuickAdd] = useState<(QuickAddRequest & { flow: { x: number; y: number } }) | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
@@ -95,6 +102,15 @@ export function Canvas() {
       if (s.transform[2] !== last) apply((last = s.transform[2]));
     });
   }, [flowStore]);
+  // The first view: the whole graph (fitView below), or the start of a large one (a restored 10,000-node autosave).
+  const [fitAll] = useState(() => openingNodes(store.getState().doc) === undefined);
+  useEffect(() => {
+    // React Flow has measured its container by now (its effects run before this one).
+    const { width, height } = flowStore.getState();
+    const view = openingViewport(store.getState().doc, width, height);
+    if (view) void setViewport(view);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on mount
+  }, []);
 
   const onNodeDragStop = useCallback(
     (_: unknown, __: Node, dragged: Node[]) =>
@@ -210,12 +226,14 @@ export function Canvas() {
         zoomOnDoubleClick={false}
         snapToGrid
         snapGrid={SNAP_GRID}
-        minZoom={0.05}
-        maxZoom={2.5}
-        fitView
-        fitViewOptions={{ padding: 0.08 }}
+        minZoom={MIN_ZOOM}
+        maxZoom={MAX_ZOOM}
+        fitView={fitAll}
+        fitViewOptions={FIT_ALL}
         attributionPosition="top-right"
         elevateEdgesOnSelect
+        // Large graphs draw only what is on screen: a 10,000-node graph would otherwise mount every node and edge.
+        onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
         onError={reportFlowProblem}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cdd2da" />

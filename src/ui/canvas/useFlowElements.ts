@@ -10,6 +10,7 @@ import { computeHandleSides, NODE_HEIGHT, NODE_WIDTH, type Box } from '../model/
 import { labelLod, zoomStep } from '../model/labelLod';
 
 const selectDocAndSelection = ({ doc, selection }: EditorState) => ({ doc, selection });
+import { estimatedHandles } from '../model/handleSlots';
 
 /**
  * React Flow's nodes and edges as a pure function of the store's document + selection, the analysis, and two
@@ -70,14 +71,22 @@ export function useFlowElements(store: EditorStore) {
           const data = nodeDatas[i]!;
           const selected = selectedNodes.has(n.id);
           const size = measured[n.id];
-          return nodeCache.get(n.id, [position.x, position.y, data, selected, size], () => ({
-            id: n.id,
-            type: 'op' as const,
-            position,
-            data,
-            selected,
-            measured: size,
-          }));
+          return nodeCache.get(n.id, [position.x, position.y, data, selected, size], () =>
+            size
+              ? { id: n.id, type: 'op' as const, position, data, selected, measured: size }
+              : // Not drawn yet: a size and handles estimated from the layout let React Flow place it and its edges
+                // without drawing it (with onlyRenderVisibleElements, an off-screen node is never drawn).
+                {
+                  id: n.id,
+                  type: 'op' as const,
+                  position,
+                  data,
+                  selected,
+                  initialWidth: NODE_WIDTH,
+                  initialHeight: NODE_HEIGHT,
+                  handles: estimatedHandles(data, NODE_WIDTH, NODE_HEIGHT),
+                },
+          );
         }),
       ),
     [doc.nodes, nodeDatas, selectedNodes, measured, dragging, nodeCache],

@@ -1,39 +1,22 @@
-import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { Handle, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { memo, useEffect, useRef, type CSSProperties } from 'react';
 import { formatShape } from '../../core/types';
 import { IconError, IconWarning } from '../icons';
 import { formatCompact, formatInt } from '../model/format';
 import { SOURCE_HANDLE_ID, targetHandleId, type OpFlowNode, type OpNodeData } from '../model/flowModel';
-import type { Side } from '../model/handleSides';
+import { layoutSlots, POSITION } from '../model/handleSlots';
 import './OpNode.css';
-
-const POSITION: Record<Side, Position> = { left: Position.Left, right: Position.Right, top: Position.Top, bottom: Position.Bottom };
-const PORT_PITCH = 18;
-
-type Slot = { kind: 'in'; index: number; label: string; connected: boolean } | { kind: 'out' };
-
-/** Spreads the handles of each side evenly along it: inputs first, then the output. */
-function layoutSlots(data: OpNodeData) {
-  const bySide = new Map<Side, Slot[]>();
-  const push = (side: Side, slot: Slot) => bySide.set(side, [...(bySide.get(side) ?? []), slot]);
-  for (const p of data.ports) push(p.side, { kind: 'in', index: p.index, label: p.label, connected: p.connected });
-  if (data.output) push(data.output, { kind: 'out' });
-  const placed: { slot: Slot; side: Side; style: CSSProperties; offset: string }[] = [];
-  let tallest = 0;
-  for (const [side, slots] of bySide) {
-    if (side === 'left' || side === 'right') tallest = Math.max(tallest, slots.length);
-    slots.forEach((slot, k) => {
-      const offset = `${((k + 1) / (slots.length + 1)) * 100}%`;
-      placed.push({ slot, side, offset, style: side === 'left' || side === 'right' ? { top: offset } : { left: offset } });
-    });
-  }
-  return { placed, minHeight: tallest > 2 ? (tallest + 1) * PORT_PITCH : undefined };
-}
 
 /** The one node component: every op renders through it, driven by the op registry. */
 export function OpNodeView({ data, selected }: { data: OpNodeData; selected?: boolean }) {
   const { nodeId, severity } = data;
-  const { placed, minHeight } = layoutSlots(data);
+  const layout = layoutSlots(data);
+  const { minHeight } = layout;
+  const placed = layout.placed.map((p) => {
+    const offset = `${p.fraction * 100}%`;
+    const style: CSSProperties = p.side === 'left' || p.side === 'right' ? { top: offset } : { left: offset };
+    return { ...p, offset, style };
+  });
   const labelledSides = new Set(placed.filter((p) => p.slot.kind === 'in' && p.slot.label).map((p) => p.side));
   const classes = [
     'op-node',

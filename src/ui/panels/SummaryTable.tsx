@@ -1,4 +1,4 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import type { Severity } from '../../core/diagnostics';
 import type { NodeRow } from '../../core/analysis';
 import { getOp } from '../../core/ops';
@@ -6,6 +6,7 @@ import { formatShape } from '../../core/types';
 import { IconError, IconSortDown, IconSortUp, IconWarning } from '../icons';
 import type { UiAnalysis } from '../model/analysis';
 import { formatBytes, formatInt, formatMacs } from '../model/format';
+import { useRowWindow } from './rowWindow';
 
 export type SortColumn = 'order' | 'node' | 'op' | 'shape' | 'params' | 'macs' | 'memory';
 type Direction = 'asc' | 'desc';
@@ -54,6 +55,10 @@ export function SummaryTable({ analysis, selected, onSelect }: { analysis: UiAna
     return indexed;
   }, [analysis, sort]);
 
+  // A long table (a large graph) renders only the rows in view, with spacers for the rest.
+  const body = useRef<HTMLTableSectionElement>(null);
+  const shown = useRowWindow(rows.length, body);
+
   const toggle = (column: SortColumn) =>
     setSort((s) =>
       s.column === column
@@ -82,10 +87,12 @@ export function SummaryTable({ analysis, selected, onSelect }: { analysis: UiAna
             ))}
           </tr>
         </thead>
-        <tbody>
-          {rows.map(({ row, index }) => (
+        <tbody ref={body}>
+          {shown && shown.start > 0 && <tr className="row-spacer" aria-hidden="true" style={{ height: shown.start * shown.rowHeight }} />}
+          {(shown ? rows.slice(shown.start, shown.end) : rows).map(({ row, index }) => (
             <SummaryRow key={row.id} row={row} index={index} severity={analysis.severity.get(row.id)} selected={selected.has(row.id)} onSelect={onSelect} />
           ))}
+          {shown && shown.end < rows.length && <tr className="row-spacer" aria-hidden="true" style={{ height: (rows.length - shown.end) * shown.rowHeight }} />}
         </tbody>
       </table>
     </div>
