@@ -35,6 +35,24 @@ class UNetKeras(nn.Module):
         for up, d in zip(s.ups, s.dec): x = d(torch.cat([up(x), sk.pop()], 1))
         return torch.sigmoid(s.out(x))
 
+class GatedNet(nn.Module):
+    """Element-wise products as exports write them: a spatial gate x·σ(conv1×1(x)) (one channel broadcast over x's,
+    as in an attention gate's x·α), the same gate with the 1-channel operand first, and a channel gate of equal
+    shapes x·σ(conv(x))."""
+    def __init__(s, cin=3, ch=4):
+        super().__init__()
+        s.stem = nn.Conv2d(cin, ch, 3, padding=1)
+        s.psi = nn.Conv2d(ch, 1, 1)
+        s.psi2 = nn.Conv2d(ch, 1, 1)
+        s.gate = nn.Conv2d(ch, ch, 3, padding=1)
+        s.head = nn.Conv2d(ch, 2, 1)
+    def forward(s, x):
+        x = F.relu(s.stem(x))
+        x = x * torch.sigmoid(s.psi(x))
+        x = torch.sigmoid(s.psi2(x)) * x
+        x = x * torch.sigmoid(s.gate(x))
+        return s.head(x)
+
 B, D = 4, 4
 # The extra opset / fixed-size cells of the matrix repeat a variant at base 2, to keep the committed files small.
 B2 = 2
@@ -50,6 +68,7 @@ CASES = {
     'upconv-blocks': (lambda: UNetUpConv(3, 1, B, D), 3, 11, True, [32, 16], 'nn.Upsample nearest + 3×3 conv + BN + ReLU'),
     'slim-3X': (lambda: UNetSlim(3, '3X', B, D), 3, 17, False, [32], 'TensorFlow depth_to_space as Reshape → Transpose → Reshape'),
     'keras-get_unet': (lambda: UNetKeras(1, B, D), 1, 13, False, [32], 'same convs, ConvTranspose with bias, sigmoid head'),
+    'gated-mul': (lambda: GatedNet(3, 4), 3, 13, True, [16, 23], 'Mul: x·σ(conv1×1(x)) gates (1 channel broadcast, either operand order) and x·σ(conv(x))'),
 }
 
 def lively(model, cin, size, gen):

@@ -12,6 +12,7 @@ import { depthToSpace } from './depthToSpace';
 import { dropout } from './dropout';
 import { input } from './input';
 import { maxPool2d } from './maxPool2d';
+import { multiply } from './multiply';
 import { output } from './output';
 import { pad } from './pad';
 import { residualBlock } from './residualBlock';
@@ -30,6 +31,7 @@ export const OPS: readonly OpDef[] = [
   crop,
   pad,
   add,
+  multiply,
   attentionGate,
   batchNorm,
   activation,

@@ -102,6 +102,7 @@ export const KERAS_LAYERS: Record<string, (ctx: LayerContext) => Port> = {
     return ctx.add('concat', {}, ctx.inputs);
   },
   Add: (ctx) => ctx.add('add', {}, ctx.inputs),
+  Multiply: (ctx) => ctx.add('multiply', {}, ctx.inputs),
   Cropping2D: (ctx) => centered(ctx, 'crop', ctx.layer.config.cropping),
   ZeroPadding2D: (ctx) => centered(ctx, 'pad', ctx.layer.config.padding),
   BatchNormalization: (ctx) => {

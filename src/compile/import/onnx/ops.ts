@@ -25,6 +25,7 @@ export const ONNX_OPS: Record<string, (c: NodeContext) => Value> = {
   Softmax: softmax,
   Concat: concat,
   Add: add,
+  Mul: mul,
   Pad: pad,
   Slice: slice,
   Resize: resize,
@@ -175,6 +176,13 @@ function add(c: NodeContext): Value {
   const b = c.value(1);
   if (a?.kind !== 'real' || b?.kind !== 'real') throw new Unsupported('adds a constant (only tensor + tensor is an op here)');
   return real(c.add('add', {}, [a.port, b.port]));
+}
+
+function mul(c: NodeContext): Value {
+  const a = c.value(0);
+  const b = c.value(1);
+  if (a?.kind !== 'real' || b?.kind !== 'real') throw new Unsupported('multiplies by a constant (only tensor · tensor is an op here)');
+  return real(c.add('multiply', {}, [a.port, b.port]));
 }
 
 function passThrough(c: NodeContext): Value {
