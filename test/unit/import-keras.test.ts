@@ -94,6 +94,28 @@ describe('Keras / tfjs Layers models', () => {
     model.dispose();
   });
 
+  it('a Multiply gate x·σ(conv(x)) (one channel broadcast over four) opens with the same shapes and outputs', async () => {
+    const input = tf.input({ shape: [12, 12, 3], name: 'input_1' });
+    const x = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', name: 'stem' }).apply(input) as tf.SymbolicTensor;
+    const alpha = tf.layers.conv2d({ filters: 1, kernelSize: 1, activation: 'sigmoid', name: 'psi' }).apply(x) as tf.SymbolicTensor;
+    const gated = tf.layers.multiply({ name: 'gate' }).apply([x, alpha]) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: tf.layers.conv2d({ filters: 2, kernelSize: 1, name: 'head' }).apply(gated) as tf.SymbolicTensor });
+    const imported = await importModel(await saveToFiles(model));
+    const rows = new Map(analyzeGraph(imported.doc).rows.map((r) => [r.id, r]));
+    expect(rows.get('gate')).toMatchObject({ op: 'multiply', output: { c: 4, h: 12, w: 12 } });
+    const x0 = tf.randomUniform([1, 12, 12, 3], 0, 1, 'float32', 5);
+    const want = (await (model.predict(x0) as tf.Tensor).data()) as Float32Array;
+    const compiled = compileGraph(imported.doc);
+    try {
+      expect(loadWeights(compiled, imported.weights, { strict: true }).unused).toEqual([]);
+      const [out] = await predict(compiled.model, { shape: [1, 12, 12, 3], data: (await x0.data()) as Float32Array });
+      expect(maxAbsDiff(out!.data, want)).toBeLessThanOrEqual(1e-5 * Math.max(...Array.from(want, Math.abs)));
+    } finally {
+      compiled.model.dispose();
+      model.dispose();
+    }
+  });
+
   it('a layer it cannot map is listed, and nothing opens', async () => {
     const input = tf.input({ shape: [8, 8, 3] });
     const x = tf.layers.conv2d({ filters: 4, kernelSize: 3, name: 'stem' }).apply(input) as tf.SymbolicTensor;
