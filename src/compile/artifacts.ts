@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CompiledGraph } from './compile';
-import { WeightsError } from './errors';
+import type { Problem } from '../core/problem';
+import { WeightsError, weightsProblem } from './errors';
 import { registerCustomLayers } from './layers';
 
 /** The two files tfjs reads back with tf.loadLayersModel: model.json (topology + manifest) and the weights. */
@@ -68,22 +69,37 @@ export function loadTfjsWeights(compiled: CompiledGraph, files: TfjsFiles): void
   const { weightSpecs, weightData } = manifestOf(files);
   const named = tf.io.decodeWeights(weightData, weightSpecs);
   try {
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     const writes: [tf.LayerVariable, tf.Tensor][] = [];
     const wanted = new Set<string>();
+    const nodeOf = nodeOfWeight(compiled);
+    // The field is the tfjs weight name as a whole: its layer name need not be the node id.
+    const at = (name: string) => ({ ...nodeOf(name), field: name });
     for (const variable of compiled.model.weights) {
       const name = variable.originalName;
       wanted.add(name);
       const t = named[name];
-      if (!t) problems.push(`${name}: missing from ${WEIGHTS_FILE} (expected [${variable.shape.join(', ')}])`);
+      if (!t) problems.push(weightsProblem('weight-missing', `${name}: missing from ${WEIGHTS_FILE} (expected [${variable.shape.join(', ')}])`, at(name)));
       else if (t.shape.join() !== variable.shape.join())
-        problems.push(`${name}: expected [${variable.shape.join(', ')}], ${WEIGHTS_FILE} has [${t.shape.join(', ')}]`);
+        problems.push(weightsProblem('weight-shape', `${name}: expected [${variable.shape.join(', ')}], ${WEIGHTS_FILE} has [${t.shape.join(', ')}]`, at(name)));
       else writes.push([variable as tf.LayerVariable, t]);
     }
-    for (const name of Object.keys(named)) if (!wanted.has(name)) problems.push(`${name}: the model has no such weight`);
+    for (const name of Object.keys(named))
+      if (!wanted.has(name)) problems.push(weightsProblem('weight-unknown', `${name}: the model has no such weight`, at(name)));
     if (problems.length) throw new WeightsError(problems, 'the tfjs weights do not fit the graph');
     for (const [variable, t] of writes) variable.write(t);
   } finally {
     tf.dispose(Object.values(named));
   }
+}
+
+/** The node whose layers hold a tfjs weight (`enc0_conv1/kernel` → enc0_conv1); none for a layer no node built. */
+function nodeOfWeight(compiled: CompiledGraph): (weightName: string) => { nodeId?: string } {
+  const byLayer = new Map<string, string>();
+  for (const [nodeId, layers] of compiled.layerNames) for (const layer of layers) byLayer.set(layer, nodeId);
+  return (weightName) => {
+    const slash = weightName.indexOf('/');
+    const nodeId = slash < 0 ? undefined : byLayer.get(weightName.slice(0, slash));
+    return nodeId === undefined ? {} : { nodeId };
+  };
 }

@@ -1,4 +1,5 @@
-import { WeightsError } from './errors';
+import type { Problem } from '../core/problem';
+import { WeightsError, weightsProblem } from './errors';
 import type { FoldedBatchNorm } from './inference';
 import type { StateDict, TorchTensor } from './stateDict';
 
@@ -11,10 +12,10 @@ import type { StateDict, TorchTensor } from './stateDict';
 export function foldedConvEntries(dict: StateDict, fold: FoldedBatchNorm): Record<string, TorchTensor> {
   const conv = dict[fold.conv] ?? {};
   const bn = dict[fold.batchNorm] ?? {};
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const need = (owner: Record<string, TorchTensor>, id: string, name: string) => {
     const t = owner[name];
-    if (!t) problems.push(`${id}.${name}: missing (needed to fold ${fold.batchNorm} into ${fold.conv})`);
+    if (!t) problems.push(weightsProblem('weight-missing', `${id}.${name}: missing (needed to fold ${fold.batchNorm} into ${fold.conv})`, { nodeId: id, field: name }));
     return t;
   };
   const names = fold.statistics;
@@ -28,12 +29,28 @@ export function foldedConvEntries(dict: StateDict, fold: FoldedBatchNorm): Recor
 
   const outAxis = fold.outputAxis;
   if (weight.shape.length !== 4 || outAxis > 1)
-    throw new WeightsError([`${fold.conv}.${fold.convTensors.weight}: expected 4 dimensions, got [${weight.shape.join(', ')}]`]);
+    throw new WeightsError([
+      weightsProblem('weight-shape', `${fold.conv}.${fold.convTensors.weight}: expected 4 dimensions, got [${weight.shape.join(', ')}]`, {
+        nodeId: fold.conv,
+        field: fold.convTensors.weight,
+      }),
+    ]);
   const channels = weight.shape[outAxis]!;
   for (const [name, t] of [[names.scale, gamma], [names.shift, beta], [names.mean, mean], [names.variance, variance]] as const)
     if (t.data.length !== channels)
-      problems.push(`${fold.batchNorm}.${name}: expected ${channels} values (the conv's output channels), got ${t.data.length}`);
-  if (bias && bias.data.length !== channels) problems.push(`${fold.conv}.${fold.convTensors.bias}: expected ${channels} values, got ${bias.data.length}`);
+      problems.push(
+        weightsProblem('weight-shape', `${fold.batchNorm}.${name}: expected ${channels} values (the conv's output channels), got ${t.data.length}`, {
+          nodeId: fold.batchNorm,
+          field: name,
+        }),
+      );
+  if (bias && bias.data.length !== channels)
+    problems.push(
+      weightsProblem('weight-shape', `${fold.conv}.${fold.convTensors.bias}: expected ${channels} values, got ${bias.data.length}`, {
+        nodeId: fold.conv,
+        field: fold.convTensors.bias,
+      }),
+    );
   if (problems.length) throw new WeightsError(problems);
 
   const scale = new Float64Array(channels);

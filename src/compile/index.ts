@@ -5,7 +5,7 @@
 export { loadTfjsModel, loadTfjsWeights, saveArtifacts, toTfjsFiles, WEIGHTS_FILE, type TfjsFiles } from './artifacts';
 export { compileGraph, type CompiledGraph, type CompileOptions } from './compile';
 export { downloadModel, downloadText } from './download';
-export { CompileError, WeightsError, type CompileProblem } from './errors';
+export { CompileError, WeightsError, weightsProblem, type CompileProblem, type WeightsProblemCode } from './errors';
 export { ExportError } from './export/errors';
 export { exportOnnx, ONNX_FILE, ONNX_OPSETS, type OnnxExportOptions, type OnnxOpset } from './export/onnx';
 export { exportPyTorch, type ExportFiles, type PyTorchExport } from './export/pytorch';

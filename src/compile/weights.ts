@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { WEIGHT_LAYOUTS, type WeightLayout, type WeightSpec } from '../core/op';
 import type { CompiledGraph } from './compile';
-import { WeightsError } from './errors';
+import type { Problem } from '../core/problem';
+import { WeightsError, weightsProblem } from './errors';
 import { foldedConvEntries } from './fold';
 import type { StateDict, TorchTensor } from './stateDict';
 
@@ -60,7 +61,7 @@ export function loadWeights(compiled: CompiledGraph, dict: StateDict, options: L
   const bound = boundWeights(compiled);
   const folds = new Map(compiled.folded.map((f) => [f.conv, f]));
   const used = new Set<string>();
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const writes: { bound: BoundWeight; tensor: TorchTensor }[] = [];
 
   const foldedEntries = new Map<string, Record<string, TorchTensor> | null>();
@@ -74,7 +75,11 @@ export function loadWeights(compiled: CompiledGraph, dict: StateDict, options: L
         try {
           foldedEntries.set(b.nodeId, foldedConvEntries(dict, fold));
         } catch (err) {
-          problems.push(...(err instanceof WeightsError ? err.problems : [String(err)]));
+          problems.push(
+            ...(err instanceof WeightsError
+              ? err.problems
+              : [weightsProblem('weight-fold-failed', `${fold.conv}: ${String(err)}`, { nodeId: fold.conv })]),
+          );
           foldedEntries.set(b.nodeId, null);
         }
         for (const id of [fold.conv, fold.batchNorm]) for (const name of Object.keys(dict[id] ?? {})) used.add(`${id}.${name}`);
@@ -84,23 +89,26 @@ export function loadWeights(compiled: CompiledGraph, dict: StateDict, options: L
       entries = folded;
     }
     const where = `${b.nodeId}.${b.spec.torch}`;
+    const at = { nodeId: b.nodeId, field: b.spec.torch };
     const tensor = entries?.[b.spec.torch];
     used.add(where);
     if (!tensor) {
       const hint = fold && !dict[fold.batchNorm] ? ` — or give ${fold.batchNorm}'s tensors to fold it in` : '';
-      problems.push(`${where}: missing (expected ${TORCH_LAYOUT(b.spec.layout)} [${b.torchShape.join(', ')}])${hint}`);
+      problems.push(weightsProblem('weight-missing', `${where}: missing (expected ${TORCH_LAYOUT(b.spec.layout)} [${b.torchShape.join(', ')}])${hint}`, at));
       continue;
     }
     if (!sameShape(tensor.shape, b.torchShape)) {
-      problems.push(`${where}: expected ${TORCH_LAYOUT(b.spec.layout)} [${b.torchShape.join(', ')}], got [${tensor.shape.join(', ')}]`);
+      problems.push(weightsProblem('weight-shape', `${where}: expected ${TORCH_LAYOUT(b.spec.layout)} [${b.torchShape.join(', ')}], got [${tensor.shape.join(', ')}]`, at));
       continue;
     }
     writes.push({ bound: b, tensor });
   }
-  const unused = Object.entries(dict)
-    .flatMap(([id, params]) => Object.keys(params).map((name) => `${id}.${name}`))
-    .filter((key) => !used.has(key) && !IGNORED_TORCH_NAMES.has(key.slice(key.lastIndexOf('.') + 1)));
-  if (options.strict) for (const key of unused) problems.push(`${key}: the model has no such weight`);
+  const unusedEntries = Object.entries(dict)
+    .flatMap(([nodeId, params]) => Object.keys(params).map((field) => ({ nodeId, field, key: `${nodeId}.${field}` })))
+    .filter(({ field, key }) => !used.has(key) && !IGNORED_TORCH_NAMES.has(field.slice(field.lastIndexOf('.') + 1)));
+  if (options.strict)
+    for (const { key, ...at } of unusedEntries) problems.push(weightsProblem('weight-unknown', `${key}: the model has no such weight`, at));
+  const unused = unusedEntries.map(({ key }) => key);
   if (problems.length) throw new WeightsError(problems);
 
   tf.tidy(() => {

@@ -60,11 +60,13 @@ export const errorProblem = (code: string, message: string, where: { nodeId?: st
 
 /**
  * One line for a person: `enc0_conv1.filters: expected …`. Messages that already start with their node (the core's
- * often do) are not prefixed twice.
+ * often do) or with their field as a full name of its own (a tfjs weight `enc0_conv1/kernel: …`, whose layer name
+ * need not be the node id) are not prefixed twice.
  */
 export function problemLine(p: Pick<Problem, 'message' | 'nodeId' | 'field'>): string {
   const where = [p.nodeId, p.field].filter((s): s is string => s !== undefined && s !== '').join('.');
   if (!where) return p.message;
   if (p.nodeId && (p.message.startsWith(`${p.nodeId}:`) || p.message.startsWith(`${p.nodeId}.`))) return p.message;
+  if (p.field && p.message.startsWith(`${p.field}:`)) return p.message;
   return `${where}: ${p.message}`;
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../src/compile/compile';
 import { WeightsError } from '../../src/compile/errors';
+import { problemLine } from '../../src/core/problem';
 import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import { nchwToNhwc, predict } from '../../src/runtime/predict';
 import { stateDictFromJson, stateDictToJson, tensorFromJson, type StateDict } from '../../src/compile/stateDict';
@@ -47,12 +48,21 @@ describe('PyTorch weights', () => {
     dict.head!.bias = { shape: [3], data: new Float32Array(3) };
     const error = thrown(() => loadWeights(compiled, dict));
     expect(error).toBeInstanceOf(WeightsError);
-    expect((error as WeightsError).problems).toEqual([
+    const lines = [
       'enc0_conv1.weight: missing (expected OIHW [4, 3, 3, 3])',
       'up2.bias: missing (expected a vector [16])',
       'dec0_conv2.weight: expected OIHW [4, 4, 3, 3], got [4, 4, 3, 3, 1]',
       'head.bias: expected a vector [2], got [3]',
+    ];
+    expect((error as WeightsError).problems).toEqual([
+      { severity: 'error', code: 'weight-missing', nodeId: 'enc0_conv1', field: 'weight', message: lines[0] },
+      { severity: 'error', code: 'weight-missing', nodeId: 'up2', field: 'bias', message: lines[1] },
+      { severity: 'error', code: 'weight-shape', nodeId: 'dec0_conv2', field: 'weight', message: lines[2] },
+      { severity: 'error', code: 'weight-shape', nodeId: 'head', field: 'bias', message: lines[3] },
     ]);
+    // What users read is the same lines, in the error's message and from each problem.
+    expect((error as WeightsError).problems.map(problemLine)).toEqual(lines);
+    expect(error.message).toBe(`the weights do not fit the model:\n${lines.map((l) => `  - ${l}`).join('\n')}`);
     compiled.model.dispose();
   });
 
@@ -62,9 +72,11 @@ describe('PyTorch weights', () => {
     dict.enc0_bn1!.num_batches_tracked = { shape: [], data: new Float32Array(1) };
     dict.nowhere = { weight: { shape: [1], data: new Float32Array(1) } };
     expect(loadWeights(compiled, dict).unused).toEqual(['nowhere.weight']);
-    expect((thrown(() => loadWeights(compiled, dict, { strict: true })) as WeightsError).problems).toEqual([
-      'nowhere.weight: the model has no such weight',
+    const strict = thrown(() => loadWeights(compiled, dict, { strict: true })) as WeightsError;
+    expect(strict.problems).toEqual([
+      { severity: 'error', code: 'weight-unknown', nodeId: 'nowhere', field: 'weight', message: 'nowhere.weight: the model has no such weight' },
     ]);
+    expect(strict.problems.map(problemLine)).toEqual(['nowhere.weight: the model has no such weight']);
     compiled.model.dispose();
   });
 
@@ -72,9 +84,17 @@ describe('PyTorch weights', () => {
     const compiled = compileGraph(fixtureGraph(fixture), { inference: { foldBatchNorm: true } });
     const dict = copyDict(fixture.weights);
     delete dict.enc1_bn2!.running_var;
-    expect((thrown(() => loadWeights(compiled, dict)) as WeightsError).problems).toEqual([
-      'enc1_bn2.running_var: missing (needed to fold enc1_bn2 into enc1_conv2)',
+    const error = thrown(() => loadWeights(compiled, dict)) as WeightsError;
+    expect(error.problems).toEqual([
+      {
+        severity: 'error',
+        code: 'weight-missing',
+        nodeId: 'enc1_bn2',
+        field: 'running_var',
+        message: 'enc1_bn2.running_var: missing (needed to fold enc1_bn2 into enc1_conv2)',
+      },
     ]);
+    expect(error.problems.map(problemLine)).toEqual(['enc1_bn2.running_var: missing (needed to fold enc1_bn2 into enc1_conv2)']);
     compiled.model.dispose();
   });
 

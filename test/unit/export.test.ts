@@ -10,6 +10,7 @@ import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import { nchwToNhwc, predict } from '../../src/runtime/predict';
 import { loadWeights } from '../../src/compile/weights';
 import { parseGraph } from '../../src/core/format/parse';
+import { problemLine } from '../../src/core/problem';
 import { fixtureGraph, handGraph, maxAbsDiff, readParityFixture } from './compile-helpers';
 
 let dir: string;
@@ -101,11 +102,73 @@ describe('model folder (graph.json + model.json + weights.bin)', () => {
     }
     expect(error).toBeInstanceOf(WeightsError);
     const problems = (error as WeightsError).problems;
-    expect(problems).toContain('enc0_conv1/kernel: expected [3, 3, 3, 4], weights.bin has [3, 3, 1, 4]');
-    expect(problems).toContain('enc0_bn1/gamma: missing from weights.bin (expected [4])');
-    expect(problems).toContain('up2/kernel: the model has no such weight');
+    expect(problems).toContainEqual({
+      severity: 'error',
+      code: 'weight-shape',
+      nodeId: 'enc0_conv1',
+      field: 'enc0_conv1/kernel',
+      message: 'enc0_conv1/kernel: expected [3, 3, 3, 4], weights.bin has [3, 3, 1, 4]',
+    });
+    expect(problems).toContainEqual({
+      severity: 'error',
+      code: 'weight-missing',
+      nodeId: 'enc0_bn1',
+      field: 'enc0_bn1/gamma',
+      message: 'enc0_bn1/gamma: missing from weights.bin (expected [4])',
+    });
+    // up2 is an upsampling node here: it owns the layer, not the weight.
+    expect(problems).toContainEqual({
+      severity: 'error',
+      code: 'weight-unknown',
+      nodeId: 'up2',
+      field: 'up2/kernel',
+      message: 'up2/kernel: the model has no such weight',
+    });
+    // The lines users read are today's, in the problem list and in the error's message.
+    const lines = problems.map(problemLine);
+    for (const line of [
+      'enc0_conv1/kernel: expected [3, 3, 3, 4], weights.bin has [3, 3, 1, 4]',
+      'enc0_bn1/gamma: missing from weights.bin (expected [4])',
+      'up2/kernel: the model has no such weight',
+    ]) {
+      expect(lines).toContain(line);
+      expect((error as WeightsError).message).toContain(`\n  - ${line}`);
+    }
+    expect((error as WeightsError).message.startsWith('the tfjs weights do not fit the graph:\n')).toBe(true);
     compiled.model.dispose();
     other.model.dispose();
+  });
+
+  it('names the tensor alone when no node of the graph built its layer', async () => {
+    const { compiled } = await loaded('paper');
+    const files = await toTfjsFiles(compiled.model);
+    const entry = files.modelJson.weightsManifest[0]!.weights.find((w) => w.name === 'enc0_conv1/kernel')!;
+    entry.name = 'ghost/kernel';
+    const same = compileGraph(compiled.doc);
+    let error: unknown;
+    try {
+      loadTfjsWeights(same, files);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(WeightsError);
+    const problems = (error as WeightsError).problems;
+    expect(problems).toEqual([
+      {
+        severity: 'error',
+        code: 'weight-missing',
+        nodeId: 'enc0_conv1',
+        field: 'enc0_conv1/kernel',
+        message: 'enc0_conv1/kernel: missing from weights.bin (expected [3, 3, 1, 4])',
+      },
+      { severity: 'error', code: 'weight-unknown', field: 'ghost/kernel', message: 'ghost/kernel: the model has no such weight' },
+    ]);
+    expect(problems.map(problemLine)).toEqual([
+      'enc0_conv1/kernel: missing from weights.bin (expected [3, 3, 1, 4])',
+      'ghost/kernel: the model has no such weight',
+    ]);
+    compiled.model.dispose();
+    same.model.dispose();
   });
 
   it('explains a missing or truncated folder', async () => {

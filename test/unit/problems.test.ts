@@ -1,7 +1,7 @@
 // One problem type (core/problem.ts) across the layers, and a backend failure that is a typed error with its
 // attempts rather than a message parsed back with a regex.
 import { describe, expect, it } from 'vitest';
-import { CompileError, WeightsError } from '../../src/compile';
+import { CompileError, WeightsError, weightsProblem } from '../../src/compile';
 import { problemLine, type Problem } from '../../src/core/problem';
 import { inferShapes } from '../../src/core/infer';
 import type { GraphDoc } from '../../src/core/types';
@@ -46,13 +46,20 @@ describe('one problem type', () => {
     const compile = CompileError.fromDiagnostics([diagnostic]);
     const fromCompile: Problem[] = hostError(compile).problems;
     expect(fromCompile).toEqual([{ severity: 'error', nodeId: 'conv', code: 'bad-param', message: diagnostic.message }]);
-    const weights = hostError(new WeightsError(['head.bias: expected a vector [2], got [3]'])).problems;
-    expect(weights).toEqual([{ severity: 'error', code: 'weights', message: 'head.bias: expected a vector [2], got [3]' }]);
+    // Weights problems are made by the loader with their node and tensor; the host passes them on as they are.
+    const weightsError = new WeightsError([weightsProblem('weight-shape', 'head.bias: expected a vector [2], got [3]', { nodeId: 'head', field: 'bias' })]);
+    const weights: Problem[] = hostError(weightsError).problems;
+    expect(weights).toEqual([{ severity: 'error', code: 'weight-shape', nodeId: 'head', field: 'bias', message: 'head.bias: expected a vector [2], got [3]' }]);
+    expect(weights.map(problemLine)).toEqual(['head.bias: expected a vector [2], got [3]']);
+    expect(hostError(weightsError)).toMatchObject({ kind: 'weights', message: 'the weights do not fit the model:\n  - head.bias: expected a vector [2], got [3]' });
   });
 
   it('problemLine names node and field once', () => {
     expect(problemLine({ nodeId: 'a', field: 'kernel', message: 'expected 3' })).toBe('a.kernel: expected 3');
     expect(problemLine({ nodeId: 'a', message: 'a.kernel: expected 3' })).toBe('a.kernel: expected 3');
     expect(problemLine({ message: 'no output' })).toBe('no output');
+    // A field that is a full name of its own (a tfjs weight) is not put under the node a second time.
+    expect(problemLine({ nodeId: 'enc0_conv1', field: 'enc0_conv1/kernel', message: 'enc0_conv1/kernel: missing' })).toBe('enc0_conv1/kernel: missing');
+    expect(problemLine({ nodeId: 'a', field: 'kernel', message: 'missing' })).toBe('a.kernel: missing');
   });
 });

@@ -31,8 +31,8 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: HostError 
 export function hostError(err: unknown): HostError {
   if (err instanceof RunCancelled) return { kind: 'cancelled', message: err.message, problems: [] };
   if (err instanceof CompileError) return { kind: 'compile', message: err.message, problems: err.problems };
-  // Weights problems are lines that start with the tensor's name ("dec0_conv2.weight: expected …").
-  if (err instanceof WeightsError) return { kind: 'weights', message: err.message, problems: err.problems.map((line) => errorProblem('weights', line)) };
+  // Weights problems name their node and tensor where the loader found them; they pass through as they are.
+  if (err instanceof WeightsError) return { kind: 'weights', message: err.message, problems: err.problems };
   if (err instanceof BackendUnavailableError)
     return { kind: 'backend', message: err.message, problems: err.attempts.map((a) => errorProblem('backend-unavailable', a.reason ?? 'failed', { field: a.name })) };
   return { kind: 'failed', message: err instanceof Error ? err.message : String(err), problems: [] };
