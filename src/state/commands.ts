@@ -44,6 +44,37 @@ export function addNode(store: EditorStore, op: string, position: XY, params?: P
   return id;
 }
 
+export type InsertResult = { ok: true; nodeId: string } | { ok: false; reason: string };
+
+/**
+ * Drops a new node onto an edge: the edge now runs through it (source → new node port 0 → the edge's target), as
+ * one undoable step, with the node where it was dropped. Ops with no input or no output (input, output) are
+ * refused; the caller then just adds the node.
+ */
+export function insertOnEdge(store: EditorStore, op: string, edgeId: string, position: XY): InsertResult {
+  const def = getOp(op);
+  if (!def) return { ok: false, reason: `unknown op "${op}"` };
+  const { doc } = store.getState();
+  const edge = doc.edges.find((e) => e.id === edgeId);
+  if (!edge) return { ok: false, reason: `the connection "${edgeId}" is gone` };
+  if (op === 'output' || op === 'input') return { ok: false, reason: `${def.label} cannot sit on a connection` };
+  const before = new Set(doc.nodes.map((n) => n.id));
+  try {
+    const applied = store.apply(`Insert ${def.label} on ${edge.source} → ${edge.target}`, (draft) => {
+      applyActionTo(draft, { kind: 'insertBefore', op, params: {}, nodeId: edge.target, port: edge.targetPort });
+      const added = draft.nodes.find((n) => !before.has(n.id));
+      if (added) added.position = at(position);
+    });
+    if (!applied.ok) return { ok: false, reason: applied.message };
+  } catch (err) {
+    if (!(err instanceof FixError)) throw err;
+    return { ok: false, reason: err.message };
+  }
+  const nodeId = store.getState().doc.nodes.find((n) => !before.has(n.id))!.id;
+  store.setSelection({ nodes: [nodeId], edges: [] });
+  return { ok: true, nodeId };
+}
+
 /** Removing a node removes its edges; variadic nodes that lose an input keep their ports 0..N−1 in order. */
 export function removeElements(store: EditorStore, elements: { nodes?: string[]; edges?: string[] }): ApplyResult {
   const nodes = elements.nodes ?? [];

@@ -9,6 +9,7 @@ import {
   clickEmptyCanvas,
   dragConnection,
   dragNode,
+  edgePoint,
   edgeLabels,
   expectLabels,
   hoverCardText,
@@ -145,6 +146,30 @@ describe('editor: editing by hand', () => {
     await clickEmptyCanvas(page);
     await snapshot(page, 'editor-concat-fixed');
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('a palette op dropped onto a connection goes in between, as one undo step', async () => {
+    const { page, context } = await openEditor(browser());
+    const before = await canvasNodeIds(page);
+    const at = await edgePoint(page, 'e_enc0_conv2_down0');
+    const canvas = (await page.getByTestId('canvas').boundingBox())!;
+    await page.getByTestId('palette-item-batchNorm').dragTo(page.getByTestId('canvas'), { targetPosition: { x: at.x - canvas.x, y: at.y - canvas.y } });
+    await expect.poll(async () => (await canvasNodeIds(page)).length, POLL).toBe(before.length + 1);
+    const [bn] = (await canvasNodeIds(page)).filter((id) => !before.includes(id));
+    expect(await page.getByTestId(`node-${bn}`).getAttribute('data-op')).toBe('batchNorm');
+    // The connection now runs through it: same shapes on both sides, the old edge gone.
+    const labels = await edgeLabels(page);
+    expect(labels.e_enc0_conv2_down0).toBeUndefined();
+    expect(labels[`e_enc0_conv2_${bn}`]).toBe('64×568×568');
+    expect(labels[`e_${bn}_down0`]).toBe('64×568×568');
+    expect(await page.getByTestId('inspector-node').getAttribute('data-node')).toBe(bn);
+    expect(await page.getByTestId('undo').getAttribute('title')).toContain(`Insert Batch norm on enc0_conv2 → down0`);
+    await clickEmptyCanvas(page);
+    await page.keyboard.press('Control+z');
+    await expectLabels(page, PAPER_LABELS);
+    expect(await edgeLabels(page)).toEqual(PAPER_LABELS);
+    expect(await page.getByTestId('undo').isDisabled()).toBe(true);
     await context.close();
   });
 });

@@ -175,6 +175,15 @@ export function toastTexts(page: Page): Promise<string[]> {
  * same dot). `modifiers` as for a click (Shift adds to the selection). Waits until the edge shows as selected.
  */
 export async function clickEdge(page: Page, edgeId: string, modifiers: ('Shift' | 'Control')[] = []): Promise<void> {
+  const point = await edgePoint(page, edgeId);
+  for (const m of modifiers) await page.keyboard.down(m);
+  await page.mouse.click(point.x, point.y);
+  for (const m of modifiers) await page.keyboard.up(m);
+  await expect.poll(() => page.evaluate((id) => document.querySelector(`.react-flow__edge[data-id="${id}"]`)?.classList.contains('selected') ?? false, edgeId), POLL).toBe(true);
+}
+
+/** A screen point that belongs to this edge (its label, or a stretch of its line no other element covers). */
+export async function edgePoint(page: Page, edgeId: string): Promise<{ x: number; y: number }> {
   const point = await page.evaluate((id) => {
     const owner = (x: number, y: number) => {
       const top = document.elementFromPoint(x, y);
@@ -196,8 +205,5 @@ export async function clickEdge(page: Page, edgeId: string, modifiers: ('Shift' 
     return null;
   }, edgeId);
   if (!point) throw new Error(`edge ${edgeId} has no spot on screen to click`);
-  for (const m of modifiers) await page.keyboard.down(m);
-  await page.mouse.click(point.x, point.y);
-  for (const m of modifiers) await page.keyboard.up(m);
-  await expect.poll(() => page.evaluate((id) => document.querySelector(`.react-flow__edge[data-id="${id}"]`)?.classList.contains('selected') ?? false, edgeId), POLL).toBe(true);
+  return point;
 }

@@ -17,7 +17,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { getOp } from '../../core/ops';
-import { addNode, connect, isValidConnection, moveNodes, type Connection as GraphConnection } from '../../state/commands';
+import { addNode, connect, insertOnEdge, isValidConnection, moveNodes, type Connection as GraphConnection } from '../../state/commands';
 import { useEditor } from '../EditorContext';
 import ShapeEdge from '../edges/ShapeEdge';
 import { portFromHandle, type OpFlowNode, type ShapeFlowEdge } from '../model/flowModel';
@@ -73,6 +73,18 @@ const toGraphConnection = (c: Connection | Edge): GraphConnection => ({
  * every build, so a user's console and the browser tests (which fail on any warning) see them too.
  */
 const reportFlowProblem = (code: string, message: string) => console.warn(`[React Flow #${code}] ${message}`);
+
+/** The edge under a screen point: its line or its shape label. */
+function edgeAt(x: number, y: number): string | undefined {
+  for (const el of document.elementsFromPoint(x, y)) {
+    const label = el.closest<HTMLElement>('[data-testid^="edge-label-"]');
+    if (label) return label.dataset.testid!.slice('edge-label-'.length);
+    const edge = el.closest<HTMLElement>('.react-flow__edge');
+    if (edge?.dataset.id) return edge.dataset.id;
+    if (el.closest('.react-flow__node')) return undefined;
+  }
+  return undefined;
+}
 
 const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
 
@@ -181,7 +193,11 @@ export function Canvas() {
       if (op && getOp(op)) {
         e.preventDefault();
         const at = screenToFlowPosition({ x: e.clientX, y: e.clientY });
-        addNode(store, op, { x: Math.round(at.x - NODE_WIDTH / 2), y: Math.round(at.y - NODE_HEIGHT / 2) });
+        const position = { x: Math.round(at.x - NODE_WIDTH / 2), y: Math.round(at.y - NODE_HEIGHT / 2) };
+        // Dropped on a connection: the op goes in between, one step instead of add + two connects.
+        const onEdge = edgeAt(e.clientX, e.clientY);
+        if (onEdge && insertOnEdge(store, op, onEdge, position).ok) return;
+        addNode(store, op, position);
         return;
       }
       const files = Array.from(e.dataTransfer.files);
