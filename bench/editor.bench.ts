@@ -99,7 +99,7 @@ function withParam(doc: GraphDoc, nodeId: string, patch: Params): GraphDoc {
 }
 
 /**
- * In the page: types `value` into the field the way React sees typing (one input event), then waits frame by
+ * In the page: types `value` into the field the way React sees typing (one input event) and presses Enter, then waits frame by
  * frame until every edge label matches, and times the analysis of the resulting document with the core bundle.
  */
 function editInPage(page: Page, testId: string, value: string, expected: [string, string][], changed: string[]): Promise<EditTiming> {
@@ -138,9 +138,12 @@ function editInPage(page: Page, testId: string, value: string, expected: [string
       const observer = new MutationObserver(() => (lastMutation = performance.now()));
       observer.observe(layer, { subtree: true, childList: true, characterData: true });
       const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      // Number fields commit on Enter (ParamField): focus, type, Enter.
+      field.focus();
       const t0 = performance.now();
       setValue.call(field, value);
       field.dispatchEvent(new Event('input', { bubbles: true }));
+      field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
       let painted = false;
       while (performance.now() - t0 < 30_000) {
         await nextFrame();
@@ -271,6 +274,8 @@ async function openGraph(browser: Browser, url: string, coreFile: string, file?:
 }
 
 async function measureEdits(page: Page, graph: GraphCase, edit: EditCase, idleMs: number): Promise<string[]> {
+  // The layer table starts folded: open it on the Layers tab first.
+  await page.getByTestId('tab-layers').click();
   await page.getByTestId(`summary-row-${edit.nodeId}`).click();
   await page.waitForSelector(`[data-testid="inspector-node"][data-node="${edit.nodeId}"] [data-testid="${edit.testId}"]`);
   const doc = await page.evaluate(() => (window as DebugWindow).__unetStudio!.getDoc());

@@ -48,6 +48,7 @@ describe('editor: a 5,000-node graph', () => {
     expect(Object.keys(labels).length).toBeLessThan(1500);
     for (const [id, text] of Object.entries(labels)) expect(text, id).toBe(formatShape(shapes.get(id)));
     // The layer table shows a window of its 5,000 rows.
+    await page.getByTestId('tab-layers').click();
     const rows = await page.locator('[data-testid^="summary-row-"]').count();
     expect(rows).toBeGreaterThan(0);
     expect(rows).toBeLessThan(500);
@@ -57,6 +58,7 @@ describe('editor: a 5,000-node graph', () => {
     await expect.poll(() => page.getByTestId('inspector-node').getAttribute('data-node'), GUARD).toBe('enc0_conv1');
     // An edit round trip: the conv's output label shows the new filter count.
     await page.getByTestId('param-filters').fill('12');
+    await page.getByTestId('param-filters').press('Enter');
     await expect.poll(async () => (await edgeLabels(page))['e_enc0_conv1_enc0_conv2'], GUARD).toBe('12×64×64');
     expect(await page.evaluate(() => (window as DebugWindow).__unetStudio!.getDoc().nodes.find((n) => n.id === 'enc0_conv1')!.params.filters)).toBe(12);
     expect(problems).toEqual([]);
