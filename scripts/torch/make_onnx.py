@@ -53,6 +53,16 @@ class GatedNet(nn.Module):
         x = x * torch.sigmoid(s.gate(x))
         return s.head(x)
 
+class OutPadNet(nn.Module):
+    """PyTorch's usual exact ×2 up-conv: ConvTranspose2d(k3, s2, p1, output_padding=1) between two convs."""
+    def __init__(s, cin=3, ch=4):
+        super().__init__()
+        s.stem = nn.Conv2d(cin, ch, 3, padding=1)
+        s.up = nn.ConvTranspose2d(ch, ch // 2, 3, stride=2, padding=1, output_padding=1)
+        s.head = nn.Conv2d(ch // 2, 2, 3, padding=1)
+    def forward(s, x):
+        return s.head(F.relu(s.up(F.relu(s.stem(x)))))
+
 B, D = 4, 4
 # The extra opset / fixed-size cells of the matrix repeat a variant at base 2, to keep the committed files small.
 B2 = 2
@@ -68,6 +78,7 @@ CASES = {
     'upconv-blocks': (lambda: UNetUpConv(3, 1, B, D), 3, 11, True, [32, 16], 'nn.Upsample nearest + 3×3 conv + BN + ReLU'),
     'slim-3X': (lambda: UNetSlim(3, '3X', B, D), 3, 17, False, [32], 'TensorFlow depth_to_space as Reshape → Transpose → Reshape'),
     'keras-get_unet': (lambda: UNetKeras(1, B, D), 1, 13, False, [32], 'same convs, ConvTranspose with bias, sigmoid head'),
+    'convtranspose-outpad': (lambda: OutPadNet(3, 4), 3, 13, True, [16, 23], 'ConvTranspose k3 s2 p1 output_padding=1 (H → 2H)'),
     'gated-mul': (lambda: GatedNet(3, 4), 3, 13, True, [16, 23], 'Mul: x·σ(conv1×1(x)) gates (1 channel broadcast, either operand order) and x·σ(conv(x))'),
 }
 

@@ -39,7 +39,7 @@ describe('ONNX import (fixtures from scripts/torch/make_onnx.py)', () => {
     const opsets = new Set(NAMES.map((n) => manifest[n]!.opset));
     expect([...opsets].sort()).toEqual([11, 13, 17]);
     expect(new Set(NAMES.map((n) => manifest[n]!.dynamic))).toEqual(new Set([true, false]));
-    for (const v of ['paper', 'milesial-transposed-17', 'milesial-bilinear', 'strided-nearest', 'upconv-blocks', 'slim-3X', 'keras-get_unet', 'gated-mul'])
+    for (const v of ['paper', 'milesial-transposed-17', 'milesial-bilinear', 'strided-nearest', 'upconv-blocks', 'slim-3X', 'keras-get_unet', 'gated-mul', 'convtranspose-outpad'])
       expect(NAMES).toContain(v);
   });
 

@@ -37,6 +37,7 @@ const CASES: [string, number, number][] = [
   ['slim-3X', 3, 32],
   ['keras-get_unet', 1, 32],
   ['gated-mul', 3, 23],
+  ['convtranspose-outpad', 3, 23],
 ];
 
 describe('ONNX round trip: import → export ONNX → same outputs', () => {

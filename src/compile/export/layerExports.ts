@@ -102,18 +102,29 @@ export const leakyConvExport = (alphaOf: (l: LoweredLayer) => number): LayerExpo
  * Transposed conv: PyTorch's full output is (H−1)·s + k. tfjs 'valid' with s > k keeps s − k trailing rows
  * (output_padding); tfjs 'same' crops floor((k−s)/2) from the top/left and the rest from the bottom/right.
  */
-function transposedGeometry(l: LoweredLayer) {
+function transposedGeometry(l: LoweredLayer, crop?: Pads) {
   const k = pairOf(l.config.kernelSize);
   const s = pairOf(l.config.strides);
   const d = pairOf(l.config.dilationRate ?? 1);
   if (d[0] !== 1 || d[1] !== 1) throw new ExportError(l.nodeId, 'a dilated transposed conv has no export');
   const x = l.inShapes[0]!;
   const full: Pair = [(x.h - 1) * s[0] + k[0], (x.w - 1) * s[1] + k[1]];
-  const extra: Pair = [l.out.h - full[0], l.out.w - full[1]];
+  const outSize: Pair = [l.out.h, l.out.w];
+  if (crop) {
+    // A folded crop: its top/left is PyTorch's padding; the rest of the length is what output_padding keeps.
+    const start: Pair = [crop[0], crop[2]];
+    const endCrop: Pair = [full[0] - start[0] - outSize[0], full[1] - start[1] - outSize[1]];
+    const op: Pair = [start[0] - endCrop[0], start[1] - endCrop[1]];
+    if (op.every((v, i) => v >= 0 && v < s[i]!)) return { k, s, outputPadding: op, pads: [start[0], start[0], start[1], start[1]] as Pads };
+    const outputPadding: Pair = [Math.max(-endCrop[0], 0), Math.max(-endCrop[1], 0)];
+    if (outputPadding[0] >= s[0] || outputPadding[1] >= s[1]) throw new ExportError(l.nodeId, `transposed conv output ${l.out.h}×${l.out.w} is out of reach of PyTorch's output_padding`);
+    return { k, s, outputPadding, pads: [start[0], Math.max(endCrop[0], 0), start[1], Math.max(endCrop[1], 0)] as Pads };
+  }
+  const extra: Pair = [outSize[0] - full[0], outSize[1] - full[1]];
   const outputPadding: Pair = [Math.max(extra[0], 0), Math.max(extra[1], 0)];
   if (outputPadding[0] >= s[0] || outputPadding[1] >= s[1]) throw new ExportError(l.nodeId, `transposed conv output ${l.out.h}×${l.out.w} is out of reach of PyTorch's output_padding`);
-  const crop = [Math.max(-extra[0], 0), Math.max(-extra[1], 0)];
-  const pads: Pads = [Math.floor(crop[0]! / 2), crop[0]! - Math.floor(crop[0]! / 2), Math.floor(crop[1]! / 2), crop[1]! - Math.floor(crop[1]! / 2)];
+  const cropped = [Math.max(-extra[0], 0), Math.max(-extra[1], 0)];
+  const pads: Pads = [Math.floor(cropped[0]! / 2), cropped[0]! - Math.floor(cropped[0]! / 2), Math.floor(cropped[1]! / 2), cropped[1]! - Math.floor(cropped[1]! / 2)];
   return { k, s, outputPadding, pads };
 }
 
@@ -121,7 +132,7 @@ export const conv2dTransposeExport: LayerExport = {
   channels: () => null,
   torch: (ctx) => {
     const l = ctx.layer;
-    const { k, s, outputPadding, pads } = transposedGeometry(l);
+    const { k, s, outputPadding, pads } = transposedGeometry(l, ctx.pads);
     const [t, b, left, r] = pads;
     const symmetric = t === b && left === r;
     const ctor = `nn.ConvTranspose2d(${args([
@@ -142,7 +153,7 @@ export const conv2dTransposeExport: LayerExport = {
   },
   onnx: (ctx) => {
     const l = ctx.layer;
-    const { k, s, outputPadding, pads } = transposedGeometry(l);
+    const { k, s, outputPadding, pads } = transposedGeometry(l, ctx.pads);
     const state = convState(l);
     const inputs = [ctx.x[0]!, ctx.weight('weight', state.weight!), ...(state.bias ? [ctx.weight('bias', state.bias)] : [])];
     const activation = activationOf(l);

@@ -111,9 +111,23 @@ export function absorbConvPadding(graph: LoweredGraph): { layers: LoweredLayer[]
     pads.set(l.name, [t, b, left, r]);
     removed.set(src.name, src.inputs[0]!);
   }
+  // A crop that only follows a transposed conv is PyTorch's padding / output_padding: `pads` holds the crop.
+  const croppedOut = new Map<string, LoweredLayer['out']>();
+  const renamed = new Map<string, string>();
+  for (const l of graph.layers) {
+    if (l.className !== 'Cropping2D' || graph.outputs.includes(l.name)) continue;
+    const src = byName.get(l.inputs[0]!);
+    if (!src || src.className !== 'Conv2DTranspose' || src.config.padding !== 'valid' || graph.consumers.get(src.name) !== 1) continue;
+    const [[t, b], [left, r]] = l.config.cropping as [[number, number], [number, number]];
+    pads.set(src.name, [t, b, left, r]);
+    croppedOut.set(src.name, l.out);
+    renamed.set(l.name, src.name);
+  }
   const layers = graph.layers
-    .filter((l) => !removed.has(l.name))
-    .map((l) => (pads.has(l.name) ? { ...l, inputs: [removed.get(l.inputs[0]!)!], inShapes: [byName.get(l.inputs[0]!)!.inShapes[0]!] } : l));
+    .filter((l) => !removed.has(l.name) && !renamed.has(l.name))
+    .map((l) => (pads.has(l.name) && !croppedOut.has(l.name) ? { ...l, inputs: [removed.get(l.inputs[0]!)!], inShapes: [byName.get(l.inputs[0]!)!.inShapes[0]!] } : l))
+    .map((l) => (croppedOut.has(l.name) ? { ...l, out: croppedOut.get(l.name)! } : l))
+    .map((l) => (l.inputs.some((i) => renamed.has(i)) ? { ...l, inputs: l.inputs.map((i) => renamed.get(i) ?? i) } : l));
   return { layers, pads };
 }
 

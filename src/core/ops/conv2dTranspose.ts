@@ -2,11 +2,21 @@ import type { OpIssue } from '../diagnostics';
 import { defineOp, type LayerSpec } from '../op';
 import { activationIssues, activationLayers, activationParam, alphaParam, convRole, pair, paddingLabel, shape } from './common';
 
-/** PyTorch ConvTranspose2d length: (n−1)·s − 2p + k; "same" is TensorFlow's n·s. */
-export function transposedOut(n: number, kernel: number, stride: number, padding: string | number): number {
+/** PyTorch ConvTranspose2d length: (n−1)·s − 2p + k + output_padding; "same" is TensorFlow's n·s. */
+export function transposedOut(n: number, kernel: number, stride: number, padding: string | number, outputPadding = 0): number {
   if (padding === 'same') return n * stride;
   const p = padding === 'valid' ? 0 : Number(padding);
-  return (n - 1) * stride - 2 * p + kernel;
+  return (n - 1) * stride - 2 * p + kernel + outputPadding;
+}
+
+/** Why an output_padding cannot be kept with this stride and padding (PyTorch's own rules), or undefined. */
+export function outputPaddingProblem(outputPadding: number, stride: number, padding: string | number): string | undefined {
+  if (outputPadding === 0) return undefined;
+  if (padding === 'same') return `output padding ${outputPadding} needs explicit padding ("same" already gives H·stride)`;
+  const p = padding === 'valid' ? 0 : Number(padding);
+  if (outputPadding >= stride) return `output padding ${outputPadding} must be smaller than the stride ${stride}`;
+  if (outputPadding > p) return `output padding ${outputPadding} exceeds the padding ${p} (it keeps rows the padding would crop)`;
+  return undefined;
 }
 
 /**
@@ -34,6 +44,13 @@ export const conv2dTranspose = defineOp({
       default: 'valid',
       help: 'valid (no crop), same (output H·stride), or rows/columns cropped from each side (PyTorch padding)',
     },
+    outputPadding: {
+      type: 'int',
+      min: 0,
+      max: 15,
+      default: 0,
+      help: "Extra rows/columns kept at the bottom/right, as PyTorch's output_padding (must be < stride and ≤ padding)",
+    },
     bias: { type: 'bool', default: true, help: 'Add a learned bias per output channel' },
     activation: activationParam,
     alpha: alphaParam,
@@ -43,13 +60,28 @@ export const conv2dTranspose = defineOp({
     `${p.kernel}×${p.kernel} up-conv · ${p.filters}` +
     (p.padding !== 'valid' ? ` · ${paddingLabel(p.padding)}` : '') +
     (p.stride !== p.kernel ? ` · s${p.stride}` : '') +
+    (p.outputPadding !== 0 ? ` · op${p.outputPadding}` : '') +
     (p.activation !== 'none' ? ` · ${p.activation}` : ''),
   infer: (p, { nodeId, inputs: [x] }) => {
     const k = p.kernel;
     const s = p.stride;
     const pad = p.padding;
-    const h = transposedOut(x!.h, k, s, pad);
-    const w = transposedOut(x!.w, k, s, pad);
+    const op = p.outputPadding;
+    const opProblem = outputPaddingProblem(op, s, pad);
+    if (opProblem !== undefined)
+      return {
+        issues: [
+          {
+            severity: 'error',
+            code: 'bad-output-padding',
+            field: 'outputPadding',
+            message: `conv2dTranspose: ${opProblem}`,
+            fixes: [{ label: 'Set output padding to 0', actions: [{ kind: 'setParams', nodeId, params: { outputPadding: 0 } }] }],
+          },
+        ],
+      };
+    const h = transposedOut(x!.h, k, s, pad, op);
+    const w = transposedOut(x!.w, k, s, pad, op);
     if (h < 1 || w < 1) {
       const raw = transposedOut(Math.min(x!.h, x!.w), k, s, 'valid');
       return {
@@ -85,11 +117,11 @@ export const conv2dTranspose = defineOp({
   macs: (p, [x]) => x!.c * x!.h * x!.w * p.filters * p.kernel ** 2,
   // Measured in input pixels: an output pixel sees ceil(k/s) input pixels per axis (a 2×2/2 up-conv sees one).
   geometry: (p) => ({ kernel: Math.ceil(p.kernel / p.stride), stride: 1, upscale: p.stride }),
-  // transposedOut as a size rule: x·s + (k − s − 2p), or x·s for "same".
+  // transposedOut as a size rule: x·s + (k − s − 2p + op), or x·s for "same".
   size: (p) => {
     const s = p.stride;
     const pad = p.padding === 'same' ? undefined : p.padding === 'valid' ? 0 : p.padding;
-    return { kind: 'map', scale: s, offset: pad === undefined ? 0 : p.kernel - s - 2 * pad, divisor: 1 };
+    return { kind: 'map', scale: s, offset: pad === undefined ? 0 : p.kernel - s - 2 * pad + p.outputPadding, divisor: 1 };
   },
   tfjs: (p, { name }) => {
     const same = p.padding === 'same';
@@ -109,8 +141,10 @@ export const conv2dTranspose = defineOp({
     ];
     const crop = typeof p.padding === 'number' ? p.padding : 0;
     const extra = same ? 0 : trailingExtra(p);
-    if (crop > 0 || extra > 0)
-      layers.push({ key: 'crop', className: 'Cropping2D', config: { name: `${name}_crop`, cropping: [[crop, crop + extra], [crop, crop + extra]] } });
+    // output_padding keeps that many of the bottom/right rows the padding would crop (infer ensures op ≤ padding).
+    const end = crop + extra - (same ? 0 : p.outputPadding);
+    if (crop > 0 || end > 0)
+      layers.push({ key: 'crop', className: 'Cropping2D', config: { name: `${name}_crop`, cropping: [[crop, end], [crop, end]] } });
     return [...layers, ...activationLayers(p, `${name}_act`)];
   },
   weights: (p) => [
@@ -126,6 +160,8 @@ export const conv2dTranspose = defineOp({
     { title: 'same: H·stride', params: { filters: 8, kernel: 3, padding: 'same' }, inputs: [[4, 5, 5]], output: [8, 10, 10] },
     { title: 'stride 1 grows by k−1', params: { filters: 8, kernel: 3, stride: 1 }, inputs: [[4, 10, 12]], output: [8, 12, 14] },
     { title: 'stride beyond kernel leaves gaps', params: { filters: 8, kernel: 1 }, inputs: [[4, 8, 8]], output: [8, 15, 15], warning: 'stride-exceeds-kernel' },
+    { title: 'PyTorch ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1)', params: { filters: 4, kernel: 3, padding: 1, outputPadding: 1 }, inputs: [[8, 16, 16]], output: [4, 32, 32], params_count: 8 * 4 * 9 + 4 },
+    { title: 'output padding beyond the padding', params: { filters: 4, kernel: 3, outputPadding: 1 }, inputs: [[8, 16, 16]], output: null, error: 'bad-output-padding' },
     { title: 'padding eats the whole output', params: { filters: 8, padding: 2 }, inputs: [[4, 1, 1]], output: null, error: 'non-positive-size' },
   ],
 });

@@ -1,5 +1,6 @@
 import { splitCenter } from '../../../core/ops/common';
 import { cropSplit } from '../../../core/ops/crop';
+import { outputPaddingProblem } from '../../../core/ops/conv2dTranspose';
 import type { Params } from '../../../core/types';
 import type { TorchTensor } from '../../stateDict';
 import type { Port } from '../docBuilder';
@@ -102,17 +103,21 @@ function convTranspose(c: NodeContext): Value {
   const stride = square(c, 'strides', c.attrInts('strides'), 1);
   if (square(c, 'dilations', c.attrInts('dilations'), 1) !== 1) throw new Unsupported('dilated transposed convolution');
   const outPad = c.attrInts('output_padding') ?? [0, 0];
-  if (outPad.some((v) => v !== 0))
-    throw new Unsupported(`output_padding [${outPad.join(', ')}] (our up-conv crops both sides equally; PyTorch's output_padding keeps an extra row at the end)`);
+  if (outPad.length !== 2 || outPad[0] !== outPad[1])
+    throw new Unsupported(`output_padding [${outPad.join(', ')}] (our up-conv keeps the same extra rows and columns)`);
+  const outputPadding = outPad[0]!;
   if (c.attr('output_shape') !== undefined) throw new Unsupported('output_shape (give pads instead)');
   const autoPad = c.attrString('auto_pad', 'NOTSET');
   const pads = c.attrInts('pads') ?? [0, 0, 0, 0];
   const p = autoPad === 'SAME_UPPER' ? 'same' : symmetric(pads);
   if (p === undefined || (autoPad !== 'NOTSET' && autoPad !== 'SAME_UPPER' && autoPad !== 'VALID'))
     throw new Unsupported(`pads [${pads.join(', ')}] are not the same on every side`);
+  const padding = p === 0 ? 'valid' : p;
+  const outPadProblem = outputPaddingProblem(outputPadding, stride, padding);
+  if (outPadProblem !== undefined) throw new Unsupported(`output_padding [${outPad.join(', ')}]: ${outPadProblem}`);
   if (w.shape[0] !== x.shape.c) throw new Unsupported(`weight expects ${w.shape[0]} input channels, the input has ${x.shape.c}`);
   const bias = c.tensor(2);
-  const params = { filters: w.shape[1]!, kernel, stride, padding: p === 0 ? 'valid' : p, bias: !!bias, activation: 'none' };
+  const params = { filters: w.shape[1]!, kernel, stride, padding, outputPadding, bias: !!bias, activation: 'none' };
   const weights: Record<string, TorchTensor> = bias ? { weight: w, bias } : { weight: w };
   return real(c.add('conv2dTranspose', params, [x], weights));
 }
