@@ -92,7 +92,7 @@ async function main() {
     console.log(`view: ${transform}; nodes drawn: ${await page.locator('.react-flow__node').count()}`);
     if (process.env.PROFILE_SCREENSHOT) await page.screenshot({ path: process.env.PROFILE_SCREENSHOT });
     if (doEdit) {
-      await page.getByTestId("tab-layers").click();
+      await page.getByTestId('tab-layers').click();
       await page.getByTestId('summary-row-enc0_conv1').click();
       await page.waitForSelector('[data-testid="param-filters"]');
       await profiled(cdp, 'edit filters', async () => {
