@@ -275,8 +275,9 @@ async function openGraph(browser: Browser, url: string, coreFile: string, file?:
 
 async function measureEdits(page: Page, graph: GraphCase, edit: EditCase, idleMs: number): Promise<string[]> {
   // The layer table starts folded: open it on the Layers tab first.
-  await page.getByTestId('tab-layers').click();
-  await page.getByTestId(`summary-row-${edit.nodeId}`).click();
+  // Generous timeouts: a slow build (before a fix) may take minutes to answer a click on a 10,000-node graph.
+  await page.getByTestId('tab-layers').click({ timeout: 300_000 });
+  await page.getByTestId(`summary-row-${edit.nodeId}`).click({ timeout: 300_000 });
   await page.waitForSelector(`[data-testid="inspector-node"][data-node="${edit.nodeId}"] [data-testid="${edit.testId}"]`);
   const doc = await page.evaluate(() => (window as DebugWindow).__unetStudio!.getDoc());
   const states = edit.values.map((v) => ({ value: String(v), labels: expectedLabels(withParam(doc, edit.nodeId, { [edit.field]: v })) }));

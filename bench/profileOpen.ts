@@ -92,10 +92,12 @@ async function main() {
     console.log(`view: ${transform}; nodes drawn: ${await page.locator('.react-flow__node').count()}`);
     if (process.env.PROFILE_SCREENSHOT) await page.screenshot({ path: process.env.PROFILE_SCREENSHOT });
     if (doEdit) {
+      await page.getByTestId('tab-layers').click();
       await page.getByTestId('summary-row-enc0_conv1').click();
       await page.waitForSelector('[data-testid="param-filters"]');
       await profiled(cdp, 'edit filters', async () => {
         await page.getByTestId('param-filters').fill('16');
+        await page.getByTestId('param-filters').press('Enter');
         await page.waitForFunction(() => document.querySelector('[data-testid="edge-label-e_enc0_conv1_enc0_conv2"]')?.textContent?.startsWith('16'), undefined, { timeout: 120_000, polling: 'raf' });
       });
     }

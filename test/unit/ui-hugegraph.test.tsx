@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { generatedUNet } from '../../bench/graphs';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc } from '../../src/core/types';
 import { analyze } from '../../src/ui/model/analysis';
+import { mergeOpenIntervals, spanAround } from '../../src/ui/model/edgeGeometry';
 import type { OpNodeData } from '../../src/ui/model/flowModel';
 import { estimatedHandles, layoutSlots } from '../../src/ui/model/handleSlots';
 import { FIT_ALL_UP_TO, openingNodes, OPENING_NODES, openingViewport } from '../../src/ui/model/openingView';
@@ -134,5 +135,49 @@ describe('layer table windowing', () => {
     const { container } = render(<SummaryTable analysis={analysis} selected={new Set()} onSelect={() => {}} />);
     expect(container.querySelectorAll('tbody tr[data-testid^="summary-row-"]')).toHaveLength(analysis.rows.length);
     expect(container.querySelector('tr.row-spacer')).toBeNull();
+  });
+});
+
+describe('free lanes between blocking intervals (edge detours)', () => {
+  /** The definition: inside no open interval. */
+  const freeBrute = (intervals: [number, number][], v: number) => intervals.every(([a, b]) => v <= a || v >= b);
+
+  it('merges overlapping open intervals but not touching ones, and finds the span around a point', () => {
+    // (1,3) and (2,4) overlap; (3,5) overlaps (2,4) too; (5,8) only touches (3,5): 5 is free.
+    expect(mergeOpenIntervals([[5, 8], [1, 3], [2, 4], [3, 5]])).toEqual([
+      [1, 5],
+      [5, 8],
+    ]);
+    expect(mergeOpenIntervals([[1, 2], [2, 3]])).toEqual([
+      [1, 2],
+      [2, 3],
+    ]);
+    const spans = mergeOpenIntervals([[5, 8], [1, 3], [2, 4], [3, 5]]);
+    expect(spanAround(spans, 4.5)).toEqual([1, 5]);
+    expect(spanAround(spans, 5)).toBeUndefined();
+    expect(spanAround(spans, 6)).toEqual([5, 8]);
+    expect(spanAround(spans, 8)).toBeUndefined();
+  });
+
+  it('agrees with the definition on random intervals', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 100;
+    for (let round = 0; round < 200; round++) {
+      const intervals = Array.from({ length: 1 + Math.floor(rand() / 10) }, (): [number, number] => {
+        const a = Math.round(rand());
+        return [a, a + 1 + Math.round(rand() / 5)];
+      });
+      const spans = mergeOpenIntervals(intervals);
+      for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+      for (let v = -1; v <= 125; v += 0.5) {
+        const span = spanAround(spans, v);
+        expect(span === undefined, `v=${v} in ${JSON.stringify(intervals)}`).toBe(freeBrute(intervals, v));
+        // Moving out of a span lands on a free point, and nothing between v and it is free.
+        if (span) {
+          expect(freeBrute(intervals, span[0])).toBe(true);
+          expect(freeBrute(intervals, span[1])).toBe(true);
+        }
+      }
+    }
   });
 });

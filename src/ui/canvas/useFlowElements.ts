@@ -4,7 +4,7 @@ import { formatShape, type XY } from '../../core/types';
 import { shallow } from 'zustand/shallow';
 import type { EditorState, EditorStore } from '../../state/store';
 import { useAnalysis, useStoreState } from '../EditorContext';
-import { createNodeDataCache, incomingPorts, toFlowEdges, type OpFlowNode, type ShapeFlowEdge } from '../model/flowModel';
+import { createNodeDataCache, incomingPorts, toFlowEdges, type OpFlowNode, type OpNodeData, type ShapeFlowEdge } from '../model/flowModel';
 import { computeDetours, handleAnchors } from '../model/edgeGeometry';
 import { computeHandleSides, NODE_HEIGHT, NODE_WIDTH, type Box } from '../model/handleSides';
 import { labelLod, zoomStep } from '../model/labelLod';
@@ -23,13 +23,17 @@ export function useFlowElements(store: EditorStore) {
   const [dragging, setDragging] = useState<Record<string, XY> | null>(null);
   const dataCache = useRef(createNodeDataCache()).current;
 
+  // Kept while no node moved, resized, came or went: a parameter edit then skips the handle sides, anchors and
+  // detours below, which are O(n) or worse on a 10,000-node graph.
+  const lastBoxes = useRef<Map<string, Box> | null>(null);
   const boxes = useMemo(() => {
     const map = new Map<string, Box>();
     for (const n of doc.nodes) {
       const size = measured[n.id];
       map.set(n.id, { position: dragging?.[n.id] ?? n.position, width: size?.width ?? NODE_WIDTH, height: size?.height ?? NODE_HEIGHT });
     }
-    return map;
+    if (lastBoxes.current && sameBoxes(lastBoxes.current, map)) return lastBoxes.current;
+    return (lastBoxes.current = map);
   }, [doc.nodes, measured, dragging]);
   const sides = useMemo(() => computeHandleSides(boxes, doc.edges), [boxes, doc.edges]);
 
@@ -49,7 +53,15 @@ export function useFlowElements(store: EditorStore) {
   }, [doc, analysis, sides, dataCache]);
 
   // Edges whose curve would cross a node go around it, on the nearest clear lane.
-  const anchors = useMemo(() => handleAnchors(boxes, sides, new Map(nodeDatas.map((d) => [d.nodeId, d.ports]))), [boxes, sides, nodeDatas]);
+  // The node data cache keeps unchanged nodes' data (and ports) objects, so the port lists are compared by identity.
+  const lastPorts = useRef<Map<string, OpNodeData['ports']> | null>(null);
+  const ports = useMemo(() => {
+    const map = new Map(nodeDatas.map((d) => [d.nodeId, d.ports]));
+    const prev = lastPorts.current;
+    if (prev && prev.size === map.size && [...map].every(([id, list]) => prev.get(id) === list)) return prev;
+    return (lastPorts.current = map);
+  }, [nodeDatas]);
+  const anchors = useMemo(() => handleAnchors(boxes, sides, ports), [boxes, sides, ports]);
   const detours = useMemo(() => computeDetours(boxes, doc.edges, sides, anchors), [boxes, doc.edges, sides, anchors]);
 
   // Which shape labels fit at this zoom (recomputed only when the zoom crosses a step).
@@ -172,4 +184,14 @@ class IdentityCache<T> {
     this.seen.clear();
     return list;
   }
+}
+
+/** Same nodes at the same places and sizes. */
+function sameBoxes(a: Map<string, Box>, b: Map<string, Box>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, x] of b) {
+    const y = a.get(id);
+    if (!y || y.position.x !== x.position.x || y.position.y !== x.position.y || y.width !== x.width || y.height !== x.height) return false;
+  }
+  return true;
 }

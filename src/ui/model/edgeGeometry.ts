@@ -209,20 +209,49 @@ function clearLane(
   }
   // The side (before/after the ends) comes from the nodes alone; lanes already taken on that side push this one
   // further out, so all the skips of a row arc over it on the same side, nested.
-  const nodesFree = (v: number) => blocking.every(([a, b]) => v <= a || v >= b);
+  // Free lanes are the points inside no blocking interval (open intervals: touching one's end is free). Merged
+  // into disjoint spans once, so a skip across a column of thousands of nodes is O(n log n), not O(n²).
+  const spans = mergeOpenIntervals(blocking);
   const cost = (v: number) => Math.abs(v - across(s)) + Math.abs(v - across(t));
-  const candidates = [across(s), across(t), ...blocking.flatMap(([a, b]) => [a, b])].filter(nodesFree);
+  // The free candidates: the two ends' own lanes when free, and every span's edges (always free).
+  const candidates = [across(s), across(t)].filter((v) => spanAround(spans, v) === undefined).concat(spans.flat());
   // On a tie, above (or left).
   let at = candidates.reduce((best, v) => (cost(v) < cost(best) || (cost(v) === cost(best) && v < best) ? v : best), candidates[0] ?? across(s));
   const outward = at <= (across(s) + across(t)) / 2 ? -1 : 1;
   const lanes = taken.filter((lane) => lane.axis === axis && lane.hi >= lo && lane.lo <= hi).map((lane): [number, number] => [lane.at - LANE_GAP, lane.at + LANE_GAP]);
-  const all = [...blocking, ...lanes];
-  for (let guard = 0; guard < all.length + 1; guard++) {
-    const hit = all.find(([a, b]) => at > a && at < b);
-    if (!hit) break;
-    at = outward < 0 ? hit[0] : hit[1];
-  }
+  // Still inside a node or another lane's band: move outwards to the nearest free point.
+  const hit = spanAround(mergeOpenIntervals([...blocking, ...lanes]), at);
+  if (hit) at = outward < 0 ? hit[0] : hit[1];
   return { axis, at, lo, hi };
+}
+
+/**
+ * Open intervals (a, b) merged into disjoint, sorted spans whose insides are exactly the points inside some
+ * interval: overlapping ones merge, touching ones do not (their shared end is inside neither).
+ */
+export function mergeOpenIntervals(intervals: readonly (readonly [number, number])[]): [number, number][] {
+  const sorted = intervals.filter(([a, b]) => a < b).sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last && a < last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/** The span that has `v` strictly inside it, if any (binary search over mergeOpenIntervals' output). */
+export function spanAround(spans: readonly (readonly [number, number])[], v: number): readonly [number, number] | undefined {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [a, b] = spans[mid]!;
+    if (v <= a) hi = mid - 1;
+    else if (v >= b) lo = mid + 1;
+    else return spans[mid];
+  }
+  return undefined;
 }
 
 /** The points of a detour from a source handle to a target handle (stubs out of both handles, then the lane). */
