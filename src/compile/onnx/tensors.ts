@@ -1,5 +1,6 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { type AttributeProto, AttributeProto_AttributeType, type ModelProto, ModelProtoSchema, type TensorProto, TensorProto_DataType } from 'onnx-buf';
+import { halfToFloat } from '../float16';
 
 /** Decodes an .onnx file; a file that is not an ONNX protobuf becomes a one-line error. */
 export function decodeOnnxModel(bytes: Uint8Array): ModelProto {
@@ -38,15 +39,6 @@ const aligned = (raw: Uint8Array): ArrayBuffer => {
   copy.set(raw);
   return copy.buffer;
 };
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
 
 /**
  * The values of a tensor: floats as a Float32Array, integers and booleans as numbers (int64 beyond 2^53 is

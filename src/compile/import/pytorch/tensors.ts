@@ -1,4 +1,5 @@
 import type { TorchTensor } from '../../stateDict';
+import { halfToFloat } from '../../float16';
 
 /** Element types a weight file may hold; everything becomes float32 (integers only count batches, and are skipped). */
 export type DType = 'float32' | 'float16' | 'bfloat16' | 'float64' | 'int64' | 'int32' | 'uint8' | 'int8' | 'bool';
@@ -6,15 +7,6 @@ export type DType = 'float32' | 'float16' | 'bfloat16' | 'float64' | 'int64' | '
 export const BYTES: Record<DType, number> = { float32: 4, float16: 2, bfloat16: 2, float64: 8, int64: 8, int32: 4, uint8: 1, int8: 1, bool: 1 };
 
 export const isFloat = (d: DType) => d === 'float32' || d === 'float16' || d === 'bfloat16' || d === 'float64';
-
-function half(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
 
 /** Reads element `i` of a little-endian buffer of `dtype` as a number. */
 export function reader(bytes: Uint8Array, dtype: DType): (i: number) => number {
@@ -25,7 +17,7 @@ export function reader(bytes: Uint8Array, dtype: DType): (i: number) => number {
     case 'float64':
       return (i) => view.getFloat64(i * 8, true);
     case 'float16':
-      return (i) => half(view.getUint16(i * 2, true));
+      return (i) => halfToFloat(view.getUint16(i * 2, true));
     // bfloat16 is the top half of a float32.
     case 'bfloat16': {
       const scratch = new DataView(new ArrayBuffer(4));
