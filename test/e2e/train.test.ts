@@ -25,6 +25,8 @@ interface TrainStatus {
   checkpoint?: { steps: number; valDice?: number };
   restored?: { steps: number };
 }
+// trainStatus appears once the Train tab's module has loaded (it loads lazily, also after a reload): waits poll
+// for it with `?.` instead of failing on the first frame before it exists.
 interface Hook {
   getDoc(): { name: string };
   trainStatus(): TrainStatus;
@@ -102,7 +104,7 @@ async function setNumber(page: Page, testId: string, value: number) {
 }
 
 const waitForStep = (page: Page, step: number, timeout = 120_000) =>
-  page.waitForFunction((n) => ((window as unknown as HookWindow).__unetStudio.trainStatus().step ?? 0) >= n, step, { timeout });
+  page.waitForFunction((n) => ((window as unknown as HookWindow).__unetStudio?.trainStatus?.()?.step ?? 0) >= n, step, { timeout });
 
 describe('Train tab', () => {
   it('trains in the worker without freezing the page, pauses, survives a reload, and the run panel uses the weights', async () => {
@@ -126,7 +128,7 @@ describe('Train tab', () => {
 
     // Pause holds the step count; Resume goes on.
     await page.click('[data-testid="train-pause"]');
-    await page.waitForFunction(() => (window as unknown as HookWindow).__unetStudio.trainStatus().status === 'paused');
+    await page.waitForFunction(() => (window as unknown as HookWindow).__unetStudio?.trainStatus?.()?.status === 'paused');
     // The step in flight still lands; after that the count holds.
     await page.waitForTimeout(2500);
     const held = (await status(page)).step!;
@@ -138,7 +140,7 @@ describe('Train tab', () => {
     await page.click('[data-testid="tab-inspector"]');
     await waitForStep(page, 35);
     await page.click('[data-testid="tab-train"]');
-    await page.waitForFunction(() => ((window as unknown as HookWindow).__unetStudio.trainStatus().checkpoint?.steps ?? 0) >= 20);
+    await page.waitForFunction(() => ((window as unknown as HookWindow).__unetStudio?.trainStatus?.()?.checkpoint?.steps ?? 0) >= 20);
     await snapshot(page, 'train-running');
 
     // Reload mid-training: the last checkpoint comes back with the graph.
@@ -146,7 +148,7 @@ describe('Train tab', () => {
     await page.reload();
     await page.waitForSelector('[data-testid^="edge-label-"]');
     await page.click('[data-testid="tab-train"]');
-    await page.waitForFunction(() => (window as unknown as HookWindow).__unetStudio.trainStatus().restored !== undefined, null, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as HookWindow).__unetStudio?.trainStatus?.()?.restored !== undefined, null, { timeout: 30_000 });
     const restored = (await status(page)).restored!;
     expect(restored.steps).toBeGreaterThanOrEqual(saved.steps);
     expect(await page.textContent('[data-testid="train-checkpoint"]')).toContain('Restored after reload');
@@ -209,7 +211,7 @@ describe('Train tab', () => {
       });
       return performance.now() - t0;
     });
-    await page.waitForFunction(() => (window as unknown as HookWindow).__unetStudio.trainStatus().status === 'stopped', null, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as HookWindow).__unetStudio?.trainStatus?.()?.status === 'stopped', null, { timeout: 30_000 });
     const { stopAckMs, step } = await status(page);
     console.log(`Stop: shown after ${shownMs.toFixed(0)} ms, worker ended after ${stopAckMs!.toFixed(0)} ms (step ${step})`);
     expect(shownMs).toBeLessThanOrEqual(250);
