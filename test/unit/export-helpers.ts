@@ -6,6 +6,7 @@ import { validSizes } from '../../src/core/solver';
 import type { GraphDoc } from '../../src/core/types';
 import type { CompiledGraph } from '../../src/compile';
 import { readTemplate } from './compile-helpers';
+import { rng } from '../../src/runtime/synthetic';
 
 /** Debian's interpreter with python3-torch / python3-onnx (the first python3 on PATH may be another one). */
 export const PYTHON = process.env.UNET_STUDIO_PYTHON ?? '/usr/bin/python3';
@@ -51,18 +52,6 @@ export function reducedTemplate(name: string): GraphDoc {
   const size = validSizes(reduced, { min: 48, max: 400 }).find(roomy);
   if (size === undefined) throw new Error(`${name}: no valid input size in 48..400`);
   return { ...reduced, nodes: nodes.map((n) => (n.op === 'input' ? { ...n, params: { ...n.params, height: size, width: size } } : n)) };
-}
-
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -29,6 +29,7 @@ import OpNode from '../nodes/OpNode';
 import './Canvas.css';
 import { QuickAdd, type QuickAddRequest } from './QuickAdd';
 import { useFlowElements } from './useFlowElements';
+import { CATEGORY_COLOURS } from '../model/diagramSvg';
 
 /** The drag type the palette uses to carry an op name onto the canvas. */
 export const OP_DRAG_TYPE = 'application/x-unet-studio-op';
@@ -43,17 +44,6 @@ const FIT_ALL = { padding: 0.08 };
  */
 export const VISIBLE_ONLY_ABOVE = 300;
 
-const CATEGORY_COLOURS: Record<string, string> = {
-  io: '#6b7280',
-  conv: '#3461e0',
-  pool: '#0f8b8d',
-  resize: '#7c4dcc',
-  merge: '#c2410c',
-  norm: '#2f855a',
-  activation: '#b7791f',
-  regularize: '#9f3a7a',
-  reshape: '#4f6b8a',
-};
 
 function minimapColour(node: Node): string {
   const data = (node as OpFlowNode).data;
