@@ -58,18 +58,26 @@ export function reducedTemplate(name: string): GraphDoc {
  * Weights that make a comparison mean something: the usual initialisation leaves BatchNorm at γ=1, β=0, mean 0,
  * variance 1 — an identity an exporter could get wrong unnoticed. Statistics and affine terms become random.
  */
-export function randomizeBatchNorms(compiled: CompiledGraph, seed = 1): void {
+/**
+ * Seeded weights for the whole model, so a parity case is the same every run: kernels uniform ±√(6/fan-in) (He),
+ * biases small and positive (at reduced widths a layer of dead ReLUs would zero the output and make the comparison
+ * say nothing), BatchNorm statistics away from their identity defaults so folding and eval mode are exercised.
+ */
+export function randomizeWeights(compiled: CompiledGraph, seed = 1): void {
   const random = rng(seed);
   for (const layer of compiled.model.layers) {
-    if (layer.getClassName() !== 'BatchNormalization') continue;
+    const batchNorm = layer.getClassName() === 'BatchNormalization';
     for (const v of layer.weights) {
       const shape = v.shape.map(Number);
       const n = shape.reduce((a, b) => a * b, 1);
       const name = v.originalName;
-      const values = Float32Array.from({ length: n }, () =>
-        name.endsWith('variance') || name.endsWith('gamma') ? 0.5 + random() : (random() - 0.5) * 0.4,
-      );
-      v.write(tf.tensor(values, shape));
+      const fanIn = shape.length > 1 ? n / shape[shape.length - 1]! : 1;
+      const value = batchNorm
+        ? () => (name.endsWith('variance') || name.endsWith('gamma') ? 0.5 + random() : (random() - 0.5) * 0.4)
+        : name.endsWith('bias')
+          ? () => 0.02 + 0.1 * random()
+          : () => (random() * 2 - 1) * Math.sqrt(6 / fanIn);
+      v.write(tf.tensor(Float32Array.from({ length: n }, value), shape));
     }
   }
 }

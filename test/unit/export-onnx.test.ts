@@ -12,7 +12,7 @@ import { exportOnnx, onnxFromLowered, type OnnxOpset } from '../../src/compile/e
 import { torchModelSource } from '../../src/compile/export/python/model';
 import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import { handGraph, maxAbsDiff, ROOT, templateNames } from './compile-helpers';
-import { PYTHON, randomizeBatchNorms, reducedTemplate, referenceRun, requirePython, run, tolerance } from './export-helpers';
+import { PYTHON, randomizeWeights, reducedTemplate, referenceRun, requirePython, run, tolerance } from './export-helpers';
 
 interface Case {
   name: string;
@@ -40,7 +40,7 @@ beforeAll(async () => {
   for (const [name, opset] of runs) {
     const compiled = compileGraph(reducedTemplate(name));
     try {
-      randomizeBatchNorms(compiled);
+      randomizeWeights(compiled);
       const bytes = await exportOnnx(compiled, { opset });
       const ref = await referenceRun(compiled);
       const session = await ort.InferenceSession.create(bytes);

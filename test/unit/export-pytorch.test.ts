@@ -11,7 +11,7 @@ import { encodePng } from '../../src/runtime/imageFiles';
 import type { GraphDoc } from '../../src/core/types';
 import { unetRole } from '../../src/core/builder/ids';
 import { handGraph, readTemplate, ROOT, templateNames } from './compile-helpers';
-import { PYTHON, randomizeBatchNorms, reducedTemplate, referenceRun, requirePython, run, tolerance } from './export-helpers';
+import { PYTHON, randomizeWeights, reducedTemplate, referenceRun, requirePython, run, tolerance } from './export-helpers';
 
 /** A node id and graph name that would be code if pasted into Python unescaped. */
 const EVIL = '"); import os; ("';
@@ -77,7 +77,7 @@ beforeAll(async () => {
   for (const [name, doc] of docs) {
     const compiled = compileGraph(doc);
     try {
-      randomizeBatchNorms(compiled);
+      randomizeWeights(compiled);
       const exported = await exportPyTorch(compiled);
       const dir = path.join(tmp, name);
       await mkdir(dir, { recursive: true });
