@@ -10,7 +10,7 @@ class GraphWriter {
     return id;
   }
   doc(name: string): GraphDoc {
-    return { format: 'unet-studio/graph', version: 1, name, nodes: this.nodes, edges: this.edges };
+    return { format: 'unet-studio/graph', version: 2, name, nodes: this.nodes, edges: this.edges };
   }
 }
 

@@ -1,12 +1,12 @@
 /**
- * Writes public/schema/graph-v1.json, the JSON Schema of our graph format, from the zod schema the importer runs.
+ * Writes public/schema/graph-v2.json, the JSON Schema of our graph format, from the zod schema the importer runs.
  * Run after adding or changing an op:  node --import tsx scripts/gen-schema.ts   (--check: fail if out of date)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { graphJsonSchemaText } from '../src/core/format';
 
-const target = fileURLToPath(new URL('../public/schema/graph-v1.json', import.meta.url));
+const target = fileURLToPath(new URL('../public/schema/graph-v2.json', import.meta.url));
 const text = graphJsonSchemaText();
 
 if (process.argv.includes('--check')) {

@@ -41,7 +41,7 @@ export function insertedNodeIdBase(op: string, target: string, port: number): st
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * Hands out ids unique among a document's nodes and edges (one namespace, so an id names one thing):
+ * Hands out ids unique among a document's nodes, edges and blocks (one namespace, so an id names one thing):
  * `${op}_${n}` for nodes, numbered after the highest in use so new nodes read in creation order, and
  * `edgeIdBase` (made unique) for edges.
  */
@@ -49,8 +49,8 @@ export class IdAllocator {
   private readonly taken: Set<string>;
   private readonly next = new Map<string, number>();
 
-  constructor(doc: Pick<GraphDoc, 'nodes' | 'edges'>) {
-    this.taken = new Set([...doc.nodes.map((n) => n.id), ...doc.edges.map((e) => e.id)]);
+  constructor(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<Pick<GraphDoc, 'blocks'>>) {
+    this.taken = new Set([...doc.nodes.map((n) => n.id), ...doc.edges.map((e) => e.id), ...(doc.blocks ?? []).map((b) => b.id)]);
   }
 
   node(op: string): string {
@@ -71,6 +71,11 @@ export class IdAllocator {
 
   edge(source: string, target: string): string {
     return this.claim(uniqueId(edgeIdBase(source, target), this.taken));
+  }
+
+  /** A new block's id: `block_${n}`, or `base` made unique when given. */
+  block(base?: string): string {
+    return base === undefined ? this.node('block') : this.derived(base);
   }
 
   /** `base` made unique (for ids derived from others, like a node a fix inserts). */

@@ -206,3 +206,5 @@ export function newDocument(store: EditorStore, name?: string): ApplyResult {
 export function loadDocument(store: EditorStore, doc: GraphDoc, label = `Load “${doc.name}”`): ApplyResult {
   return store.replaceDocument(doc, label);
 }
+
+export { groupNodes, moveBlock, renameBlock, setCollapsed, setParamsOnAllInstances, ungroup, type GroupResult } from './blocks';

@@ -1,3 +1,4 @@
+import { pruneBlocks } from '../core/blocks';
 import type { GraphDoc } from '../core/types';
 import { inputPortsOf } from './connections';
 
@@ -18,10 +19,10 @@ export function compactVariadicPorts(draft: Pick<GraphDoc, 'nodes' | 'edges'>, t
 }
 
 /**
- * Removes nodes (with every edge touching them) and edges, then compacts the variadic nodes that lost an input.
+ * Removes nodes (with every edge touching them and their place in any block) and edges, then compacts the variadic nodes that lost an input.
  * Works on an immer draft or a plain document.
  */
-export function removeFromDoc(draft: Pick<GraphDoc, 'nodes' | 'edges'>, nodes: Iterable<string>, edges: Iterable<string>): void {
+export function removeFromDoc(draft: Pick<GraphDoc, 'nodes' | 'edges' | 'blocks'>, nodes: Iterable<string>, edges: Iterable<string>): void {
   const goneNodes = new Set(nodes);
   const goneEdges = new Set(edges);
   const lostInput = new Set<string>();
@@ -33,6 +34,7 @@ export function removeFromDoc(draft: Pick<GraphDoc, 'nodes' | 'edges'>, nodes: I
     }
   }
   for (let i = draft.nodes.length - 1; i >= 0; i--) if (goneNodes.has(draft.nodes[i]!.id)) draft.nodes.splice(i, 1);
+  if (goneNodes.size > 0) pruneBlocks(draft);
   compactVariadicPorts(draft, [...lostInput].filter((id) => !goneNodes.has(id)));
 }
 

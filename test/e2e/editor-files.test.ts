@@ -29,7 +29,7 @@ const browser = sharedBrowser();
 /** A three-node graph written by hand, as someone might save one. */
 const TINY: GraphDoc = {
   format: 'unet-studio/graph',
-  version: 1,
+  version: 2,
   name: 'Tiny',
   nodes: [
     { id: 'image', op: 'input', params: { channels: 3, height: 64, width: 48 }, position: { x: 0, y: 0 } },

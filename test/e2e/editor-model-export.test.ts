@@ -16,7 +16,7 @@ const browser = sharedBrowser();
 
 const TINY: GraphDoc = {
   format: 'unet-studio/graph',
-  version: 1,
+  version: 2,
   name: 'Tiny net',
   nodes: [
     { id: 'image', op: 'input', params: { channels: 3, height: 32, width: 32 }, position: { x: 0, y: 0 } },

@@ -26,7 +26,7 @@ function chain(convs: number): GraphDoc {
     nodes.push({ id: `c${i}`, op: 'conv2d', params: { filters: 4, padding: 'same' }, position: { x: 0, y: 100 * (i + 1) } });
     edges.push({ id: `e${i}`, source: i === 0 ? 'input' : `c${i - 1}`, target: `c${i}`, targetPort: 0 });
   }
-  return { format: 'unet-studio/graph', version: 1, name: 'chain', nodes, edges };
+  return { format: 'unet-studio/graph', version: 2, name: 'chain', nodes, edges };
 }
 
 const entry = (doc: unknown) => JSON.stringify({ savedAt: 1_700_000_000_000, doc });

@@ -16,7 +16,7 @@ import { createEditorStore } from '../../src/state/store';
 function smallDoc(): GraphDoc {
   return {
     format: 'unet-studio/graph',
-    version: 1,
+    version: 2,
     name: 'small',
     nodes: [
       { id: 'input', op: 'input', params: { channels: 1, height: 64, width: 64 }, position: { x: 0, y: 0 } },

@@ -64,7 +64,7 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 export function handGraph(nodes: [string, string, Params?][], edges: [string, string, number?][], name = 'hand'): GraphDoc {
   return {
     format: 'unet-studio/graph',
-    version: 1,
+    version: 2,
     name,
     nodes: nodes.map(([id, op, params]): GraphNode => ({ id, op, params: params ?? {}, position: { x: 0, y: 0 } })),
     edges: edges.map(([source, target, port], i): GraphEdge => ({ id: `e${i}`, source, target, targetPort: port ?? 0 })),

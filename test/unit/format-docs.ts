@@ -14,7 +14,7 @@ export const edge = (id: string, source: string, target: string, targetPort = 0)
 
 const doc = (name: string, nodes: GraphNode[], edges: GraphEdge[]): GraphDoc => ({
   format: 'unet-studio/graph',
-  version: 1,
+  version: 2,
   name,
   nodes,
   edges,

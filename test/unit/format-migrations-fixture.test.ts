@@ -1,11 +1,12 @@
 // Param migrations with a test fixture registry: conv2d's `kernel` renamed to `size` and batchNorm's `momentum`
-// dropped, both at version 2. A version-1 file written today (the paper template) still opens, keeping its values,
+// dropped, both at version 3. A version-1 file (the paper template as version 1 wrote it) still opens through the real
+// version-2 step and these, keeping its values,
 // and the autosave restore reports the rename instead of resetting the param.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import type { OpDef } from '../../src/core/op';
 
-vi.mock('../../src/core/types', async (importOriginal) => ({ ...(await importOriginal<typeof import('../../src/core/types')>()), GRAPH_VERSION: 2 }));
+vi.mock('../../src/core/types', async (importOriginal) => ({ ...(await importOriginal<typeof import('../../src/core/types')>()), GRAPH_VERSION: 3 }));
 
 vi.mock('../../src/core/ops', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/core/ops')>();
@@ -15,8 +16,8 @@ vi.mock('../../src/core/ops', async (importOriginal) => {
   const bn = real.getOp('batchNorm')!;
   const { momentum: _momentum, ...bnRest } = bn.params;
   const fixture = real.OPS.map((op) => {
-    if (op.type === 'conv2d') return renamed(op, { params: { filters: convRest.filters!, size: kernel!, ...convRest }, migrations: [{ version: 2, rename: { kernel: 'size' } }] });
-    if (op.type === 'batchNorm') return renamed(op, { params: bnRest, migrations: [{ version: 2, drop: { momentum: 'only used while training, which runs elsewhere' } }] });
+    if (op.type === 'conv2d') return renamed(op, { params: { filters: convRest.filters!, size: kernel!, ...convRest }, migrations: [{ version: 3, rename: { kernel: 'size' } }] });
+    if (op.type === 'batchNorm') return renamed(op, { params: bnRest, migrations: [{ version: 3, drop: { momentum: 'only used while training, which runs elsewhere' } }] });
     return op;
   });
   const byType = new Map(fixture.map((op) => [op.type, op]));
@@ -28,18 +29,18 @@ const { latestVersion } = await import('../../src/core/format/migrations');
 const { OPS } = await import('../../src/core/ops');
 const { AUTOSAVE_KEY, restoreAutosave } = await import('../../src/state/autosave');
 
-const paperV1 = readFileSync(new URL('../../templates/paper-572.json', import.meta.url), 'utf8');
+const paperV1 = readFileSync(new URL('../fixtures/format/paper-572-v1.json', import.meta.url), 'utf8');
 
-describe('a version-1 file after a param rename in the registry', () => {
-  it('the fixture registry writes version 2', () => {
-    expect(latestVersion(OPS)).toBe(2);
+describe('a version-1 file after a param rename in the registry (version 3 of a fixture registry)', () => {
+  it('the fixture registry writes version 3', () => {
+    expect(latestVersion(OPS)).toBe(3);
     expect(JSON.parse(paperV1).version).toBe(1);
   });
 
   it('opens, with every kernel moved to size and the change reported', () => {
     const result = parseGraph(paperV1);
     if (!result.ok) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
-    expect(result.doc.version).toBe(2);
+    expect(result.doc.version).toBe(3);
     const convs = result.doc.nodes.filter((n) => n.op === 'conv2d');
     expect(convs.length).toBeGreaterThan(10);
     for (const n of convs) {
@@ -47,7 +48,7 @@ describe('a version-1 file after a param rename in the registry', () => {
       expect(Object.hasOwn(n.params, 'kernel')).toBe(false);
     }
     expect(result.migrated).toHaveLength(convs.length);
-    expect(result.migrated![0]).toBe('nodes[1].params.size: was "kernel" (conv2d renamed it in version 2); the value is kept');
+    expect(result.migrated![0]).toBe('nodes[1].params.size: was "kernel" (conv2d renamed it in version 3); the value is kept');
     expect(result.warnings[0]).toBe(result.migrated![0]);
   });
 
@@ -65,11 +66,11 @@ describe('a version-1 file after a param rename in the registry', () => {
     const result = parseGraph(v1);
     if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
     expect(result.doc.nodes[1]!.params).toEqual({ epsilon: 0.001 });
-    expect(result.migrated).toEqual(['nodes[1].params.momentum: dropped: batchNorm has no "momentum" since version 2 (only used while training, which runs elsewhere)']);
-    const v2 = parseGraph({ ...v1, version: 2 });
-    expect(v2.ok ? [] : v2.errors.map((e) => e.code)).toEqual(['unknown-param']);
+    expect(result.migrated).toEqual(['nodes[1].params.momentum: dropped: batchNorm has no "momentum" since version 3 (only used while training, which runs elsewhere)']);
     const v3 = parseGraph({ ...v1, version: 3 });
-    expect(v3.ok ? [] : v3.errors.map((e) => e.code)).toEqual(['newer-version']);
+    expect(v3.ok ? [] : v3.errors.map((e) => e.code)).toEqual(['unknown-param']);
+    const v4 = parseGraph({ ...v1, version: 4 });
+    expect(v4.ok ? [] : v4.errors.map((e) => e.code)).toEqual(['newer-version']);
   });
 
   it('the autosave restore reports the renamed param instead of resetting it, and keeps the original', () => {
@@ -78,7 +79,7 @@ describe('a version-1 file after a param rename in the registry', () => {
     const result = restoreAutosave(storage);
     if (result.kind !== 'restored') throw new Error(result.kind);
     expect(result.saved.repaired).toEqual([]);
-    expect(result.saved.updated?.[0]).toBe('nodes[1].params.size: was "kernel" (conv2d renamed it in version 2); the value is kept');
+    expect(result.saved.updated?.[0]).toBe('nodes[1].params.size: was "kernel" (conv2d renamed it in version 3); the value is kept');
     expect(result.saved.doc.nodes[1]!.params.size).toBe(3);
     expect(result.kept?.stored).toBe(true);
   });

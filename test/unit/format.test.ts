@@ -95,7 +95,7 @@ describe('writing', () => {
       nodes: g.nodes.map((n) => ({ position: n.position, params: Object.fromEntries(Object.entries(n.params).reverse()), op: n.op, id: n.id, ...(n.label ? { label: n.label } : {}) })),
       description: g.description,
       name: g.name,
-      version: 1,
+      version: 2,
       format: 'unet-studio/graph',
     };
     const text = serializeGraph(shuffled);
@@ -163,13 +163,13 @@ describe('errors, one by one', () => {
   });
 
   it('a newer version, and a version that is not a version', () => {
-    expect(only({ ...raw(), version: 2, nodes: 'whatever v2 holds' })).toEqual({
+    expect(only({ ...raw(), version: 3, nodes: 'whatever v3 holds' })).toEqual({
       code: 'newer-version',
       path: 'version',
-      message: 'made by a newer UNet Studio (version 2); this one reads version 1',
+      message: 'made by a newer UNet Studio (version 3); this one reads version 2',
     });
-    expect(lines({ ...raw(), version: '1' })).toEqual(['version: expected 1, got "1"']);
-    expect(lines({ ...raw(), version: 0 })).toEqual(['version: expected 1, got 0']);
+    expect(lines({ ...raw(), version: '1' })).toEqual(['version: expected 1–2, got "1"']);
+    expect(lines({ ...raw(), version: 0 })).toEqual(['version: expected 1–2, got 0']);
   });
 
   it('unknown op: names the node and lists close matches and known ops', () => {
@@ -382,8 +382,8 @@ describe('hostile input', () => {
 });
 
 describe('JSON Schema', () => {
-  it('public/schema/graph-v1.json is what scripts/gen-schema.ts generates (run it after changing an op)', () => {
-    const checkedIn = readFileSync(new URL('../../public/schema/graph-v1.json', import.meta.url), 'utf8');
+  it('public/schema/graph-v2.json is what scripts/gen-schema.ts generates (run it after changing an op)', () => {
+    const checkedIn = readFileSync(new URL('../../public/schema/graph-v2.json', import.meta.url), 'utf8');
     expect(checkedIn, 'out of date: run  node --import tsx scripts/gen-schema.ts').toBe(graphJsonSchemaText());
   });
 

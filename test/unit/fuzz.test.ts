@@ -254,7 +254,7 @@ function makeCase(seed: number): { input: unknown; describe: string } {
 function parsedDocProblems(doc: GraphDoc): string[] {
   const broken: string[] = [];
   const ids = new Set(doc.nodes.map((n) => n.id));
-  if (doc.format !== 'unet-studio/graph' || doc.version !== 1) broken.push('envelope');
+  if (doc.format !== 'unet-studio/graph' || doc.version !== 2) broken.push('envelope');
   if (ids.size !== doc.nodes.length) broken.push('duplicate node ids');
   if (new Set(doc.edges.map((e) => e.id)).size !== doc.edges.length) broken.push('duplicate edge ids');
   for (const n of doc.nodes) {

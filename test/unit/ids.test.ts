@@ -11,7 +11,7 @@ import type { GraphDoc } from '../../src/core/types';
 const MAX = FORMAT_LIMITS.maxIdLength;
 const long = (c: string, n: number = MAX) => c.repeat(n);
 
-const docOf = (nodes: GraphDoc['nodes'], edges: GraphDoc['edges']): GraphDoc => ({ format: 'unet-studio/graph', version: 1, name: 't', nodes, edges });
+const docOf = (nodes: GraphDoc['nodes'], edges: GraphDoc['edges']): GraphDoc => ({ format: 'unet-studio/graph', version: 2, name: 't', nodes, edges });
 
 describe('ids stay within the format limit', () => {
   it('uniqueId cuts the base so the suffix fits', () => {

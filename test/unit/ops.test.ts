@@ -29,7 +29,7 @@ function exampleDoc(op: OpDef, ex: OpExample): GraphDoc {
     ex.inputs.forEach((_, i) => edges.push(edge(`in${i}`, 'n', i)));
   }
   if (op.type !== 'output') (nodes.push(node('out', 'output')), edges.push(edge('n', 'out')));
-  return { format: 'unet-studio/graph', version: 1, name: `${op.type} example`, nodes, edges };
+  return { format: 'unet-studio/graph', version: 2, name: `${op.type} example`, nodes, edges };
 }
 
 const issuesOf = (r: ShapeReport, severity: 'error' | 'warning', id = 'n') =>

@@ -139,7 +139,7 @@ function randomGraph(rng: Rng): GraphDoc {
     }
   }
   add('out', 'output', {}, [ids[ids.length - 1]!], 0);
-  return { format: 'unet-studio/graph', version: 1, name: 'random', nodes, edges };
+  return { format: 'unet-studio/graph', version: 2, name: 'random', nodes, edges };
 }
 
 const strip = (r: NearestValid) => ({ h: r.h, w: r.w, suggestions: r.suggestions });
@@ -207,7 +207,7 @@ function cropBomb(n: number): GraphDoc {
   nodes.push({ id: 'crop', op: 'crop', params: { mode: 'size', height: 16384, width: 16384 }, position: { x: 0, y: 0 } });
   nodes.push({ id: 'output', op: 'output', params: {}, position: { x: 0, y: 0 } });
   const edges = nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: nodes[i]!.id, target: n.id, targetPort: 0 }));
-  return { format: 'unet-studio/graph', version: 1, name: 'bomb', nodes, edges };
+  return { format: 'unet-studio/graph', version: 2, name: 'bomb', nodes, edges };
 }
 
 describe('the search is bounded', () => {

@@ -19,7 +19,7 @@ export const edge = (source: string, target: string, targetPort = 0): GraphEdge 
 export function fanDoc(): GraphDoc {
   return {
     format: 'unet-studio/graph',
-    version: 1,
+    version: 2,
     name: 'fan',
     nodes: [
       node('input', 'input', { channels: 1, height: 32, width: 32 }),

@@ -12,7 +12,7 @@ const node = (id: string, op: string, x = 0, params: GraphNode['params'] = {}): 
 function chainDoc(): GraphDoc {
   return {
     format: 'unet-studio/graph',
-    version: 1,
+    version: 2,
     name: 'chain',
     nodes: [node('input', 'input'), node('conv', 'conv2d', 100, { filters: 64 }), node('output', 'output', 200)],
     edges: [

@@ -70,7 +70,7 @@ describe.each(files)('templates/%s', (file) => {
 
   it('is a plain document: our format, a name, its source, no inferred info', () => {
     expect(doc.format).toBe('unet-studio/graph');
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
     expect(doc.name.length).toBeGreaterThan(0);
     // Says what the design is and where it comes from.
     expect((doc.description ?? '').length).toBeGreaterThan(80);
@@ -79,6 +79,7 @@ describe.each(files)('templates/%s', (file) => {
       expect(Object.keys(e).sort()).toEqual(['id', 'source', 'target', 'targetPort']);
       expect(e.id).toBe(`e_${e.source}_${e.target}`);
     }
+    for (const b of doc.blocks ?? []) expect(Object.keys(b).sort()).toEqual(['collapsed', 'id', 'name', 'nodes', 'position']);
   });
 
   it('reads back through the format reader without errors or warnings', () => {

@@ -13,7 +13,7 @@ function chain(n: number): GraphDoc {
     position: { x: 0, y: i * 100 },
   }));
   const edges = nodes.slice(1).map((node, i) => ({ id: `e${i}`, source: nodes[i]!.id, target: node.id, targetPort: 0 }));
-  return { format: 'unet-studio/graph', version: 1, name: `chain ${n}`, nodes, edges };
+  return { format: 'unet-studio/graph', version: 2, name: `chain ${n}`, nodes, edges };
 }
 
 const file = (text: string) => new File([text], 'graph.json', { type: 'application/json' });

@@ -1,12 +1,14 @@
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc } from '../types';
 import { downStep, head, join, levelBlock, upStep } from './blocks';
 import { unetIds } from './ids';
+import { levelBlocks } from './levelBlocks';
 import { layoutUNet } from './layout';
 import { resolveUNetOptions, unetWidths, type UNetOptionsInput } from './options';
 import { GraphWriter } from './writer';
 
 /**
- * Builds a U-Net graph document from options (defaults: the paper network), laid out as a U. Nodes come in
+ * Builds a U-Net graph document from options (defaults: the paper network), laid out as a U and grouped into
+ * DoubleConv / Down / Up blocks (`levelBlocks`). Nodes come in
  * the order PyTorch executes the reference models: encoder levels with their down steps, the bottleneck,
  * then per decoder level up step → crop/pad → concat → double conv, then the head.
  *
@@ -37,12 +39,14 @@ export function buildUNet(input: UNetOptionsInput = {}): GraphDoc {
   head(w, x, o);
 
   const positions = layoutUNet(w.slots, o.depth);
+  const nodes = w.nodes.map((n) => ({ ...n, position: positions.get(n.id)! }));
   return {
     format: GRAPH_FORMAT,
     version: GRAPH_VERSION,
     name: o.name,
     ...(o.description ? { description: o.description } : {}),
-    nodes: w.nodes.map((n) => ({ ...n, position: positions.get(n.id)! })),
+    nodes,
     edges: w.edges,
+    blocks: levelBlocks(nodes, o.depth),
   };
 }

@@ -82,3 +82,43 @@ export function checkGraph(nodes: readonly unknown[], edges: readonly unknown[])
   });
   return problems;
 }
+
+/**
+ * Checks on composite blocks that need the nodes: block ids unique among node and block ids, members that are
+ * nodes, listed once, and in one block only. Like `checkGraph`, runs on the raw document.
+ */
+export function checkBlocks(nodes: readonly unknown[], blocks: readonly unknown[]): Problem[] {
+  const problems: Problem[] = [];
+  const nodeIds = new Set<string>();
+  for (const raw of nodes) {
+    const id = record(raw)?.id;
+    if (typeof id === 'string') nodeIds.add(id);
+  }
+  const blockIndex = new Map<string, number>();
+  const owner = new Map<string, string>(); // node id → the block that holds it
+  blocks.forEach((raw, i) => {
+    const block = record(raw);
+    if (!block) return;
+    const id = typeof block.id === 'string' ? block.id : undefined;
+    const name = id !== undefined ? `block ${q(id)}` : `blocks[${i}]`;
+    if (id !== undefined) {
+      if (FORBIDDEN_KEYS.has(id)) problems.push({ code: 'reserved-id', at: ['blocks', i, 'id'], message: `${q(id)} is reserved and cannot be a block id` });
+      else if (nodeIds.has(id)) problems.push({ code: 'duplicate-block-id', at: ['blocks', i, 'id'], message: `${q(id)} is already a node id; a block needs an id of its own` });
+      const first = blockIndex.get(id);
+      if (first !== undefined) problems.push({ code: 'duplicate-block-id', at: ['blocks', i, 'id'], message: `duplicate block id ${q(id)} (also used by blocks[${first}])` });
+      else blockIndex.set(id, i);
+    }
+    if (!Array.isArray(block.nodes)) return;
+    const seen = new Set<string>();
+    block.nodes.forEach((member: unknown, j) => {
+      if (typeof member !== 'string') return;
+      const at = ['blocks', i, 'nodes', j];
+      if (!nodeIds.has(member)) problems.push({ code: 'dangling-member', at, message: `${name}: its member ${q(member)} is not a node` });
+      else if (seen.has(member)) problems.push({ code: 'duplicate-member', at, message: `${name} lists ${q(member)} twice` });
+      else if (owner.has(member)) problems.push({ code: 'shared-member', at, message: `${name}: node ${q(member)} is already in block ${q(owner.get(member)!)}; a node belongs to one block` });
+      else owner.set(member, id ?? `blocks[${i}]`);
+      seen.add(member);
+    });
+  });
+  return problems;
+}

@@ -14,6 +14,8 @@ export const FORMAT_LIMITS = {
   maxValues: 4_000_000,
   maxNodes: 50_000,
   maxEdges: 50_000,
+  /** Composite blocks; each holds at least one node, so this never binds before the node limit does. */
+  maxBlocks: 50_000,
   maxIdLength: 128,
   maxNameLength: 200,
   maxLabelLength: 200,

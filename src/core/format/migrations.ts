@@ -23,8 +23,21 @@ export interface FormatMigration {
   up(doc: Rec, note: (at: PathSegment[], message: string) => void): Rec;
 }
 
-/** Format migrations, oldest first. Empty: version 1 is the first format. */
-export const FORMAT_MIGRATIONS: readonly FormatMigration[] = [];
+/** Format migrations, oldest first. */
+export const FORMAT_MIGRATIONS: readonly FormatMigration[] = [
+  {
+    version: 2,
+    describe: 'composite blocks: an optional "blocks" list (id, name, member nodes, collapsed, position)',
+    // A version-1 file has no blocks, and a "blocks" field in one was never ours: it is dropped with a note rather
+    // than read with rules it was not written under.
+    up(doc, note) {
+      if (!Object.hasOwn(doc, 'blocks')) return doc;
+      const { blocks: _blocks, ...rest } = doc;
+      note(['blocks'], 'dropped: version 1 has no "blocks" field (composite blocks came in version 2)');
+      return rest;
+    },
+  },
+];
 
 export interface MigrationNote {
   at: PathSegment[];

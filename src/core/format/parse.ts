@@ -1,12 +1,12 @@
 import { OPS } from '../ops';
-import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc, type GraphEdge, type GraphNode, type Params } from '../types';
-import { checkGraph } from './checks';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphBlock, type GraphDoc, type GraphEdge, type GraphNode, type Params } from '../types';
+import { checkBlocks, checkGraph } from './checks';
 import { decodeGraphBytes } from './decode';
 import { finishProblems, formatPath, renderFormatError, showValue, type FormatError, type Problem } from './errors';
 import { checkJsonValue, readJsonText } from './json';
 import { FORMAT_LIMITS } from './limits';
 import { migrateDocument, type MigrationNote } from './migrations';
-import { DOC_FIELDS, EDGE_FIELDS, NODE_FIELDS, getGraphSchema } from './schema';
+import { BLOCK_FIELDS, DOC_FIELDS, EDGE_FIELDS, NODE_FIELDS, getGraphSchema } from './schema';
 import { fromZodIssue } from './zodIssues';
 
 /**
@@ -64,13 +64,15 @@ function parseOrFail(input: unknown, fail: (problems: Problem[]) => ParseResult)
   const envelope = checkEnvelope(copied.value);
   if (!envelope.ok) return fail(envelope.problems);
   const { doc, nodes, edges, notes } = migrate(envelope);
+  const blocks = Array.isArray(doc.blocks) ? doc.blocks : [];
 
-  const warnings = unknownFields(doc, nodes, edges);
-  const bare = withoutInfo(doc, nodes, edges);
+  const warnings = unknownFields(doc, nodes, edges, blocks);
+  const bare = withoutInfo(doc, nodes, edges, blocks);
   const parsed = getGraphSchema().safeParse(bare, { reportInput: true });
   const problems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => fromZodIssue(issue, bare));
   // Not push(...list): a document with 150,000 problems would overflow the stack with that many arguments.
   for (const problem of checkGraph(nodes, edges)) problems.push(problem);
+  for (const problem of checkBlocks(nodes, blocks)) problems.push(problem);
   if (!parsed.success || problems.length > 0) return fail(problems);
   const migrated = notes.map((n) => renderFormatError({ code: 'invalid', path: formatPath(n.at), message: n.message }));
   const shown = finishProblems(warnings, 'warning').map(renderFormatError);
@@ -105,7 +107,7 @@ function checkEnvelope(value: unknown): Envelope {
     };
   // Every version from 1 up is read: older ones are migrated.
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    const expected = GRAPH_VERSION === 1 ? '1' : `1–${GRAPH_VERSION}`;
+    const expected = `1–${GRAPH_VERSION}`;
     return { ok: false, problems: [{ code: 'bad-version', at: ['version'], message: version === undefined ? `missing (expected ${expected})` : `expected ${expected}, got ${showValue(version)}` }] };
   }
   const problems: Problem[] = [];
@@ -120,7 +122,7 @@ function checkEnvelope(value: unknown): Envelope {
 }
 
 /** Fields we do not know are dropped with a warning, so a typo like `lable` is noticed but does not block a load. */
-function unknownFields(doc: Rec, nodes: unknown[], edges: unknown[]): Problem[] {
+function unknownFields(doc: Rec, nodes: unknown[], edges: unknown[], blocks: unknown[]): Problem[] {
   const warnings: Problem[] = [];
   const scan = (obj: unknown, known: readonly string[], at: (string | number)[]) => {
     const r = record(obj);
@@ -129,11 +131,12 @@ function unknownFields(doc: Rec, nodes: unknown[], edges: unknown[]): Problem[] 
   scan(doc, DOC_FIELDS, []);
   nodes.forEach((n, i) => scan(n, NODE_FIELDS, ['nodes', i]));
   edges.forEach((e, i) => scan(e, EDGE_FIELDS, ['edges', i]));
+  blocks.forEach((b, i) => scan(b, BLOCK_FIELDS, ['blocks', i]));
   return warnings;
 }
 
 /** Informational fields (`info`, `$schema`) are ignored whatever they hold, so they are removed before validation. */
-function withoutInfo(doc: Rec, nodes: unknown[], edges: unknown[]): Rec {
+function withoutInfo(doc: Rec, nodes: unknown[], edges: unknown[], blocks: unknown[]): Rec {
   const strip = (v: unknown) => {
     const r = record(v);
     if (!r || !Object.hasOwn(r, 'info')) return v;
@@ -141,7 +144,12 @@ function withoutInfo(doc: Rec, nodes: unknown[], edges: unknown[]): Rec {
     return rest;
   };
   const { $schema: _schema, info: _info, ...rest } = doc;
-  return { ...rest, ...(Array.isArray(doc.nodes) ? { nodes: nodes.map(strip) } : {}), ...(Array.isArray(doc.edges) ? { edges: edges.map(strip) } : {}) };
+  return {
+    ...rest,
+    ...(Array.isArray(doc.nodes) ? { nodes: nodes.map(strip) } : {}),
+    ...(Array.isArray(doc.edges) ? { edges: edges.map(strip) } : {}),
+    ...(Array.isArray(doc.blocks) ? { blocks: blocks.map(strip) } : {}),
+  };
 }
 
 type Parsed = ReturnType<ReturnType<typeof getGraphSchema>['parse']>;
@@ -156,6 +164,13 @@ function toGraphDoc(data: Parsed): GraphDoc {
     position: { x: n.position.x, y: n.position.y },
   }));
   const edges: GraphEdge[] = data.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, targetPort: e.targetPort }));
+  const blocks: GraphBlock[] = (data.blocks ?? []).map((b) => ({
+    id: b.id,
+    name: b.name,
+    nodes: [...b.nodes],
+    collapsed: b.collapsed,
+    position: { x: b.position.x, y: b.position.y },
+  }));
   return {
     format: GRAPH_FORMAT,
     version: GRAPH_VERSION,
@@ -163,5 +178,7 @@ function toGraphDoc(data: Parsed): GraphDoc {
     ...(data.description !== undefined ? { description: data.description } : {}),
     nodes,
     edges,
+    // An empty list is the same as none: one spelling, so a document compares equal after a save and a load.
+    ...(blocks.length > 0 ? { blocks } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { inferShapes, type ShapeOptions } from '../infer';
 import { getOp } from '../ops';
-import type { GraphDoc, GraphEdge, GraphNode, Params, Shape } from '../types';
+import { blockSummary } from '../blocks';
+import type { GraphBlock, GraphDoc, GraphEdge, GraphNode, Params, Shape } from '../types';
 
 export interface SerializeOptions {
   /** Add each node's and edge's inferred shape (and node parameter counts) under `info`; import ignores them. */
@@ -35,6 +36,17 @@ function edgeJson(edge: GraphEdge, info?: Record<string, unknown>): Record<strin
   return { id: edge.id, source: edge.source, target: edge.target, targetPort: edge.targetPort, ...(info ? { info } : {}) };
 }
 
+function blockJson(block: GraphBlock, info?: Record<string, unknown>): Record<string, unknown> {
+  return {
+    id: block.id,
+    name: block.name,
+    nodes: [...block.nodes],
+    collapsed: block.collapsed,
+    position: { x: block.position.x, y: block.position.y },
+    ...(info ? { info } : {}),
+  };
+}
+
 /**
  * The document as pretty JSON with a fixed field order, so saving twice gives the same bytes and diffs stay small.
  * Short flat objects and arrays (`position`, `shape`) stay on one line.
@@ -54,6 +66,15 @@ export function serializeGraph(doc: GraphDoc, options: SerializeOptions = {}): s
     ...(doc.description !== undefined ? { description: doc.description } : {}),
     nodes: doc.nodes.map((n) => nodeJson(n, nodeInfo(n))),
     edges: doc.edges.map((e) => edgeJson(e, inference ? { shape: shapeArray(inference.edges.get(e.id)) } : undefined)),
+    ...(doc.blocks?.length
+      ? {
+          blocks: doc.blocks.map((b) => {
+            if (!inference) return blockJson(b);
+            const summary = blockSummary(doc, b, inference);
+            return blockJson(b, { inputs: summary.inputs.map((p) => shapeArray(p.shape)), outputs: summary.outputs.map((p) => shapeArray(p.shape)), parameters: summary.parameters });
+          }),
+        }
+      : {}),
   };
   return `${prettyJson(json)}\n`;
 }

@@ -1,7 +1,7 @@
 import { getOp } from '../ops';
 import { checkParam } from '../params';
 import type { GraphDoc, GraphEdge, GraphNode } from '../types';
-import { checkGraph } from './checks';
+import { checkBlocks, checkGraph } from './checks';
 import { finishProblems, type FormatError, type PathSegment, type Problem } from './errors';
 import { FORMAT_LIMITS } from './limits';
 import { getGraphSchema } from './schema';
@@ -54,7 +54,7 @@ function plainlyValidEdge(edge: GraphEdge): boolean {
 
 const schemaParts = () => {
   const shape = getGraphSchema().shape;
-  return { node: shape.nodes.element, edge: shape.edges.element, name: shape.name, description: shape.description };
+  return { node: shape.nodes.element, edge: shape.edges.element, blocks: shape.blocks, name: shape.name, description: shape.description };
 };
 
 /** Why one node or edge is refused, worded by the parser's schema ([] when the schema accepts it after all). */
@@ -91,6 +91,19 @@ function graphMayDiffer(previous: GraphDoc, next: GraphDoc): boolean {
   return false;
 }
 
+/** Blocks as the parser would see them: the list's schema (ids, names, positions) and the checks against the nodes. */
+function blockProblems(doc: GraphDoc): Problem[] {
+  const blocks = doc.blocks;
+  if (blocks === undefined) return [];
+  const problems: Problem[] = [];
+  // The store's one spelling of "no blocks" is no field: an empty list would not survive a save and load.
+  if (blocks.length === 0) problems.push({ code: 'invalid', at: ['blocks'], message: 'an empty block list: leave the field out instead' });
+  const result = schemaParts().blocks.safeParse(blocks, { reportInput: true });
+  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => fromZodIssue({ ...issue, path: ['blocks', ...issue.path] }, doc)));
+  for (const p of checkBlocks(doc.nodes, blocks)) problems.push(p);
+  return problems;
+}
+
 export interface CheckOptions {
   /** The document before an edit, already checked: unchanged parts are not checked again. */
   previous?: GraphDoc;
@@ -120,5 +133,6 @@ export function checkDocument(doc: GraphDoc, options: CheckOptions = {}): Format
   check('nodes', plainlyValidNode);
   check('edges', plainlyValidEdge);
   if (!previous || graphMayDiffer(previous, doc)) for (const p of checkGraph(doc.nodes, doc.edges)) problems.push(p);
+  if (!previous || previous.blocks !== doc.blocks || previous.nodes !== doc.nodes) for (const p of blockProblems(doc)) problems.push(p);
   return finishProblems(problems, 'error', options.maxErrors);
 }
