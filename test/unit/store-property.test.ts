@@ -14,12 +14,18 @@ import {
   connect,
   copySelection,
   duplicateSelection,
+  groupNodes,
+  moveBlock,
   moveNodes,
   paste,
   removeElements,
+  renameBlock,
   renameGraph,
+  setCollapsed,
   setLabel,
   setParams,
+  setParamsOnAllInstances,
+  ungroup,
   type Clipboard,
 } from '../../src/state/commands';
 import { createEditorStore, EditRefused, type EditorStore } from '../../src/state/store';
@@ -128,12 +134,50 @@ function step(rng: Rng, store: EditorStore, clock: { t: number }): string {
     moveNodes(store, { [anyNode()]: { x: rng() < 0.1 ? -0 : int(rng, -500, 500), y: int(rng, -500, 500) } }, { final: rng() < 0.5 });
     return 'move';
   }
-  if (r < 0.93) {
+  if (r < 0.88) return blockStep(rng, store);
+  if (r < 0.95) {
     store.undo();
     return 'undo';
   }
   store.redo();
   return 'redo';
+}
+
+/** One random composite-block command: group (sometimes nodes already in a block, or none), ungroup, collapse, rename,
+ * move, apply to all instances. */
+function blockStep(rng: Rng, store: EditorStore): string {
+  const { doc } = store.getState();
+  const blocks = doc.blocks ?? [];
+  const anyBlock = () => (blocks.length && rng() < 0.9 ? pick(rng, blocks).id : 'ghost');
+  const r = rng();
+  if (r < 0.3) {
+    const picked = doc.nodes.filter(() => rng() < 0.2).map((n) => n.id);
+    groupNodes(store, rng() < 0.1 ? ['ghost', ...picked] : picked, text(rng));
+    return 'block group';
+  }
+  if (r < 0.45) {
+    ungroup(store, anyBlock());
+    return 'block ungroup';
+  }
+  if (r < 0.65) {
+    setCollapsed(store, rng() < 0.5, rng() < 0.3 ? undefined : [anyBlock()]);
+    return 'block collapse';
+  }
+  if (r < 0.75) {
+    renameBlock(store, anyBlock(), text(rng));
+    return 'block rename';
+  }
+  if (r < 0.85) {
+    moveBlock(store, anyBlock(), { x: rng() < 0.1 ? -0 : int(rng, -500, 500), y: int(rng, -500, 500) }, { final: rng() < 0.5 });
+    return 'block move';
+  }
+  const member = blocks.length ? pick(rng, pick(rng, blocks).nodes) : 'ghost';
+  const op = getOp(doc.nodes.find((n) => n.id === member)?.op ?? '');
+  const specs = Object.entries(op?.params ?? {});
+  if (!specs.length) return 'block apply-all (none)';
+  const [name, spec] = pick(rng, specs);
+  setParamsOnAllInstances(store, member, { [name]: paramValue(rng, spec) });
+  return `block apply-all ${member}.${name}`;
 }
 
 /** Deep equality as toEqual means it (Object.is on leaves, same keys), fast enough for 10,000 documents. */
@@ -152,6 +196,9 @@ function checkInvariants(doc: GraphDoc, what: string) {
   const nodeIds = new Set(doc.nodes.map((n) => n.id));
   const dangling = doc.edges.find((e) => !nodeIds.has(e.source) || !nodeIds.has(e.target));
   if (dangling) throw new Error(`${what}: edge ${dangling.id} dangles`);
+  const members = (doc.blocks ?? []).flatMap((b) => b.nodes);
+  if (members.some((id) => !nodeIds.has(id)) || new Set(members).size !== members.length) throw new Error(`${what}: a block member dangles or is shared`);
+  if ((doc.blocks ?? []).some((b) => nodeIds.has(b.id))) throw new Error(`${what}: a block id is a node id`);
   const parsed = parseGraph(serializeGraph(doc));
   if (!parsed.ok) throw new Error(`${what}: the document does not survive a save and reload:\n${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('\n')}`);
   if (!same(parsed.doc, doc)) expect(parsed.doc, `${what}: parse(serialize(doc)) gives back doc`).toEqual(doc);
@@ -180,6 +227,9 @@ describe('every state the editor reaches survives a save and reload (property te
     expect(refused).toBeGreaterThan(STEPS / 20);
     expect(counts.get('undo')).toBeGreaterThan(STEPS / 20);
     expect(counts.get('paste/duplicate')).toBeGreaterThan(STEPS / 50);
+    expect(counts.get('block')).toBeGreaterThan(STEPS / 50);
+    // The run may end on undos: the newest state history holds is the one redo-all reaches.
+    while (store.getState().canRedo) store.redo();
     const end = store.getState().doc;
     while (store.getState().canUndo) store.undo();
     expect(store.getState().doc).toEqual(start);
