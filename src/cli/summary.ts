@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { analyzeGraph, type Analysis } from '../core/analysis';
-import { formatShape } from '../core/types';
+import { blockSummary } from '../core/blocks';
+import { formatShape, type GraphDoc } from '../core/types';
 import { parseBudgetArg, parseShapeArg } from './args';
 import { EXIT, onePositional, type CliCommand } from './command';
 import { loadGraph } from './load';
@@ -28,7 +29,7 @@ export const summaryCommand: CliCommand = {
     const { doc, warnings } = await loadGraph(file, { inputSize: input?.h && input.w ? { h: input.h, w: input.w } : undefined });
     for (const w of warnings) io.err(`warning: ${w}`);
     const analysis = analyzeGraph(doc, { input, sizeSearchBudgetMs: parseBudgetArg(values.budget) });
-    io.out(values.json ? JSON.stringify(toJson(doc.name, analysis), null, 2) : renderSummary(doc.name, analysis).join('\n'));
+    io.out(values.json ? JSON.stringify(toJson(doc.name, analysis, doc), null, 2) : renderSummary(doc.name, analysis, doc).join('\n'));
     return analysis.errorCount > 0 ? EXIT.problems : EXIT.ok;
   },
 };
@@ -48,9 +49,26 @@ function approximateTotals(a: Analysis): string[] {
   return fields.filter(([, v]) => !Number.isSafeInteger(v)).map(([k]) => `totals.${k}`);
 }
 
+/** Each composite block: its type, members, the shapes crossing its boundary and its parameters. */
+function blockRows(doc: Pick<GraphDoc, 'nodes' | 'edges' | 'blocks'> | undefined, a: Analysis) {
+  return (doc?.blocks ?? []).map((b) => {
+    const s = blockSummary(doc!, b, a.shapes);
+    return {
+      id: b.id,
+      name: b.name,
+      nodes: b.nodes,
+      inputs: s.inputs.map((p) => ({ from: p.node, shape: p.shape })),
+      outputs: s.outputs.map((p) => ({ node: p.node, shape: p.shape })),
+      params: s.parameters,
+      complete: s.complete,
+    };
+  });
+}
+
 /** The analysis without its Maps and op objects, for `--json`. */
-export function toJson(name: string, a: Analysis) {
+export function toJson(name: string, a: Analysis, doc?: Pick<GraphDoc, 'nodes' | 'edges' | 'blocks'>) {
   const approximate = approximateTotals(a);
+  const blocks = blockRows(doc, a);
   return {
     ...(approximate.length ? { approximate } : {}),
     name,
@@ -58,13 +76,14 @@ export function toJson(name: string, a: Analysis) {
     rows: a.rows,
     totals: a.totals,
     mainPath: a.mainPath,
+    ...(blocks.length ? { blocks } : {}),
     errorCount: a.errorCount,
     warningCount: a.warningCount,
     diagnostics: a.diagnostics,
   };
 }
 
-export function renderSummary(name: string, a: Analysis): string[] {
+export function renderSummary(name: string, a: Analysis, doc?: Pick<GraphDoc, 'nodes' | 'edges' | 'blocks'>): string[] {
   const title = a.input
     ? `${name || 'graph'} — input ${formatShape(a.input.shape)}${a.input.batch !== 1 ? `, batch ${a.input.batch}` : ''}`
     : name || 'graph';
@@ -86,6 +105,18 @@ export function renderSummary(name: string, a: Analysis): string[] {
   const labelWidth = Math.max(...facts.map(([k]) => k.length)) + 1;
   const lines = [title, ...table, ...facts.map(([k, v]) => `${`${k}:`.padEnd(labelWidth)} ${v}`)];
   if (a.mainPath.length > 1) lines.push(`Size trace: ${sizeTrace(a.mainPath.map((p) => p.output))}`);
+  const blocks = blockRows(doc, a);
+  if (blocks.length) {
+    const shapes = (ports: { shape?: Parameters<typeof formatShape>[0] }[]) => ports.map((p) => formatShape(p.shape)).join(', ') || '–';
+    lines.push('', `Blocks (${blocks.length}):`);
+    lines.push(
+      ...renderTable(
+        ['Block', 'Type', 'Nodes', 'In → out', 'Params'],
+        blocks.map((b) => [b.id, b.name, String(b.nodes.length), `${shapes(b.inputs)} → ${shapes(b.outputs)}`, `${formatInt(b.params)}${b.complete ? '' : ' (incomplete)'}`]),
+        ['left', 'left', 'right', 'left', 'right'],
+      ),
+    );
+  }
   lines.push('');
   if (a.diagnostics.length === 0) lines.push('No problems.');
   else {

@@ -43,6 +43,25 @@ describe('unet-studio summary', () => {
     expect(r.stdout).toMatch(/^Total mult-adds:\s+150\.43 G/m);
     expect(r.stdout).toContain('Size trace: 572→570→568→284→282→280→140→138→136→68→66→64→32→30→28→56→54→52→104→102→100→200→198→196→392→390→388');
     expect(r.stdout).toContain('No problems.');
+    // Its composite blocks, with the shapes crossing each one's boundary.
+    expect(r.stdout).toContain('Blocks (9):');
+    expect(lines.find((l) => l.startsWith('enc0_block '))).toMatch(/^enc0_block\s+DoubleConv\s+2\s+1×572×572 → 64×568×568\s+37,568$/);
+    expect(lines.find((l) => l.startsWith('up0_block '))).toMatch(/^up0_block\s+Up\s+5\s+128×196×196, 64×568×568 → 64×388×388\s+143,552$/);
+  });
+
+  it('--json lists the blocks', async () => {
+    const r = await cli('summary', 'templates/paper-572.json', '--json');
+    const blocks = JSON.parse(r.stdout).blocks;
+    expect(blocks.map((b: { name: string }) => b.name)).toEqual(['DoubleConv', 'Down', 'Down', 'Down', 'Down', 'Up', 'Up', 'Up', 'Up']);
+    expect(blocks[1]).toEqual({
+      id: 'down0_block',
+      name: 'Down',
+      nodes: ['down0', 'enc1_conv1', 'enc1_conv2'],
+      inputs: [{ from: 'enc0_conv2', shape: { c: 64, h: 568, w: 568 } }],
+      outputs: [{ node: 'enc1_conv2', shape: { c: 128, h: 280, w: 280 } }],
+      params: 221_440,
+      complete: true,
+    });
   });
 
   it('--input re-analyzes at another size and lists every diagnostic with its fixes', async () => {
