@@ -2,6 +2,7 @@ import { getOp } from '../../core/ops';
 import { withDefaults } from '../../core/params';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc, type GraphEdge, type GraphNode, type Params, type Shape } from '../../core/types';
 import type { StateDict, TorchTensor } from '../stateDict';
+import { moduleScope, scopeBlocks } from './scopeBlocks';
 
 /** A value in the graph being built: the node that produces it and its per-sample C×H×W. */
 export interface Port {
@@ -35,6 +36,8 @@ export class DocBuilder {
   readonly edges: GraphEdge[] = [];
   readonly weights: StateDict = {};
   private readonly taken = new Set<string>();
+  /** Node id → the top-level module it came from, for blocks. */
+  private readonly scopes = new Map<string, string>();
 
   constructor(readonly batch = 1) {}
 
@@ -56,6 +59,8 @@ export class DocBuilder {
     const error = result.issues?.find((i) => i.severity === 'error');
     if (!result.shape || error) throw new NodeProblem(source, error?.message ?? `${op}: no output shape`);
     this.nodes.push({ id, op, params: full, position: { x: 0, y: 0 } });
+    const scope = moduleScope(source, wanted);
+    if (scope) this.scopes.set(id, scope);
     inputs.forEach((p, port) => this.edges.push({ id: `e${this.edges.length}`, source: p.id, target: id, targetPort: port }));
     if (weights) this.weights[id] = weights;
     return { id, shape: result.shape };
@@ -64,7 +69,9 @@ export class DocBuilder {
   doc(name: string, description?: string): GraphDoc {
     const doc: GraphDoc = { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes: this.nodes, edges: this.edges };
     if (description) doc.description = description;
-    return fuseActivations(doc);
+    const fused = fuseActivations(doc);
+    const blocks = scopeBlocks(fused.nodes, this.scopes);
+    return blocks.length ? { ...fused, blocks } : fused;
   }
 }
 

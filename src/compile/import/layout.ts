@@ -1,6 +1,7 @@
 import type { ELK, ElkNode } from 'elkjs/lib/elk-api';
 import { analyzeGraph } from '../../core/analysis';
 import { layoutAsU } from '../../core/builder/uSlots';
+import { blockPosition } from '../../core/blocks';
 import type { GraphDoc, XY } from '../../core/types';
 
 // The canvas's node box (src/ui/model/handleSides.ts); the editor re-measures, these only space the first layout.
@@ -45,5 +46,7 @@ export async function arrangeImported(doc: GraphDoc): Promise<{ doc: GraphDoc; a
   }
   const arrangement = positions ? 'U' : 'layered';
   positions ??= await layered(doc);
-  return { doc: { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: positions![n.id] ?? n.position })) }, arrangement };
+  const nodes = doc.nodes.map((n) => ({ ...n, position: positions![n.id] ?? n.position }));
+  const blocks = doc.blocks?.map((b) => ({ ...b, position: blockPosition({ nodes }, b.nodes) }));
+  return { doc: { ...doc, nodes, ...(blocks ? { blocks } : {}) }, arrangement };
 }
