@@ -1,5 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { Shape } from '../../core/types';
+import { blockInterface } from '../../core/blocks';
+import { isLevelGrouping } from '../../core/builder/levelBlocks';
+import { indexGraph } from '../../core/graph';
+import type { GraphDoc, Shape } from '../../core/types';
 import type { CompiledGraph } from '../compile';
 import { ExportError } from './errors';
 
@@ -26,6 +29,18 @@ export interface LoweredLayer {
   weights: Record<string, LayerWeight>;
 }
 
+/** A composite block of the document (`GraphDoc.blocks`), for exporters that write blocks as modules. */
+export interface LoweredBlock {
+  id: string;
+  /** The block's type, shared by its instances: the class name. */
+  name: string;
+  /** Member node ids in the block's (document) order; only nodes of the compiled graph. */
+  nodes: string[];
+  /** Port order (core/blocks.ts `blockInterface`): the outside nodes read, and the members whose tensor leaves. */
+  inputs: string[];
+  outputs: string[];
+}
+
 export interface LoweredGraph {
   /** Graph (document) name. */
   name: string;
@@ -39,6 +54,21 @@ export interface LoweredGraph {
   outputNodes: string[];
   /** How many layers read each layer's output (model outputs count as one). */
   consumers: Map<string, number>;
+  /** The document's blocks, in document order (empty when it has none). */
+  blocks: LoweredBlock[];
+  /** The blocks are exactly the U-Net builder's level grouping (DoubleConv / Down / Up of a generated template). */
+  levelGrouping: boolean;
+}
+
+/** The document's blocks with members that the compiled graph still has (inference rewrites may bypass nodes). */
+function loweredBlocks(doc: GraphDoc): LoweredBlock[] {
+  const index = indexGraph(doc);
+  return (doc.blocks ?? []).flatMap((block) => {
+    const nodes = block.nodes.filter((id) => index.nodes.has(id));
+    if (nodes.length === 0) return [];
+    const ports = blockInterface(doc, { ...block, nodes }, index);
+    return [{ id: block.id, name: block.name, nodes, inputs: ports.inputs.map((p) => p.node), outputs: ports.outputs.map((p) => p.node) }];
+  });
 }
 
 const nchw = (shape: tf.Shape, where: string): Shape => {
@@ -91,6 +121,8 @@ export async function lowerModel(compiled: CompiledGraph): Promise<LoweredGraph>
     inputNodes: inputs.map((n) => nodeOf.get(n) ?? n),
     outputNodes: compiled.outputIds,
     consumers,
+    blocks: loweredBlocks(compiled.doc),
+    levelGrouping: isLevelGrouping(compiled.doc),
   };
 }
 

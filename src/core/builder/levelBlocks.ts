@@ -1,5 +1,5 @@
 import { blockPosition } from '../blocks';
-import type { GraphBlock, GraphNode } from '../types';
+import type { GraphBlock, GraphDoc, GraphNode } from '../types';
 import { unetRole } from './ids';
 
 /**
@@ -28,4 +28,19 @@ export function levelBlocks(nodes: readonly GraphNode[], depth: number): GraphBl
   for (let level = 0; level < depth; level++) blocks.push(...block(`down${level}`, 'Down'));
   for (let level = depth - 1; level >= 0; level--) blocks.push(...block(`up${level}`, 'Up'));
   return blocks;
+}
+
+/**
+ * Whether a document's blocks are exactly the builder's level grouping of its nodes (same ids, names and members;
+ * members that are no longer nodes ignored) — a template as generated, which its reference code describes best.
+ */
+export function isLevelGrouping(doc: Pick<GraphDoc, 'nodes' | 'blocks'>): boolean {
+  const blocks = doc.blocks ?? [];
+  if (blocks.length === 0) return false;
+  const levels = doc.nodes.map((n) => unetRole(n.id)).flatMap((r) => (r && 'level' in r ? [r.level] : []));
+  const expected = levelBlocks(doc.nodes, Math.max(0, ...levels) + 1);
+  const ids = new Set(doc.nodes.map((n) => n.id));
+  const key = (b: Pick<GraphBlock, 'id' | 'name' | 'nodes'>) => JSON.stringify([b.id, b.name, b.nodes.filter((id) => ids.has(id)).sort()]);
+  const want = new Set(expected.map(key));
+  return blocks.length === expected.length && blocks.every((b) => want.has(key(b)));
 }

@@ -14,6 +14,8 @@ export interface Emitter {
   pads: Map<string, Pads>;
   shapes: Map<string, Shape>;
   consumers: Map<string, LoweredLayer[]>;
+  /** Each layer's graph node. */
+  nodeOf: Map<string, string>;
   helpers: Set<TorchHelper>;
   /** Class text with the name left as a placeholder → the class name given to it; in definition order. */
   classes: Map<string, string>;
@@ -26,10 +28,11 @@ export interface EmittedBlock {
   params: string[];
   /** This instance's values for the new-channel parameters. */
   slotValues: number[];
-  /** Output channels in terms of `params`. */
-  outChannels: string;
+  /** Output channels in terms of `params`, one per output. */
+  outChannels: string[];
   inputs: string[];
-  output: string;
+  /** What forward() returns: one tensor, or a tuple (`tupleOutputs`). */
+  outputs: string[];
   /** State-dict entries, relative to the block. */
   state: [string, ExportTensor][];
 }
@@ -53,6 +56,7 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
   const inside = new Set(blockLayers(spec).map((l) => l.name));
   const children = new Map<BlockSpec, EmittedBlock>();
   const reads = (m: BlockSpec['members'][number]): string[] => {
+    if ('comment' in m) return [];
     if ('layer' in m) return m.layer.inputs;
     if (!children.has(m.block)) children.set(m.block, emitBlock(m.block, em, false));
     return children.get(m.block)!.inputs;
@@ -67,7 +71,12 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
   const outputs = literal
     ? em.graph.outputs
     : [...inside].filter((t) => em.graph.outputs.includes(t) || (em.consumers.get(t) ?? []).some((c) => !inside.has(c.name)));
-  if (!literal && (outputs.length !== 1 || inputs.length !== spec.params.length)) throw new BlockMismatch(spec.kind);
+  if (spec.ports) {
+    portOrder(inputs, spec.ports.inputs, em.nodeOf);
+    portOrder(outputs, spec.ports.outputs, em.nodeOf);
+  }
+  const specParams = spec.params ?? (inputs.length === 1 ? ['x'] : inputs.map((_, i) => `x${i + 1}`));
+  if (!literal && ((outputs.length !== 1 && !spec.tupleOutputs) || outputs.length === 0 || inputs.length !== specParams.length)) throw new BlockMismatch(spec.kind);
   for (const o of outputs) uses.set(o, (uses.get(o) ?? 0) + 1);
 
   const attrs = new PyScope(true);
@@ -76,7 +85,7 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
   const reusable = new Set<string>();
   const params = literal
     ? inputs.map((t) => vars.claim(inputs.length === 1 ? 'x' : em.graph.inputNodes[em.graph.inputs.indexOf(t)] ?? t, 'x'))
-    : spec.params.map((p) => vars.claim(p));
+    : specParams.map((p) => vars.claim(p));
   inputs.forEach((t, i) => {
     varOf.set(t, params[i]!);
     reusable.add(params[i]!);
@@ -122,6 +131,10 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
   };
 
   for (const m of spec.members) {
+    if ('comment' in m) {
+      body.push(`# ${m.comment}`);
+      continue;
+    }
     if ('block' in m) {
       const child = children.get(m.block)!;
       const attr = attrs.claim(m.block.attr, 'block');
@@ -133,9 +146,12 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
       });
       init.push(`self.${attr} = ${child.className}(${args.join(', ')})`);
       for (const [k, t] of child.state) state.push([`${attr}.${k}`, t]);
-      chan.set(child.output, literal ? String(em.shapes.get(child.output)!.c) : substitute(child.outChannels, values));
+      child.outputs.forEach((o, i) => chan.set(o, literal ? String(em.shapes.get(o)!.c) : substitute(child.outChannels[i]!, values)));
       const call = `self.${attr}(${child.inputs.map((t) => varOf.get(t)!).join(', ')})`;
-      body.push(`${assign(child.output, child.inputs, m.block.varHint)} = ${call}`);
+      // A tuple's parts are named after the members that produce them.
+      const hints = child.outputs.length === 1 ? [m.block.varHint] : child.outputs.map((o) => `${m.block.varHint}_${m.block.localName(o)}`);
+      const targets = child.outputs.map((o, i) => assign(o, i === 0 ? child.inputs : [], hints[i]!));
+      body.push(`${targets.join(', ')} = ${call}`);
       continue;
     }
     const l = m.layer;
@@ -171,7 +187,8 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
     const next = text.replace(TOKENS, (m, k: string) => aliases.get(Number(k)) ?? m);
     return next === text ? text : resolve(next);
   };
-  const outExpr = resolve(chan.get(outputs[0]!)!);
+  const outExprs = outputs.map((o) => resolve(chan.get(o)!));
+  const outExpr = outExprs[0]!;
   const slotNames = new PyScope();
   for (const p of inChannelParams) slotNames.reserve(p);
   const outSlot = /^\u0001(\d+)\u0001$/.exec(outExpr)?.[1];
@@ -200,18 +217,30 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
   if (!className) {
     const taken = new Set(em.classes.values());
     className = spec.kind;
-    for (let k = 2; taken.has(className); k++) className = `${spec.kind}${k}`;
+    // DoubleConv2, Down2; a name ending in a digit gets `_2` (Block1_2, not Block12).
+    const sep = /\d$/.test(spec.kind) ? '_' : '';
+    for (let k = 2; taken.has(className); k++) className = `${spec.kind}${sep}${k}`;
     em.classes.set(text, className);
   }
   return {
     className,
     params: ctorParams,
     slotValues: kept.map((k) => slots[k]!.literal),
-    outChannels: named(outExpr),
+    outChannels: outExprs.map(named),
     inputs,
-    output: outputs[0]!,
+    outputs,
     state,
   };
+}
+
+/** Sorts tensors (in place, stably) by their node's place in a block's port list; tensors of other nodes go last. */
+function portOrder(tensors: string[], ports: string[], nodeOf: Map<string, string>): void {
+  const rank = (t: string) => {
+    const k = ports.indexOf(nodeOf.get(t) ?? t);
+    return k < 0 ? ports.length : k;
+  };
+  const sorted = tensors.map((t, i) => [rank(t), i, t] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  sorted.forEach(([, , t], i) => (tensors[i] = t));
 }
 
 /** For a crop or pad: a tensor in scope that the result is joined with and that has the result's H×W. */

@@ -3,6 +3,7 @@ import { absorbConvPadding, type LoweredGraph, type LoweredLayer } from '../lowe
 import type { ExportTensor, TorchHelper } from '../types';
 import { BlockMismatch, classPlaceholder, emitBlock, type EmittedBlock, type Emitter } from './blocks';
 import { HELPER_NEEDS, LOAD_WEIGHTS, TORCH_HELPERS } from './helpers';
+import { documentBlocks } from './documentBlocks';
 import { pyText } from './names';
 import { unetBlocks, type BlockSpec } from './structure';
 
@@ -13,8 +14,14 @@ export interface TorchModelSource {
   code: string;
   /** The state dict model.py's class produces, in PyTorch layout, keyed as load_state_dict wants. */
   state: Record<string, ExportTensor>;
-  /** Whether it came out as DoubleConv/Down/Up blocks (else one flat module). */
+  /** Whether it came out in blocks (nn.Module classes inside the model), else one flat module. */
   blocks: boolean;
+  /** Which blocks: the builder's levels (DoubleConv/Down/Up by node-id convention), the document's, or none. */
+  structure: 'levels' | 'document' | 'flat';
+  /** Class names of the document's blocks, in model.py order (structure 'document'). */
+  blockClasses: string[];
+  /** What a reader of the export should know (a block written inline, and why). */
+  notes: string[];
   inputShape: Shape;
   outputShape: Shape;
   /** 'sigmoid' / 'softmax' when the network ends in one (train.py then takes probabilities, not logits). */
@@ -51,25 +58,46 @@ export function torchModelSource(graph: LoweredGraph): TorchModelSource {
   for (const l of layers) for (const i of l.inputs) consumers.set(i, [...(consumers.get(i) ?? []), l]);
   const modelLayers = layers.filter((l) => !graph.inputs.includes(l.name));
   const flat: BlockSpec = { kind: MODEL_CLASS, attr: '', varHint: 'x', params: [], localName: (n) => n, members: modelLayers.map((layer) => ({ layer })) };
-  const emitter = (): Emitter => ({ graph, pads, shapes, consumers, helpers: new Set(), classes: new Map(), docs: { ...DOCS } });
+  const nodeOf = new Map(layers.map((l) => [l.name, l.nodeId]));
+  const emitter = (): Emitter => ({ graph, pads, shapes, consumers, nodeOf, helpers: new Set(), classes: new Map(), docs: { ...DOCS } });
 
   const inputShape = shapes.get(graph.inputs[0]!)!;
   const outputShape = shapes.get(graph.outputs[0]!)!;
   const title = pyText(graph.name) || 'network';
   let em = emitter();
   em.docs[MODEL_CLASS] = `${title}: ${graph.inputs.length === 1 ? `N×${formatShape(inputShape)}` : `${graph.inputs.length} inputs`} → N×${formatShape(outputShape)}.`;
-  let root: EmittedBlock;
-  let blocks = false;
-  const structured = unetBlocks(layers, graph.inputs, MODEL_CLASS);
-  try {
-    if (!structured) throw new BlockMismatch('flat');
-    root = emitBlock(structured, em, true);
-    blocks = true;
-  } catch (err) {
-    if (!(err instanceof BlockMismatch)) throw err;
-    const docs = em.docs;
-    em = { ...emitter(), docs };
-    root = emitBlock(flat, em, true);
+  const modelDoc = em.docs[MODEL_CLASS]!;
+  const attempt = (spec: BlockSpec | undefined, docs: Record<string, string> = {}): EmittedBlock | undefined => {
+    if (!spec) return undefined;
+    em = emitter();
+    Object.assign(em.docs, docs, { [MODEL_CLASS]: modelDoc });
+    try {
+      return emitBlock(spec, em, true);
+    } catch (err) {
+      if (err instanceof BlockMismatch) return undefined;
+      throw err;
+    }
+  };
+  const notes: string[] = [];
+  let blockClasses: string[] = [];
+  let structure: TorchModelSource['structure'] = 'levels';
+  // A template's own grouping (or none) reads best as its reference code does; other blocks are the document's.
+  const levels = graph.blocks.length === 0 || graph.levelGrouping ? unetBlocks(layers, graph.inputs, MODEL_CLASS) : undefined;
+  let root = attempt(levels);
+  if (!root && graph.blocks.length > 0) {
+    const fromDoc = documentBlocks(layers, graph, MODEL_CLASS);
+    const kinds = [...new Set(fromDoc?.kinds.values() ?? [])];
+    root = attempt(fromDoc?.root, Object.fromEntries(kinds.map((k) => [k, `Block "${k}" of the graph.`])));
+    if (root && fromDoc) {
+      structure = 'document';
+      blockClasses = [...em.classes.values()].filter((c) => c !== MODEL_CLASS);
+      for (const { block, reason } of fromDoc.inlined)
+        notes.push(`Block "${pyText(block.id)}" (${pyText(block.name)}) is written inline in ${MODEL_CLASS}.forward: ${reason}.`);
+    } else notes.push('The graph\'s blocks could not be written as modules; the model is one flat module.');
+  }
+  if (!root) {
+    structure = 'flat';
+    root = attempt(flat)!;
   }
 
   const helpers = new Set<TorchHelper>();
@@ -122,5 +150,5 @@ export function torchModelSource(graph: LoweredGraph): TorchModelSource {
     "    print(f'{sum(p.numel() for p in model.parameters()):,} parameters; output {tuple(y.shape)}')",
     '',
   ].join('\n');
-  return { code, state: Object.fromEntries(root.state), blocks, inputShape, outputShape, outputActivation: activation };
+  return { code, state: Object.fromEntries(root.state), blocks: structure !== 'flat', structure, blockClasses, notes, inputShape, outputShape, outputActivation: activation };
 }

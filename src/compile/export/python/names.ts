@@ -59,3 +59,10 @@ export class PyScope {
 /** Free text for a comment or docstring: printable ASCII that cannot end the string or the line. */
 export const pyText = (raw: string): string =>
   raw.replace(/[^A-Za-z0-9 _.,:()+×·/-]+/g, ' ').replace(/\s+/g, ' ').trim().replace(/^[^A-Za-z0-9]+/, '');
+
+/** A class name for model.py from free text (a block's name): an identifier that is none of `reserved`, nor a name
+ * the code uses or a keyword (those get `Block` appended). */
+export function pyClassName(raw: string, reserved: readonly string[]): string {
+  const base = pyIdent(raw, 'Block');
+  return KEYWORDS.has(base) || USED.has(base) || reserved.includes(base) ? `${base}Block` : base;
+}

@@ -13,11 +13,11 @@ Exported by UNet Studio: input N×${formatShape(source.inputShape)}, output N×$
 
 | File | What |
 | --- | --- |
-| \`model.py\` | the network as one \`nn.Module\` (\`UNet\`), layers named after the graph's nodes${source.blocks ? ', in DoubleConv / Down / Up blocks' : ''} |
+| \`model.py\` | the network as one \`nn.Module\` (\`UNet\`), layers named after the graph's nodes${structureText(source)} |
 | \`weights.safetensors\` | its weights (\`model.load_weights\`; \`load_state_dict(strict=True)\`) — read with torch alone if the \`safetensors\` package is missing |
 | \`train.py\` | training on image/mask folders, one process or many (torchrun, DistributedDataParallel) |
 | \`graph.json\` | the UNet Studio graph it was exported from |
-
+${source.notes.map((n) => `\nNote: ${n}\n`).join('')}
 ## Use it
 
 \`\`\`python
@@ -48,4 +48,10 @@ Options: \`--epochs\`, \`--max-steps\`, \`--batch-size\` (per process), \`--lr\`
 Debian 12's torch 1.13 on Python 3.11 stops torchrun at start with \`'NoneType' object has no attribute 'get'\`;
 add \`--redirects 2 --tee 2\` to the torchrun command there.
 `;
+}
+
+function structureText(source: TorchModelSource): string {
+  if (source.structure === 'levels') return ', in DoubleConv / Down / Up blocks';
+  if (source.structure === 'document') return `, the graph's blocks as classes (${source.blockClasses.map((c) => `\`${c}\``).join(', ')})`;
+  return '';
 }

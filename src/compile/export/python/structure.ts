@@ -1,22 +1,30 @@
 import { unetRole } from '../../../core/builder/ids';
 import type { LoweredLayer } from '../lowered';
 
-/** A module of model.py: the model class itself or a block inside it (DoubleConv or ResidualBlock, Down, Up). */
+/**
+ * A module of model.py: the model class itself or a block inside it (DoubleConv or ResidualBlock, Down, Up, or a
+ * block of the document).
+ */
 export interface BlockSpec {
-  /** Class name before de-duplication (DoubleConv, Down, Up, or the model's). */
+  /** Class name before de-duplication (DoubleConv, Down, Up, a document block's name, or the model's). */
   kind: string;
   /** Attribute in the parent module ('' for the model). */
   attr: string;
   /** Variable name the parent gives the block's result. */
   varHint: string;
-  /** forward() parameter names, in the order the block first reads its inputs. */
-  params: string[];
+  /** forward() parameter names, in input order; by default x, or x1, x2, … for several inputs. */
+  params?: string[];
+  /** Node ids giving the order of forward()'s inputs and outputs (else the order the layers read / make them). */
+  ports?: { inputs: string[]; outputs: string[] };
+  /** forward() may return a tuple (several tensors leave the block); else a block with several outputs is refused. */
+  tupleOutputs?: boolean;
   /** A layer's name inside this block (attribute and variable hint). */
   localName: (layerName: string) => string;
   members: Member[];
 }
 
-export type Member = { layer: LoweredLayer } | { block: BlockSpec };
+/** A layer, a nested block, or a comment line in forward(). */
+export type Member = { layer: LoweredLayer } | { block: BlockSpec } | { comment: string };
 
 const stripLevel = (name: string) => name.replace(/^([a-z]+)\d+/, '$1');
 
@@ -116,5 +124,5 @@ export function unetBlocks(layers: LoweredLayer[], modelInputs: string[], classN
 
 /** Every layer of a block, nested blocks included, in order. */
 export function blockLayers(block: BlockSpec): LoweredLayer[] {
-  return block.members.flatMap((m) => ('layer' in m ? [m.layer] : blockLayers(m.block)));
+  return block.members.flatMap((m) => ('layer' in m ? [m.layer] : 'block' in m ? blockLayers(m.block) : []));
 }
