@@ -191,10 +191,12 @@ export function emitBlock(spec: BlockSpec, em: Emitter, literal: boolean): Emitt
   const outExpr = outExprs[0]!;
   const slotNames = new PyScope();
   for (const p of inChannelParams) slotNames.reserve(p);
-  const outSlot = /^\u0001(\d+)\u0001$/.exec(outExpr)?.[1];
+  // A block with several outputs names every width after its layer (a_channels, b_channels).
+  const single = outputs.length === 1;
+  const outSlot = single ? /^\u0001(\d+)\u0001$/.exec(outExpr)?.[1] : undefined;
   const others = slots.map((_, k) => k).filter((k) => String(k) !== outSlot && !aliases.has(k));
   const names = slots.map((s, k) =>
-    String(k) === outSlot ? 'out_channels' : others.length === 1 && s.direct ? 'mid_channels' : `${s.hint}_channels`,
+    String(k) === outSlot ? 'out_channels' : single && others.length === 1 && s.direct ? 'mid_channels' : `${s.hint}_channels`,
   );
   if (outSlot !== undefined) slotNames.reserve('out_channels');
   const finalNames = names.map((n, k) => (String(k) === outSlot || aliases.has(k) ? n : slotNames.claim(n)));

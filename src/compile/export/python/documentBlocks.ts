@@ -148,7 +148,7 @@ export function localNodeNames(ids: string[]): string[] {
     while (prefix && !names.every((n) => n.startsWith(prefix))) prefix = prefix.slice(0, prefix.slice(0, -1).lastIndexOf('_') + 1);
     if (prefix) names = names.map((n) => n.slice(prefix.length));
   }
-  for (const step of [(n: string) => n.replace(/^([A-Za-z]+)\d+/, '$1'), (n: string) => n.replace(/_?\d+$/, '')]) {
+  for (const step of [(n: string) => n.replace(/^([A-Za-z]+)\d+(?=_|$)/, '$1'), (n: string) => n.replace(/_?\d+$/, '')]) {
     const next = names.map(step);
     if (distinct(next)) names = next;
   }

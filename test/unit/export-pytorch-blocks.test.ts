@@ -1,0 +1,246 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileGraph } from '../../src/compile';
+import { lowerModel } from '../../src/compile/export/lowered';
+import { localNodeNames } from '../../src/compile/export/python/documentBlocks';
+import { torchModelSource } from '../../src/compile/export/python/model';
+import { exportPyTorch, type PyTorchExport } from '../../src/compile/export/pytorch';
+import { blockPosition } from '../../src/core/blocks';
+import type { GraphBlock, GraphDoc } from '../../src/core/types';
+import { useNodeBackend } from '../../src/runtime/nodeBackends';
+import { handGraph, ROOT, templateNames } from './compile-helpers';
+import { PYTHON, randomizeWeights, reducedTemplate, referenceRun, requirePython, run, tolerance } from './export-helpers';
+
+const block = (doc: GraphDoc, id: string, name: string, nodes: string[]): GraphBlock => ({ id, name, nodes, collapsed: false, position: blockPosition(doc, nodes) });
+
+/**
+ * A graph drawn by hand (ids that follow no convention) with blocks: three "MyBlock" instances (two alike but for
+ * their widths, one with other kernels), a two-input "Merge" (decoder tensor, then skip), a "Fork" with two outputs
+ * and a "Loop" that a path leaves and re-enters (l1 → l2 outside → l3).
+ */
+function blockGraph(grouped = true): GraphDoc {
+  const same = { padding: 'same' } as const;
+  const doc = handGraph(
+    [
+      ['image', 'input', { channels: 3, height: 16, width: 16 }],
+      ['s_conv', 'conv2d', { filters: 4, ...same, activation: 'relu' }],
+      ['s_bn', 'batchNorm'],
+      ['s_conv2', 'conv2d', { filters: 4, ...same }],
+      ['pool', 'maxPool2d'],
+      ['d_conv', 'conv2d', { filters: 8, ...same, activation: 'relu' }],
+      ['d_bn', 'batchNorm'],
+      ['d_conv2', 'conv2d', { filters: 8, ...same }],
+      ['o_conv', 'conv2d', { filters: 8, kernel: 1, activation: 'relu' }],
+      ['o_bn', 'batchNorm'],
+      ['o_conv2', 'conv2d', { filters: 8, kernel: 1 }],
+      ['grow', 'upsample', { factor: 2 }],
+      ['m_cat', 'concat'],
+      ['m_conv', 'conv2d', { filters: 4, ...same, activation: 'relu' }],
+      ['f_a', 'conv2d', { filters: 4, kernel: 1 }],
+      ['f_b', 'conv2d', { filters: 4, ...same }],
+      ['sum', 'add'],
+      ['l1', 'conv2d', { filters: 4, ...same, activation: 'relu' }],
+      ['l2', 'conv2d', { filters: 4, ...same }],
+      ['l3', 'add'],
+      ['head', 'conv2d', { filters: 2, kernel: 1 }],
+      ['out', 'output'],
+    ],
+    [
+      ['image', 's_conv'],
+      ['s_conv', 's_bn'],
+      ['s_bn', 's_conv2'],
+      ['s_conv2', 'pool'],
+      ['pool', 'd_conv'],
+      ['d_conv', 'd_bn'],
+      ['d_bn', 'd_conv2'],
+      ['d_conv2', 'o_conv'],
+      ['o_conv', 'o_bn'],
+      ['o_bn', 'o_conv2'],
+      ['o_conv2', 'grow'],
+      // The skip on port 1, the decoder tensor on port 0: Merge's forward(x1, x2) reads them in that order.
+      ['s_conv2', 'm_cat', 1],
+      ['grow', 'm_cat', 0],
+      ['m_cat', 'm_conv'],
+      ['m_conv', 'f_a'],
+      ['m_conv', 'f_b'],
+      ['f_a', 'sum'],
+      ['f_b', 'sum', 1],
+      ['sum', 'l1'],
+      ['l1', 'l2'],
+      ['l1', 'l3'],
+      ['l2', 'l3', 1],
+      ['l3', 'head'],
+      ['head', 'out'],
+    ],
+    'blocks by hand',
+  );
+  if (!grouped) return doc;
+  return {
+    ...doc,
+    blocks: [
+      block(doc, 'stem_block', 'MyBlock', ['s_conv', 's_bn', 's_conv2']),
+      block(doc, 'deep', 'MyBlock', ['d_conv', 'd_bn', 'd_conv2']),
+      block(doc, 'odd', 'MyBlock', ['o_conv', 'o_bn', 'o_conv2']),
+      block(doc, 'merge', 'Merge', ['m_cat', 'm_conv']),
+      block(doc, 'fork', 'Fork', ['f_a', 'f_b']),
+      block(doc, 'loop', 'Loop', ['l1', 'l3']),
+    ],
+  };
+}
+
+/** A template whose Down blocks were renamed: no longer the builder's grouping, so the document's blocks are written. */
+function renamedTemplate(): GraphDoc {
+  const doc = reducedTemplate('milesial-transposed');
+  return { ...doc, blocks: doc.blocks!.map((b) => (b.name === 'Down' ? { ...b, name: 'Encoder' } : b)) };
+}
+
+interface Exported {
+  dir: string;
+  exported: PyTorchExport;
+  code: string;
+  state: string[];
+  parity?: { max_diff?: number; scale?: number; error?: string };
+  modules?: { children: Record<string, string>; keys: string[] };
+}
+
+let tmp: string;
+const results = new Map<string, Exported>();
+
+/** Per folder: the model's direct children (attribute → class) and its state-dict keys, as PyTorch sees them. */
+const INSPECT = `
+import importlib.util, json, sys
+for i, d in enumerate(sys.argv[1:]):
+    spec = importlib.util.spec_from_file_location(f'm{i}', f'{d}/model.py')
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    net = m.UNet()
+    print(json.dumps({'dir': d, 'children': {k: type(v).__name__ for k, v in net.named_children()}, 'keys': list(net.state_dict())}))
+`;
+
+beforeAll(async () => {
+  requirePython(['torch', 'numpy']);
+  await useNodeBackend('wasm');
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'unet-torch-blocks-'));
+  const cases = [];
+  for (const [name, doc] of [
+    ['hand', blockGraph()],
+    ['renamed', renamedTemplate()],
+  ] as const) {
+    const compiled = compileGraph(doc);
+    try {
+      randomizeWeights(compiled);
+      const exported = await exportPyTorch(compiled);
+      const dir = path.join(tmp, name);
+      await mkdir(dir, { recursive: true });
+      for (const [file, content] of Object.entries(exported.files)) await writeFile(path.join(dir, file), content);
+      const ref = await referenceRun(compiled);
+      await writeFile(path.join(dir, 'input.bin'), ref.input);
+      await writeFile(path.join(dir, 'expected.bin'), ref.output);
+      cases.push({ dir, input: path.join(dir, 'input.bin'), expected: path.join(dir, 'expected.bin'), shape_in: ref.inShape, shape_out: ref.outShape });
+      const source = torchModelSource(await lowerModel(compiled));
+      results.set(name, { dir, exported, code: String(exported.files['model.py']), state: Object.keys(source.state) });
+    } finally {
+      compiled.model.dispose();
+    }
+  }
+  await writeFile(path.join(tmp, 'cases.json'), JSON.stringify(cases));
+  const env = { OMP_NUM_THREADS: '1' };
+  const parity = await run(PYTHON, [path.join(ROOT, 'test/python/pytorch_parity.py'), path.join(tmp, 'cases.json')], { env });
+  const inspected = await run(PYTHON, ['-c', INSPECT, ...cases.map((c) => c.dir)], { env });
+  for (const r of results.values()) {
+    r.parity = parity.trim().split('\n').map((l) => JSON.parse(l)).find((p) => p.dir === r.dir);
+    r.modules = inspected.trim().split('\n').map((l) => JSON.parse(l)).find((p) => p.dir === r.dir);
+  }
+}, 300_000);
+
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('PyTorch export of composite blocks', () => {
+  it('a hand-drawn graph: each block name is a class, each block an attribute, called with its ports in order', () => {
+    const { code, exported } = results.get('hand')!;
+    expect(exported.blocks).toBe(true);
+    // Instances alike but for their widths share one class (channel counts are constructor parameters); the one
+    // with other kernels gets its own.
+    expect(code).toMatch(/^class MyBlock\(nn\.Module\):/m);
+    expect(code).toMatch(/^class MyBlock2\(nn\.Module\):/m);
+    expect(code).toMatch(/^class Merge\(nn\.Module\):/m);
+    expect(code).toMatch(/^class Fork\(nn\.Module\):/m);
+    expect(code).toContain('self.stem = MyBlock(in_channels=3, mid_channels=4, out_channels=4)');
+    expect(code).toContain('self.deep = MyBlock(in_channels=4, mid_channels=8, out_channels=8)');
+    expect(code).toContain('self.odd = MyBlock2(in_channels=8, mid_channels=8, out_channels=8)');
+    expect(code).toMatch(/class MyBlock\(nn\.Module\):[\s\S]*?self\.conv = nn\.Conv2d\(in_channels, mid_channels, kernel_size=3, padding=1\)/);
+    // Merge reads (decoder tensor, skip) in port order, though the skip comes first in the graph.
+    expect(code).toMatch(/def forward\(self, x1, x2\):\n\s+x1 = torch\.cat\(\[x1, x2\], dim=1\)/);
+    expect(code).toContain('merge = self.merge(grow, stem)');
+    // Fork returns both of its outputs, each width a parameter.
+    expect(code).toContain('self.fork = Fork(in_channels=4, a_channels=4, b_channels=4)');
+    expect(code).toContain('fork_a, fork_b = self.fork(merge)');
+    expect(code).toMatch(/class Fork[\s\S]*?return a, x\n/);
+    expect(code).not.toMatch(/class Loop/);
+    expect(code).toMatch(/# block "loop" \(Loop\) written inline: a path leaves it and comes back \(through l2\)/);
+    expect(exported.files['README.md']).toContain('Block "loop" (Loop) is written inline');
+    expect(exported.files['README.md']).toContain("the graph's blocks as classes (`MyBlock`, `MyBlock2`, `Merge`, `Fork`)");
+  });
+
+  it('a hand-drawn graph: the weights load strictly into that module tree and give our output', () => {
+    const r = results.get('hand')!;
+    expect(r.parity?.error).toBeUndefined();
+    expect(r.parity!.max_diff!).toBeLessThanOrEqual(tolerance(r.parity!.scale!));
+    expect(r.parity!.scale!).toBeGreaterThan(0);
+    expect(r.modules!.children).toMatchObject({ stem: 'MyBlock', deep: 'MyBlock', odd: 'MyBlock2', merge: 'Merge', fork: 'Fork', l1: 'Conv2d' });
+    expect(r.modules!.keys).toEqual(r.state);
+    for (const prefix of ['stem.conv.', 'stem.bn.', 'deep.conv2.', 'odd.conv.', 'merge.conv.', 'fork.a.', 'fork.b.'])
+      expect(r.state.some((k) => k.startsWith(prefix)), prefix).toBe(true);
+    expect(r.state.filter((k) => /^(s|d|o|m|f)_/.test(k))).toEqual([]);
+  });
+
+  it('a template whose blocks were edited is written with its own blocks, and still matches', () => {
+    const r = results.get('renamed')!;
+    expect(r.code).toMatch(/^class Encoder\(nn\.Module\):/m);
+    expect(r.code).toMatch(/^class DoubleConv\(nn\.Module\):/m);
+    expect(r.code).toMatch(/^class Up\(nn\.Module\):/m);
+    expect(r.code).not.toMatch(/^class Down\(/m);
+    expect(r.modules!.children).toMatchObject({ enc0: 'DoubleConv', down0: 'Encoder', down3: 'Encoder', up0: 'Up', head: 'Conv2d' });
+    expect(r.parity?.error).toBeUndefined();
+    expect(r.parity!.max_diff!).toBeLessThanOrEqual(tolerance(r.parity!.scale!));
+    expect(r.modules!.keys).toEqual(r.state);
+  });
+
+  it("every template's own grouping gives the model.py it gave before blocks existed (DoubleConv / Down / Up)", async () => {
+    for (const name of templateNames()) {
+      const doc = reducedTemplate(name);
+      expect(doc.blocks?.length, name).toBeGreaterThan(0);
+      const { blocks: _, ...ungrouped } = doc;
+      const sources = [];
+      for (const d of [doc, ungrouped]) {
+        const compiled = compileGraph(d);
+        sources.push(torchModelSource(await lowerModel(compiled)));
+        compiled.model.dispose();
+      }
+      expect(sources[0]!.structure, name).toBe('levels');
+      expect(sources[0]!.code, name).toBe(sources[1]!.code);
+      expect(Object.keys(sources[0]!.state), name).toEqual(Object.keys(sources[1]!.state));
+    }
+  }, 120_000);
+
+  it('a graph without blocks stays one flat module', async () => {
+    const compiled = compileGraph(blockGraph(false));
+    const source = torchModelSource(await lowerModel(compiled));
+    compiled.model.dispose();
+    expect(source.structure).toBe('flat');
+    expect(source.code.match(/^class \w+/gm)).toEqual(['class UNet']);
+    expect(Object.keys(source.state)).toContain('s_conv.weight');
+  });
+
+  it('names members alike in every instance', () => {
+    expect(localNodeNames(['b1_conv', 'b1_relu'])).toEqual(['conv', 'relu']);
+    expect(localNodeNames(['down0', 'enc1_conv1', 'enc1_conv2'])).toEqual(['down', 'enc_conv1', 'enc_conv2']);
+    expect(localNodeNames(['conv2d_3', 'relu_4'])).toEqual(['conv2d', 'relu']);
+    expect(localNodeNames(['conv1', 'conv2'])).toEqual(['conv1', 'conv2']);
+    expect(localNodeNames(['x_1', 'x_2'])).toEqual(['1', '2']);
+  });
+});
