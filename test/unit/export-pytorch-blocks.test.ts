@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { compileGraph } from '../../src/compile';
+import { importModel } from '../../src/compile/import';
 import { lowerModel } from '../../src/compile/export/lowered';
 import { localNodeNames } from '../../src/compile/export/python/documentBlocks';
 import { torchModelSource } from '../../src/compile/export/python/model';
@@ -124,9 +126,13 @@ beforeAll(async () => {
   await useNodeBackend('wasm');
   tmp = await mkdtemp(path.join(os.tmpdir(), 'unet-torch-blocks-'));
   const cases = [];
+  // milesial's ModuleList U-Net through torch.onnx.export and our import: blocks Inc, Downs ×4, Convs ×4.
+  const onnx = readFileSync(path.join(ROOT, 'test/fixtures/onnx/milesial-transposed-17.onnx'));
+  const imported = (await importModel([{ name: 'milesial-transposed-17.onnx', bytes: onnx }])).doc;
   for (const [name, doc] of [
     ['hand', blockGraph()],
     ['renamed', renamedTemplate()],
+    ['imported', imported],
   ] as const) {
     const compiled = compileGraph(doc);
     try {
@@ -210,6 +216,17 @@ describe('PyTorch export of composite blocks', () => {
     expect(r.modules!.keys).toEqual(r.state);
   });
 
+  it('a model imported from ONNX is written with the blocks the import found (its top-level modules)', () => {
+    const r = results.get('imported')!;
+    for (const c of ['Inc', 'Downs', 'Convs']) expect(r.code).toMatch(new RegExp(`^class ${c}\\(nn\\.Module\\):`, 'm'));
+    expect(r.code).toContain('self.f_0 = nn.Conv2d(in_channels, mid_channels');
+    expect(r.modules!.children).toMatchObject({ inc: 'Inc', downs_0: 'Downs', downs_3: 'Downs', convs_0: 'Convs', outc: 'Conv2d' });
+    expect(r.state.filter((k) => k.startsWith('downs_0.f_0.'))).toEqual(['downs_0.f_0.weight']);
+    expect(r.parity?.error).toBeUndefined();
+    expect(r.parity!.max_diff!).toBeLessThanOrEqual(tolerance(r.parity!.scale!));
+    expect(r.modules!.keys).toEqual(r.state);
+  });
+
   it("every template's own grouping gives the model.py it gave before blocks existed (DoubleConv / Down / Up)", async () => {
     for (const name of templateNames()) {
       const doc = reducedTemplate(name);
@@ -241,6 +258,7 @@ describe('PyTorch export of composite blocks', () => {
     expect(localNodeNames(['down0', 'enc1_conv1', 'enc1_conv2'])).toEqual(['down', 'enc_conv1', 'enc_conv2']);
     expect(localNodeNames(['conv2d_3', 'relu_4'])).toEqual(['conv2d', 'relu']);
     expect(localNodeNames(['conv1', 'conv2'])).toEqual(['conv1', 'conv2']);
-    expect(localNodeNames(['x_1', 'x_2'])).toEqual(['1', '2']);
+    expect(localNodeNames(['x_1', 'x_2'])).toEqual(['x_1', 'x_2']);
+    expect(localNodeNames(['inc.f.0', 'inc.f.1'])).toEqual(['f.0', 'f.1']);
   });
 });

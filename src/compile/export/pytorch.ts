@@ -11,8 +11,12 @@ export type ExportFiles = Record<string, string | Uint8Array>;
 
 export interface PyTorchExport {
   files: ExportFiles;
-  /** DoubleConv/Down/Up blocks, or one flat module. */
+  /** Whether model.py has blocks (DoubleConv/Down/Up, or the graph's own blocks), else one flat module. */
   blocks: boolean;
+  /** Which: the builder's levels, the document's blocks, or none (flat). */
+  structure: 'levels' | 'document' | 'flat';
+  /** What the folder's README notes (a block written inline, and why). */
+  notes: string[];
   parameters: number;
 }
 
@@ -30,6 +34,8 @@ export async function exportPyTorch(compiled: CompiledGraph): Promise<PyTorchExp
     .reduce((n, [, t]) => n + t.data.length, 0);
   return {
     blocks: source.blocks,
+    structure: source.structure,
+    notes: source.notes,
     parameters,
     files: {
       'model.py': source.code,

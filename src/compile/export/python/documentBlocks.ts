@@ -136,16 +136,18 @@ export function documentBlocks(layers: LoweredLayer[], graph: LoweredGraph, clas
 
 /**
  * Names for a block's members inside its class, from their node ids: without the prefix they share (`b1_conv`,
- * `b1_relu` → `conv`, `relu`), a leading level number (`enc1_conv1` → `enc_conv1`) and a trailing count (`conv2d_3`
- * → `conv2d`) — each step only where the names stay distinct and non-empty.
+ * `b1_relu` → `conv`, `relu`; `downs.0.f.1` → `f.1`), a leading level number (`enc1_conv1` → `enc_conv1`) and a
+ * trailing count (`conv2d_3` → `conv2d`) — each step only where the names stay distinct and non-empty.
  */
 export function localNodeNames(ids: string[]): string[] {
   const safe = ids.map(layerSafeName);
   const distinct = (names: string[]) => names.every((n) => n.length > 0) && new Set(names).size === names.length;
   let names = safe;
   if (names.length > 1) {
-    let prefix = names[0]!.slice(0, names[0]!.lastIndexOf('_') + 1);
-    while (prefix && !names.every((n) => n.startsWith(prefix))) prefix = prefix.slice(0, prefix.slice(0, -1).lastIndexOf('_') + 1);
+    // The longest shared prefix ending in `_` or `.` that leaves names starting with a letter (`inc.f.0` → `f.0`).
+    const cut = (n: string) => n.slice(0, Math.max(n.lastIndexOf('_'), n.lastIndexOf('.')) + 1);
+    let prefix = cut(names[0]!);
+    while (prefix && !names.every((n) => n.startsWith(prefix) && /^[A-Za-z]/.test(n.slice(prefix.length)))) prefix = cut(prefix.slice(0, -1));
     if (prefix) names = names.map((n) => n.slice(prefix.length));
   }
   for (const step of [(n: string) => n.replace(/^([A-Za-z]+)\d+(?=_|$)/, '$1'), (n: string) => n.replace(/_?\d+$/, '')]) {
