@@ -12,6 +12,7 @@ import { exportPyTorch, type PyTorchExport } from '../../src/compile/export/pyto
 import { blockPosition } from '../../src/core/blocks';
 import type { GraphBlock, GraphDoc } from '../../src/core/types';
 import { useNodeBackend } from '../../src/runtime/nodeBackends';
+import { rng } from '../../src/runtime/synthetic';
 import { handGraph, ROOT, templateNames } from './compile-helpers';
 import { PYTHON, randomizeWeights, reducedTemplate, referenceRun, requirePython, run, tolerance } from './export-helpers';
 
@@ -98,6 +99,26 @@ function renamedTemplate(): GraphDoc {
   return { ...doc, blocks: doc.blocks!.map((b) => (b.name === 'Down' ? { ...b, name: 'Encoder' } : b)) };
 }
 
+/**
+ * A template grouped at random (seeded): runs of consecutive nodes, some with holes, named A, B or C — blocks with
+ * several inputs and outputs, blocks a path re-enters, instances of one name that differ.
+ */
+function randomlyGrouped(template: string, seed: number): GraphDoc {
+  const doc = reducedTemplate(template);
+  const random = rng(seed);
+  const ids = doc.nodes.map((n) => n.id);
+  const blocks: GraphBlock[] = [];
+  for (let i = 0; i < ids.length; ) {
+    const len = 1 + Math.floor(random() * 6);
+    const run = ids.slice(i, i + len);
+    const nodes = random() < 0.2 ? run.filter(() => random() < 0.6) : run;
+    if (nodes.length > 0 && random() < 0.7) blocks.push(block(doc, `g${blocks.length}`, 'ABC'[Math.floor(random() * 3)]!, nodes));
+    i += len;
+  }
+  return { ...doc, blocks };
+}
+const RANDOM = ['paper-same', 'attention-unet', 'res-unet'].flatMap((t) => [1, 2, 3].map((seed) => ({ name: `${t}-random${seed}`, doc: () => randomlyGrouped(t, seed) })));
+
 interface Exported {
   dir: string;
   exported: PyTorchExport;
@@ -133,7 +154,8 @@ beforeAll(async () => {
     ['hand', blockGraph()],
     ['renamed', renamedTemplate()],
     ['imported', imported],
-  ] as const) {
+    ...RANDOM.map((r): [string, GraphDoc] => [r.name, r.doc()]),
+  ] as [string, GraphDoc][]) {
     const compiled = compileGraph(doc);
     try {
       randomizeWeights(compiled);
@@ -225,6 +247,23 @@ describe('PyTorch export of composite blocks', () => {
     expect(r.parity?.error).toBeUndefined();
     expect(r.parity!.max_diff!).toBeLessThanOrEqual(tolerance(r.parity!.scale!));
     expect(r.modules!.keys).toEqual(r.state);
+  });
+
+  it('templates grouped at random: every block a class or written inline, weights load strictly, outputs match', () => {
+    let tuples = 0;
+    let inlined = 0;
+    for (const { name } of RANDOM) {
+      const r = results.get(name)!;
+      expect(r.exported.structure, name).toBe('document');
+      expect(r.parity?.error, name).toBeUndefined();
+      expect(r.parity!.max_diff!, name).toBeLessThanOrEqual(tolerance(r.parity!.scale!));
+      expect(r.modules!.keys, name).toEqual(r.state);
+      tuples += (r.code.match(/^\s+\w+(, \w+)+ = self\.g\d+\(/gm) ?? []).length;
+      inlined += r.exported.notes.length;
+    }
+    // The seeds reach the cases that need care.
+    expect(tuples).toBeGreaterThan(0);
+    expect(inlined).toBeGreaterThan(0);
   });
 
   it("every template's own grouping gives the model.py it gave before blocks existed (DoubleConv / Down / Up)", async () => {

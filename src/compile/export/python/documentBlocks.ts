@@ -116,10 +116,13 @@ export function documentBlocks(layers: LoweredLayer[], graph: LoweredGraph, clas
   /** Each block's layer name → its name inside the class. */
   function memberLocalNames(blocks: LoweredBlock[]): Map<LoweredBlock, Map<string, string>> {
     const out = new Map<LoweredBlock, Map<string, string>>();
+    // Layer classes member by member: instances alike in this can share a class once their layers share names.
+    const signature = (b: LoweredBlock) => b.nodes.map((id) => members.get(b)!.filter((l) => l.nodeId === id).map((l) => l.className).join(',')).join('|');
+    const signatures = new Map(blocks.map((b) => [b, signature(b)]));
     for (const b of blocks) {
-      // Instances of one type name their layers alike (the first instance's names, member by member), so that
-      // their classes can be one; an instance with other members names its own.
-      const first = blocks.find((o) => o.name === b.name && o.nodes.length === b.nodes.length) ?? b;
+      // Instances of one type name their layers alike (the first alike instance's names, member by member), so that
+      // their classes can be one; an instance with other layers names its own.
+      const first = blocks.find((o) => o.name === b.name && signatures.get(o) === signatures.get(b)) ?? b;
       const nodeNames = localNodeNames(first.nodes);
       const names = new Map<string, string>();
       for (const l of members.get(b)!) {
