@@ -10,6 +10,7 @@ import { localNodeNames } from '../../src/compile/export/python/documentBlocks';
 import { torchModelSource } from '../../src/compile/export/python/model';
 import { exportPyTorch, type PyTorchExport } from '../../src/compile/export/pytorch';
 import { blockPosition } from '../../src/core/blocks';
+import { isLevelGrouping } from '../../src/core/builder/levelBlocks';
 import type { GraphBlock, GraphDoc } from '../../src/core/types';
 import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import { rng } from '../../src/runtime/synthetic';
@@ -290,6 +291,18 @@ describe('PyTorch export of composite blocks', () => {
     expect(source.structure).toBe('flat');
     expect(source.code.match(/^class \w+/gm)).toEqual(['class UNet']);
     expect(Object.keys(source.state)).toContain('s_conv.weight');
+  });
+
+  it("tells a template's own grouping from edited blocks", () => {
+    const doc = reducedTemplate('paper-572');
+    const blocks = doc.blocks!;
+    expect(isLevelGrouping(doc)).toBe(true);
+    expect(isLevelGrouping({ ...doc, blocks: blocks.map((b) => ({ ...b, collapsed: true, position: { x: 1, y: 2 } })) })).toBe(true);
+    expect(isLevelGrouping({ ...doc, blocks: [...blocks].reverse() })).toBe(true);
+    expect(isLevelGrouping({ ...doc, blocks: blocks.slice(1) })).toBe(false);
+    expect(isLevelGrouping({ ...doc, blocks: blocks.map((b, i) => (i === 1 ? { ...b, name: 'Encoder' } : b)) })).toBe(false);
+    expect(isLevelGrouping({ ...doc, blocks: blocks.map((b, i) => (i === 1 ? { ...b, nodes: b.nodes.slice(1) } : b)) })).toBe(false);
+    expect(isLevelGrouping({ ...doc, blocks: undefined })).toBe(false);
   });
 
   it('names members alike in every instance', () => {
