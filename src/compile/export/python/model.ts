@@ -48,8 +48,10 @@ function outputActivation(graph: LoweredGraph): string | null {
 }
 
 /**
- * model.py for a lowered model: one nn.Module named after the graph's nodes, in DoubleConv/Down/Up blocks where
- * the graph has the builder's encoder/decoder structure, else flat; plus load_weights for weights.safetensors.
+ * model.py for a lowered model: one nn.Module named after the graph's nodes, with blocks inside it — DoubleConv /
+ * Down / Up where the graph has the builder's encoder/decoder structure and no blocks of its own or exactly the
+ * builder's grouping, else the document's blocks (one class per block name, documentBlocks.ts), else flat; plus
+ * load_weights for weights.safetensors.
  */
 export function torchModelSource(graph: LoweredGraph): TorchModelSource {
   const { layers, pads } = absorbConvPadding(graph);
@@ -64,9 +66,9 @@ export function torchModelSource(graph: LoweredGraph): TorchModelSource {
   const inputShape = shapes.get(graph.inputs[0]!)!;
   const outputShape = shapes.get(graph.outputs[0]!)!;
   const title = pyText(graph.name) || 'network';
+  const modelDoc = `${title}: ${graph.inputs.length === 1 ? `N×${formatShape(inputShape)}` : `${graph.inputs.length} inputs`} → N×${formatShape(outputShape)}.`;
   let em = emitter();
-  em.docs[MODEL_CLASS] = `${title}: ${graph.inputs.length === 1 ? `N×${formatShape(inputShape)}` : `${graph.inputs.length} inputs`} → N×${formatShape(outputShape)}.`;
-  const modelDoc = em.docs[MODEL_CLASS]!;
+  /** model.py's classes for this structure, or undefined when a block does not fit (BlockMismatch). */
   const attempt = (spec: BlockSpec | undefined, docs: Record<string, string> = {}): EmittedBlock | undefined => {
     if (!spec) return undefined;
     em = emitter();
@@ -93,7 +95,7 @@ export function torchModelSource(graph: LoweredGraph): TorchModelSource {
       blockClasses = [...em.classes.values()].filter((c) => c !== MODEL_CLASS);
       for (const { block, reason } of fromDoc.inlined)
         notes.push(`Block "${pyText(block.id)}" (${pyText(block.name)}) is written inline in ${MODEL_CLASS}.forward: ${reason}.`);
-    } else notes.push('The graph\'s blocks could not be written as modules; the model is one flat module.');
+    } else notes.push("The graph's blocks could not be written as modules; the model is one flat module.");
   }
   if (!root) {
     structure = 'flat';
