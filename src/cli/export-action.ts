@@ -108,10 +108,15 @@ function parseOpset(value: string | undefined, format: string): OnnxOpset | unde
 }
 
 /** PyTorch (model.py, weights.safetensors, train.py, README.md) or ONNX (model.onnx) into `dir`. */
-async function writeExport(dir: string, compiled: CompiledGraph, format: 'pytorch' | 'onnx', opset?: OnnxOpset): Promise<string[]> {
+async function writeExport(dir: string, compiled: CompiledGraph, format: 'pytorch' | 'onnx', io: Io, opset?: OnnxOpset): Promise<string[]> {
   let files: ExportFiles;
   try {
-    files = format === 'pytorch' ? (await exportPyTorch(compiled)).files : { [ONNX_FILE]: await exportOnnx(compiled, { opset }) };
+    if (format === 'pytorch') {
+      const exported = await exportPyTorch(compiled);
+      files = exported.files;
+      // A block written inline (not as its class) is said here too, not only in the folder's README.
+      for (const note of exported.notes) io.err(`note: ${note}`);
+    } else files = { [ONNX_FILE]: await exportOnnx(compiled, { opset }) };
   } catch (err) {
     if (err instanceof ExportError) throw new CliError(`cannot export to ${format === 'pytorch' ? 'PyTorch' : 'ONNX'}: ${err.message}`, EXIT.problems);
     throw err;
@@ -159,7 +164,7 @@ export async function runExport(argv: string[], io: Io): Promise<number> {
   try {
     let written: string[];
     if (format === 'tfjs') written = await writeModelFolder(out, compiled);
-    else if (format === 'pytorch' || format === 'onnx') written = await writeExport(out, compiled, format, opset);
+    else if (format === 'pytorch' || format === 'onnx') written = await writeExport(out, compiled, format, io, opset);
     else {
       await mkdir(out, { recursive: true });
       written = [path.join(out, 'graph.json'), path.join(out, STATE_DICT_FILE)];
