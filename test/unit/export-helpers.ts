@@ -1,12 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { inferShapes } from '../../src/core/infer';
 import { validSizes } from '../../src/core/solver';
 import type { GraphDoc } from '../../src/core/types';
 import type { CompiledGraph } from '../../src/compile';
 import { readTemplate } from './compile-helpers';
-import { rng } from '../../src/runtime/synthetic';
+import { membranes, rng } from '../../src/runtime/synthetic';
+import { encodePng } from '../../src/runtime/imageFiles';
 
 /** Debian's interpreter with python3-torch / python3-onnx (the first python3 on PATH may be another one). */
 export const PYTHON = process.env.UNET_STUDIO_PYTHON ?? '/usr/bin/python3';
@@ -98,3 +101,18 @@ export async function referenceRun(compiled: CompiledGraph, seed = 7): Promise<{
 
 /** The issue's bar: max |Δ| ≤ 1e-4 · max(1, max |out|). */
 export const tolerance = (scale: number) => 1e-4 * Math.max(1, scale);
+
+/**
+ * A tiny training set for train.py: DIR/images and DIR/masks with two generated 64×64 membrane images and their
+ * masks as class indices 0/1 (valid for every template's class count), not 0/255. Resolves with DIR.
+ */
+export async function writeMembraneData(dir: string): Promise<string> {
+  for (const sub of ['images', 'masks']) await mkdir(path.join(dir, sub), { recursive: true });
+  for (const seed of [1, 2]) {
+    const sample = membranes(64, seed);
+    await writeFile(path.join(dir, 'images', `s${seed}.png`), encodePng(sample.image));
+    const mask = sample.mask.data.map((v, i) => (i % 4 === 3 ? v : v > 127 ? 1 : 0));
+    await writeFile(path.join(dir, 'masks', `s${seed}.png`), encodePng({ ...sample.mask, data: mask }));
+  }
+  return dir;
+}

@@ -3,15 +3,13 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { membranes } from '../../scripts/make-samples';
 import { compileGraph } from '../../src/compile';
 import { exportPyTorch } from '../../src/compile/export/pytorch';
 import { useNodeBackend } from '../../src/runtime/nodeBackends';
-import { encodePng } from '../../src/runtime/imageFiles';
 import type { GraphDoc } from '../../src/core/types';
 import { unetRole } from '../../src/core/builder/ids';
 import { handGraph, readTemplate, ROOT, templateNames } from './compile-helpers';
-import { PYTHON, randomizeWeights, reducedTemplate, referenceRun, requirePython, run, tolerance } from './export-helpers';
+import { PYTHON, randomizeWeights, reducedTemplate, referenceRun, requirePython, run, tolerance, writeMembraneData } from './export-helpers';
 
 /** A node id and graph name that would be code if pasted into Python unescaped. */
 const EVIL = '"); import os; ("';
@@ -108,16 +106,7 @@ beforeAll(async () => {
     (err: Error) => err.message,
   );
 
-  // A tiny data set: two generated membrane images and their masks.
-  const data = path.join(tmp, 'data');
-  for (const sub of ['images', 'masks']) await mkdir(path.join(data, sub), { recursive: true });
-  for (const seed of [1, 2]) {
-    const sample = membranes(64, seed);
-    await writeFile(path.join(data, 'images', `s${seed}.png`), encodePng(sample.image));
-    // Class indices 0/1 (valid for every template's class count), not 0/255.
-    const mask = sample.mask.data.map((v, i) => (i % 4 === 3 ? v : v > 127 ? 1 : 0));
-    await writeFile(path.join(data, 'masks', `s${seed}.png`), encodePng({ ...sample.mask, data: mask }));
-  }
+  const data = await writeMembraneData(path.join(tmp, 'data'));
   const torchrun = ['-m', 'torch.distributed.run', '--redirects', '2', '--tee', '2', '--nproc_per_node=2'];
   const templateDirs = cases.filter((c) => c.name !== 'evil-names').map((c) => c.dir);
   // A port the OS says is free now: fixed ports collide with another test run on the same machine.

@@ -67,19 +67,22 @@ def class_map(mask, classes):
 
 
 def border_weights(labels, classes, w0=10.0, sigma=5.0):
-    """The U-Net paper's weight map: class balance plus w0·exp(-(d1 + d2)² / 2σ²) between touching objects,
-    d1 and d2 the distances to the nearest and second-nearest object (connected foreground component)."""
+    """The U-Net paper's weight map, as UNet Studio computes it: class balance (each class present weighs
+    N / (classes present · its count), so the mean is 1) plus w0·exp(-(d1 + d2)² / 2σ²) on background pixels,
+    d1 and d2 the distances to the nearest and second-nearest cell (4-connected foreground component)."""
     t = torch.from_numpy(labels)
-    counts = torch.bincount(t.flatten(), minlength=classes).clamp_min(1).float()
-    w = (t.numel() / (classes * counts))[t]
+    counts = torch.bincount(t.flatten(), minlength=classes).float()
+    present = int((counts > 0).sum())
+    w = (t.numel() / (present * counts.clamp_min(1)))[t]
     fg = (t > 0).float()[None, None]
     if fg.sum() == 0:
         return w.numpy().astype(np.float32)
-    # Connected components (8-neighbourhood) by propagating the largest label until nothing changes.
+    # Connected components (4-neighbourhood: cells touching at a corner are two) by propagating the largest
+    # label to the pixel's row and column neighbours until nothing changes.
     h, wd = labels.shape
     comp = (torch.arange(1, h * wd + 1, dtype=torch.float32).reshape(1, 1, h, wd)) * fg
     while True:
-        grown = F.max_pool2d(comp, 3, 1, 1) * fg
+        grown = torch.maximum(F.max_pool2d(comp, (3, 1), 1, (1, 0)), F.max_pool2d(comp, (1, 3), 1, (0, 1))) * fg
         if torch.equal(grown, comp):
             break
         comp = grown
