@@ -11,7 +11,7 @@ BatchNorm is kept as its own op (training=PRESERVE, no constant folding) so para
 one file (milesial-fused) uses the exporter's defaults, which fold BatchNorm into the convs.
 """
 import argparse, json, os, sys
-import torch, torch.nn as nn, torch.nn.functional as F
+import onnx, torch, torch.nn as nn, torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_fixtures import Double, UNetMilesial, UNetPaper, UNetSlim, UNetStrided, UNetUpConv, widths
 
@@ -63,6 +63,23 @@ class OutPadNet(nn.Module):
     def forward(s, x):
         return s.head(F.relu(s.up(F.relu(s.stem(x)))))
 
+class NormSoftmaxNet(nn.Module):
+    """Arithmetic with constants inside forward, as real models write it: input normalisation (x − mean) / std with
+    per-channel buffers, then scalar ops (a constant first or second), and a channel softmax head — which PyTorch
+    exports before opset 13 as Transpose → Softmax(last axis) → Transpose."""
+    def __init__(s, cin=3, ch=4):
+        super().__init__()
+        s.register_buffer('mean', torch.tensor([0.485, 0.456, 0.406][:cin]).view(1, cin, 1, 1))
+        s.register_buffer('std', torch.tensor([0.229, 0.224, 0.225][:cin]).view(1, cin, 1, 1))
+        s.stem = nn.Conv2d(cin, ch, 3, padding=1)
+        s.head = nn.Conv2d(ch, 3, 1)
+    def forward(s, x):
+        x = (x - s.mean) / s.std
+        x = F.relu(s.stem(x))
+        x = 2.0 * x - 0.5
+        x = 1.0 - x / 4
+        return F.softmax(s.head(x), 1)
+
 B, D = 4, 4
 # The extra opset / fixed-size cells of the matrix repeat a variant at base 2, to keep the committed files small.
 B2 = 2
@@ -80,6 +97,8 @@ CASES = {
     'keras-get_unet': (lambda: UNetKeras(1, B, D), 1, 13, False, [32], 'same convs, ConvTranspose with bias, sigmoid head'),
     'convtranspose-outpad': (lambda: OutPadNet(3, 4), 3, 13, True, [16, 23], 'ConvTranspose k3 s2 p1 output_padding=1 (H → 2H)'),
     'gated-mul': (lambda: GatedNet(3, 4), 3, 13, True, [16, 23], 'Mul: x·σ(conv1×1(x)) gates (1 channel broadcast, either operand order) and x·σ(conv(x))'),
+    'normalize-softmax-11': (lambda: NormSoftmaxNet(3, 4), 3, 11, True, [16, 23], '(x − mean) / std per channel, scalar Mul/Sub/Div, channel softmax as Transpose → Softmax → Transpose'),
+    'normalize-softmax-13': (lambda: NormSoftmaxNet(3, 4), 3, 13, False, [16], 'the same at opset 13: Softmax(axis 1)'),
 }
 
 def lively(model, cin, size, gen):
@@ -162,6 +181,25 @@ def unsupported(out_dir):
     torch.onnx.export(Unsupported().eval(), torch.rand(1, 2, 8, 8), path, opset_version=13, input_names=['input'], output_names=['output'])
     print(f'{"unsupported":26s} opset 13 (grouped conv, GlobalAveragePool, Flatten, Gemm) {os.path.getsize(path)} bytes')
 
+def refusals(out_dir):
+    """Hand-written graphs the importer must refuse with a specific reason (not in the manifest):
+    softmax-flat-11: Softmax(axis 1) at opset 11 — a softmax over C·H·W together, not over channels;
+    add-spatial: x + a 1×1×H×W constant — neither one value nor one per channel."""
+    from onnx import TensorProto, helper, numpy_helper
+    import numpy as np
+    x = helper.make_tensor_value_info('input', TensorProto.FLOAT, [1, 2, 4, 4])
+    y = helper.make_tensor_value_info('output', TensorProto.FLOAT, [1, 2, 4, 4])
+    w = numpy_helper.from_array(np.full((2, 2, 1, 1), 0.5, np.float32), 'conv.weight')
+    flat = helper.make_graph([helper.make_node('Conv', ['input', 'conv.weight'], ['c'], name='/conv/Conv'),
+                              helper.make_node('Softmax', ['c'], ['output'], name='/Softmax', axis=1)], 'softmax_flat', [x], [y], [w])
+    k = numpy_helper.from_array(np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4), 'bias_map')
+    spatial = helper.make_graph([helper.make_node('Add', ['input', 'bias_map'], ['output'], name='/Add')], 'add_spatial', [x], [y], [k])
+    for name, graph, opset in (('softmax-flat-11', flat, 11), ('add-spatial', spatial, 13)):
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', opset)], producer_name='make_onnx.py')
+        onnx.checker.check_model(model)
+        onnx.save(model, os.path.join(out_dir, f'{name}.onnx'))
+        print(f'{name:26s} opset {opset} (refused: {graph.name}) {os.path.getsize(os.path.join(out_dir, name + ".onnx"))} bytes')
+
 def full_width(path, opset=17):
     """The full-width milesial U-Net (31,037,698 parameters, ~120 MB) for the import benchmark; never committed."""
     torch.manual_seed(7)
@@ -175,6 +213,7 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', default=os.path.join(ROOT, 'test', 'fixtures', 'onnx'))
     ap.add_argument('--only', nargs='*', choices=sorted(CASES))
+    ap.add_argument('--refusals', action='store_true', help='(re)write only the refused hand-written graphs')
     ap.add_argument('--full-width', metavar='FILE', help='only write the full-width milesial U-Net to FILE (benchmark)')
     args = ap.parse_args()
     if args.full_width:
@@ -182,8 +221,10 @@ if __name__ == '__main__':
         full_width(args.full_width); sys.exit(0)
     os.makedirs(args.out, exist_ok=True)
     import warnings; warnings.filterwarnings('ignore')
+    if args.refusals:
+        refusals(args.out); sys.exit(0)
     manifest_path = os.path.join(args.out, 'manifest.json')
     manifest = json.load(open(manifest_path)) if args.only and os.path.exists(manifest_path) else {}
     for name in args.only or CASES: manifest[name] = export(name, args.out)
-    if not args.only: manifest['milesial-fused'] = fused(args.out); unsupported(args.out)
+    if not args.only: manifest['milesial-fused'] = fused(args.out); unsupported(args.out); refusals(args.out)
     with open(manifest_path, 'w') as f: json.dump(manifest, f, indent=1, sort_keys=True)

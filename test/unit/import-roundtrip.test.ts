@@ -38,6 +38,7 @@ const CASES: [string, number, number][] = [
   ['keras-get_unet', 1, 32],
   ['gated-mul', 3, 23],
   ['convtranspose-outpad', 3, 23],
+  ['normalize-softmax-11', 3, 23],
 ];
 
 describe('ONNX round trip: import → export ONNX → same outputs', () => {

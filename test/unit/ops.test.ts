@@ -117,7 +117,7 @@ describe('op registry', () => {
 
 /** Layer classes the compiler registers on top of stock tfjs (from its own list, not a copy of it). */
 const CUSTOM = new Set<string>(CUSTOM_LAYERS.map((cls) => cls.className));
-const WEIGHTED = new Set(['Conv2D', 'Conv2DTranspose', 'BatchNormalization']);
+const WEIGHTED = new Set(['Conv2D', 'Conv2DTranspose', 'BatchNormalization', 'ScaleShift']);
 
 /** The tfjs chain an example's node maps to, with the context the compiler would pass. */
 function tfjsOf(op: OpDef, ex: OpExample) {
@@ -166,7 +166,7 @@ describe('tfjs mapping', () => {
 
   it('knows which op layers need our classes (plain tfjs loads the rest)', () => {
     const custom = good.filter(({ op, ex }) => tfjsOf(op, ex).specs.some((s) => CUSTOM.has(s.className))).map((c) => c.op.type);
-    expect([...new Set(custom)].sort()).toEqual(['depthToSpace', 'pad', 'upsample']);
+    expect([...new Set(custom)].sort()).toEqual(['depthToSpace', 'pad', 'scaleShift', 'upsample']);
   });
 
   const map = (type: string, params: Params, inputs: [number, number, number][]) =>

@@ -1,6 +1,7 @@
 import { depthToSpaceExport } from '../layers/depthToSpace';
 import { leakyConv2dExport } from '../layers/leakyConv2d';
 import { reflectionPadding2dExport } from '../layers/reflectionPadding2d';
+import { scaleShiftExport } from '../layers/scaleShift';
 import { upsampleBilinearExport } from '../layers/upsampleBilinear';
 import { ExportError } from './errors';
 import { STOCK_LAYER_EXPORTS } from './layerExports';
@@ -14,6 +15,7 @@ export const LAYER_EXPORTS: Record<string, LayerExport> = {
   ReflectionPadding2D: reflectionPadding2dExport,
   DepthToSpace: depthToSpaceExport,
   LeakyConv2D: leakyConv2dExport,
+  ScaleShift: scaleShiftExport,
 };
 
 export function layerExport(layer: LoweredLayer, format: string): LayerExport {

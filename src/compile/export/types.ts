@@ -8,7 +8,7 @@ export type ExportTensor = { dtype: 'F32'; shape: number[]; data: Float32Array }
 export type Pads = [number, number, number, number];
 
 /** Python helpers a layer's code may call; model.py defines the ones used. */
-export type TorchHelper = 'center_crop' | 'pad_to' | 'crop' | 'pad_same' | 'avg_pool_same' | 'depth_to_space';
+export type TorchHelper = 'center_crop' | 'pad_to' | 'crop' | 'pad_same' | 'avg_pool_same' | 'depth_to_space' | 'scale_shift';
 
 export interface TorchContext {
   layer: LoweredLayer;

@@ -2,6 +2,7 @@ import { getOp } from '../../core/ops';
 import { withDefaults } from '../../core/params';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc, type GraphEdge, type GraphNode, type Params, type Shape } from '../../core/types';
 import type { StateDict, TorchTensor } from '../stateDict';
+import { fuseScaleShifts } from './fuseScaleShifts';
 import { moduleScope, scopeBlocks } from './scopeBlocks';
 
 /** A value in the graph being built: the node that produces it and its per-sample C×H×W. */
@@ -69,7 +70,7 @@ export class DocBuilder {
   doc(name: string, description?: string): GraphDoc {
     const doc: GraphDoc = { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes: this.nodes, edges: this.edges };
     if (description) doc.description = description;
-    const fused = fuseActivations(doc);
+    const fused = fuseActivations(fuseScaleShifts(doc, this.weights));
     const blocks = scopeBlocks(fused.nodes, this.scopes);
     return blocks.length ? { ...fused, blocks } : fused;
   }

@@ -4,10 +4,11 @@ import { DilatedConv2D } from './dilatedConv2d';
 import { LeakyConv2D } from './leakyConv2d';
 import { PatchConv2DTranspose } from './patchConv2dTranspose';
 import { ReflectionPadding2D } from './reflectionPadding2d';
+import { ScaleShift } from './scaleShift';
 import { UpsampleBilinear } from './upsampleBilinear';
 
 /** Layer classes op files may name that tfjs does not ship (LeakyConv2D: made by the compiler's peephole). */
-export const CUSTOM_LAYERS = [UpsampleBilinear, ReflectionPadding2D, DepthToSpace, LeakyConv2D] as const;
+export const CUSTOM_LAYERS = [UpsampleBilinear, ReflectionPadding2D, DepthToSpace, LeakyConv2D, ScaleShift] as const;
 
 let registered = false;
 
@@ -26,4 +27,4 @@ export function registerCustomLayers(): void {
 
 registerCustomLayers();
 
-export { DepthToSpace, DilatedConv2D, LeakyConv2D, PatchConv2DTranspose, ReflectionPadding2D, UpsampleBilinear };
+export { DepthToSpace, DilatedConv2D, LeakyConv2D, PatchConv2DTranspose, ReflectionPadding2D, ScaleShift, UpsampleBilinear };

@@ -16,6 +16,7 @@ import { multiply } from './multiply';
 import { output } from './output';
 import { pad } from './pad';
 import { residualBlock } from './residualBlock';
+import { scaleShift } from './scaleShift';
 import { upsample } from './upsample';
 
 /** Every op, in palette order. Adding an op = its file + one line here. */
@@ -34,6 +35,7 @@ export const OPS: readonly OpDef[] = [
   multiply,
   attentionGate,
   batchNorm,
+  scaleShift,
   activation,
   dropout,
   depthToSpace,

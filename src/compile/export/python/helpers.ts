@@ -37,6 +37,16 @@ def pad_same(x, kernel, stride, dilation=1, value=0.0):
     n, c, h, w = x.shape
     x = x.view(n, r, r, c // (r * r), h, w)
     return x.permute(0, 3, 4, 1, 5, 2).reshape(n, c // (r * r), h * r, w * r)`,
+  scale_shift: `class ScaleShift(nn.Module):
+    """y = x·scale + shift per channel; the constants are buffers (saved, never trained)."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.register_buffer('scale', torch.ones(channels))
+        self.register_buffer('shift', torch.zeros(channels))
+
+    def forward(self, x):
+        return x * self.scale.view(1, -1, 1, 1) + self.shift.view(1, -1, 1, 1)`,
 };
 
 /** Helpers that call others. */

@@ -11,7 +11,7 @@ const KEYWORDS = new Set(
 /** Names model.py defines or imports, and builtins it calls. */
 const USED = new Set(
   ('torch nn F math self super float int len max min range print object list tuple dict str bool sum ' +
-    'center_crop pad_to crop pad_same avg_pool_same depth_to_space load_safetensors load_weights build ' +
+    'center_crop pad_to crop pad_same avg_pool_same depth_to_space ScaleShift load_safetensors load_weights build ' +
     'INPUT_SHAPE OUTPUT_SHAPE OUTPUT_ACTIVATION').split(' '),
 );
 

@@ -25,8 +25,10 @@ export const ONNX_OPS: Record<string, (c: NodeContext) => Value> = {
   Elu: elu,
   Softmax: softmax,
   Concat: concat,
-  Add: add,
-  Mul: mul,
+  Add: (c) => arithmetic(c, 'Add'),
+  Sub: (c) => arithmetic(c, 'Sub'),
+  Mul: (c) => arithmetic(c, 'Mul'),
+  Div: (c) => arithmetic(c, 'Div'),
   Pad: pad,
   Slice: slice,
   Resize: resize,
@@ -161,11 +163,31 @@ function elu(c: NodeContext): Value {
   return activation(c, { activation: 'elu' });
 }
 
+const NCHW = ['N', 'C', 'H', 'W'];
+
+/**
+ * Softmax over channels, the only softmax we have. From opset 13 `axis` is one axis; before, Softmax flattens
+ * every axis from `axis` on into one, so axis 1 of N×C×H×W runs over C·H·W together — not the same. PyTorch
+ * therefore exports F.softmax(x, dim=1) at opset < 13 as Transpose (C last) → Softmax(axis 3) → Transpose back,
+ * which is exactly a channel softmax and is read as one (the transposes only rename axes).
+ */
 function softmax(c: NodeContext): Value {
-  const axis = c.attrNumber('axis', c.opset >= 13 ? -1 : 1);
-  // Before opset 13 Softmax flattens everything from `axis` on: axis 1 of NCHW is a softmax over C·H·W.
-  if (c.opset < 13 || (axis !== 1 && axis !== -3)) throw new Unsupported(`axis ${axis}${c.opset < 13 ? ` at opset ${c.opset} (over C·H·W, not channels)` : ''} (ours runs over channels)`);
-  return activation(c, { activation: 'softmax' });
+  const v = c.value(0);
+  const rank = 4;
+  const raw = c.attrNumber('axis', c.opset >= 13 ? -1 : 1);
+  const axis = raw < 0 ? raw + rank : raw;
+  // Which NCHW axes the softmax runs over, in the layout the value is in.
+  if (!v || v.kind === 'const') throw new Unsupported('softmax of a constant');
+  const layout = v.kind === 'real' ? [0, 1, 2, 3] : v.perm && v.dims.length === rank ? v.perm : undefined;
+  if (!layout || axis < 0 || axis >= rank) throw new Unsupported(`axis ${raw} of a ${layout ? '4-D' : 'reshaped'} tensor`);
+  const over = c.opset >= 13 ? [layout[axis]!] : layout.slice(axis);
+  if (over.length !== 1 || over[0] !== 1) {
+    const names = over.map((a) => NCHW[a]).join('·');
+    const why = c.opset < 13 && over.length > 1 ? ` (before opset 13 Softmax flattens every axis from axis ${raw} on)` : '';
+    throw new Unsupported(`axis ${raw} at opset ${c.opset} is a softmax over ${names}${why}; ours runs over channels (C) per pixel`);
+  }
+  const port = c.add('activation', { activation: 'softmax' }, [v.port]);
+  return v.kind === 'real' ? real(port) : { ...v, port };
 }
 
 function concat(c: NodeContext): Value {
@@ -176,18 +198,48 @@ function concat(c: NodeContext): Value {
   return real(c.add('concat', {}, inputs));
 }
 
-function add(c: NodeContext): Value {
+type Arithmetic = 'Add' | 'Sub' | 'Mul' | 'Div';
+
+/**
+ * Add / Sub / Mul / Div. Two tensors: `add` or `multiply` (a difference or quotient of tensors has no op). A tensor
+ * and a constant of one value or one per channel ([C, 1, 1] / [1, C, 1, 1], as (x − mean) / std writes them): a
+ * scaleShift node, y = x·scale + shift.
+ */
+function arithmetic(c: NodeContext, op: Arithmetic): Value {
   const a = c.value(0);
   const b = c.value(1);
-  if (a?.kind !== 'real' || b?.kind !== 'real') throw new Unsupported('adds a constant (only tensor + tensor is an op here)');
-  return real(c.add('add', {}, [a.port, b.port]));
+  if (a?.kind === 'real' && b?.kind === 'real') {
+    if (op === 'Add') return real(c.add('add', {}, [a.port, b.port]));
+    if (op === 'Mul') return real(c.add('multiply', {}, [a.port, b.port]));
+    throw new Unsupported(`${op === 'Sub' ? 'a difference' : 'a quotient'} of two tensors (only their sum and product are ops here)`);
+  }
+  const x = a?.kind === 'real' ? a.port : b?.kind === 'real' ? b.port : undefined;
+  const k = a?.kind === 'const' ? a.c : b?.kind === 'const' ? b.c : undefined;
+  if (!x || !k) throw new Unsupported('operands other than a tensor and a constant');
+  const constFirst = a?.kind === 'const';
+  const values = channelValues(k, x.shape.c);
+  if (op === 'Div' && constFirst) throw new Unsupported('a constant divided by the tensor (1/x is not a scale and shift)');
+  const fill = (v: number) => values.map(() => v);
+  const negated = values.map((v) => -v);
+  const byOp: Record<Arithmetic, [number[], number[]]> = {
+    Add: [fill(1), values],
+    Sub: constFirst ? [fill(-1), values] : [fill(1), negated],
+    Mul: [values, fill(0)],
+    Div: [values.map((v) => 1 / v), fill(0)],
+  };
+  const [scale, shift] = byOp[op];
+  if (values.length === 1) return real(c.add('scaleShift', { perChannel: false, scale: scale[0]!, shift: shift[0]! }, [x]));
+  const vector = (v: number[]): TorchTensor => ({ shape: [v.length], data: Float32Array.from(v) });
+  return real(c.add('scaleShift', { perChannel: true }, [x], { scale: vector(scale), shift: vector(shift) }));
 }
 
-function mul(c: NodeContext): Value {
-  const a = c.value(0);
-  const b = c.value(1);
-  if (a?.kind !== 'real' || b?.kind !== 'real') throw new Unsupported('multiplies by a constant (only tensor · tensor is an op here)');
-  return real(c.add('multiply', {}, [a.port, b.port]));
+/** A constant operand as one value, or one per channel of a C-channel NCHW tensor; anything else is refused. */
+function channelValues(k: Const, channels: number): number[] {
+  const values = Array.from(k.data, Number);
+  if (values.length === 1) return values;
+  const dims = [...new Array(Math.max(4 - k.dims.length, 0)).fill(1), ...k.dims];
+  if (dims.length === 4 && dims[1] === channels && dims[0] === 1 && dims[2] === 1 && dims[3] === 1) return values;
+  throw new Unsupported(`a constant of shape [${k.dims.join(', ')}] (ours: one value, or one per channel, [${channels}, 1, 1])`);
 }
 
 function passThrough(c: NodeContext): Value {
@@ -313,6 +365,7 @@ function reshape(c: NodeContext): Value {
   const v = c.value(0);
   const target = c.ints(1);
   if (!v || v.kind === 'const' || !target) throw new Unsupported('reshape of a tensor to a computed shape');
+  if (v.kind === 'pending' && v.dims.length !== 6) throw new Unsupported('reshape of a transposed tensor (only the reshapes of a depth-to-space are ops here)');
   const from = v.kind === 'real' ? [1, v.port.shape.c, v.port.shape.h, v.port.shape.w] : v.perm!.map((p) => v.dims[p]!);
   const dims = reshapeDims(from, target, c.attrNumber('allowzero', 0) === 1);
   if (v.kind === 'real') {
@@ -329,9 +382,23 @@ function reshape(c: NodeContext): Value {
   throw new Unsupported(`reshape/transpose chain [${v.dims.join(', ')}] → perm [${perm}] → [${dims.join(', ')}]`);
 }
 
+/**
+ * A Transpose of a real tensor is a layout change in flight: the value keeps its NCHW port and the permutation
+ * (`perm[i]` = the NCHW axis at position i), for a Softmax over the last axis and the Transpose back, which
+ * composes to the identity and gives the tensor back. A Transpose of a 6-D reshape is part of a depth-to-space.
+ */
 function transpose(c: NodeContext): Value {
   const v = c.value(0);
   const perm = c.attrInts('perm');
-  if (v?.kind !== 'pending' || v.perm || !perm) throw new Unsupported('transposes a tensor (NCHW is kept throughout)');
+  if (!perm || !v || v.kind === 'const') throw new Unsupported('transposes a tensor (NCHW is kept throughout)');
+  const identity = (p: number[]) => p.every((a, i) => a === i);
+  if (v.kind === 'real' || (v.perm && v.dims.length === 4)) {
+    if (perm.length !== 4) throw new Unsupported(`perm [${perm.join(', ')}] of a 4-D tensor`);
+    const composed = v.kind === 'real' ? perm : perm.map((p) => v.perm![p]!);
+    if (identity(composed)) return real(v.port);
+    const dims = [1, v.port.shape.c, v.port.shape.h, v.port.shape.w];
+    return { kind: 'pending', port: v.port, dims, perm: composed };
+  }
+  if (v.perm) throw new Unsupported('transposes a tensor (NCHW is kept throughout)');
   return { ...v, perm };
 }

@@ -103,7 +103,7 @@ export function readOnnx(bytes: Uint8Array, options: ImportOptions = {}): Import
   for (const out of graph.output) {
     const v = values.get(out.name);
     if (v?.kind === 'real') builder.add(out.name || 'output', 'output', { view: 'auto' }, [v.port]);
-    else if (v) problems.push(`output "${out.name}" is ${v.kind === 'const' ? 'a constant' : 'an unfinished reshape'}, not a tensor computed from the input`);
+    else if (v) problems.push(`output "${out.name}" is ${v.kind === 'const' ? 'a constant' : v.dims.length === 4 ? 'a transposed tensor (NCHW is kept throughout)' : 'an unfinished reshape'}, not a tensor computed from the input`);
   }
 
   if (unsupported.length || problems.length) {
