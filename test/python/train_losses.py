@@ -1,7 +1,9 @@
 """Checks the losses of exported train.py files against values computed here, independently (numpy, by hand).
 
-Usage: train_losses.py FOLDER... — each FOLDER an exported PyTorch model (model.py + train.py). Prints one JSON
-line per check: {"check": NAME, "ok": bool, "detail": ...}; the unit test asserts every line is ok.
+Usage: train_losses.py STUDIO_MAP.json FOLDER... — each FOLDER an exported PyTorch model (model.py + train.py);
+STUDIO_MAP.json: {width, height, labels, weights}, a mask and the weight map UNet Studio's own trainer computes for it
+(src/runtime/train/weightMap.ts), which border_weights must reproduce. Prints one JSON line per check:
+{"check": NAME, "ok": bool, "detail": ...}; the unit test asserts every line is ok.
 """
 import importlib.util
 import json
@@ -152,14 +154,25 @@ def check_border_weights(train):
     check('border_weights: background only = 1 everywhere', np.allclose(empty, 1), f'{empty.min()}..{empty.max()}')
 
 
+def check_against_studio(train, path):
+    """border_weights on a generated membrane mask = the studio's map (which stops where the term is < 1e-4·w0)."""
+    studio = json.load(open(path))
+    labels = np.array(studio['labels'], np.int64).reshape(studio['height'], studio['width'])
+    want = np.array(studio['weights'], np.float32).reshape(labels.shape)
+    err = float(np.abs(train.border_weights(labels, 2) - want).max())
+    check('border_weights: a membrane mask gives the studio trainer\'s weight map', err < 2e-3, f'max |Δ| {err}, max weight {want.max()}')
+
+
 def main():
-    for i, folder in enumerate(sys.argv[1:]):
+    studio_map, folders = sys.argv[1], sys.argv[2:]
+    for i, folder in enumerate(folders):
         try:
             train = load_train(folder, i)
             check(f'{folder}: train.py imports without running main()', hasattr(train, 'main'))
             check_losses(train, folder)
             if i == 0:
                 check_border_weights(train)
+                check_against_studio(train, studio_map)
         except Exception:
             check(f'{folder}: exception', False, traceback.format_exc())
     for r in results:

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../src/compile';
 import { exportPyTorch } from '../../src/compile/export/pytorch';
 import { useNodeBackend } from '../../src/runtime/nodeBackends';
+import { membranes } from '../../src/runtime/synthetic';
+import { borderWeightMap } from '../../src/runtime/train/weightMap';
 import { ROOT } from './compile-helpers';
 import { PYTHON, randomizeWeights, reducedTemplate, requirePython, run, writeMembraneData } from './export-helpers';
 
@@ -44,12 +46,17 @@ beforeAll(async () => {
     }
   }
   const data = await writeMembraneData(path.join(tmp, 'data'));
+  // A membrane mask (cells = 1) and the weight map the studio's own trainer gives it, for train.py to match.
+  const mask = membranes(64, 5).mask;
+  const labels = Uint8Array.from({ length: 64 * 64 }, (_, p) => (mask.data[p * 4]! > 127 ? 1 : 0));
+  const studioMap = path.join(tmp, 'studio-map.json');
+  await writeFile(studioMap, JSON.stringify({ width: 64, height: 64, labels: [...labels], weights: [...borderWeightMap(labels, 64, 64)] }));
   const env = { OMP_NUM_THREADS: '1' };
   const train = (dir: string, loss: string) =>
     run(PYTHON, ['train.py', '--data', data, '--loss', loss, '--max-steps', '2', '--batch-size', '1', '--workers', '0', '--out', 'runs'], { cwd: dir, env });
   // Three processes at once (two cores): the checks, and one short run per loss.
   const [lines, dice, weightedCe] = await Promise.all([
-    run(PYTHON, [path.join(ROOT, 'test/python/train_losses.py'), dirs.twoClasses, dirs.oneChannel], { env }),
+    run(PYTHON, [path.join(ROOT, 'test/python/train_losses.py'), studioMap, dirs.twoClasses, dirs.oneChannel], { env }),
     train(dirs.oneChannel, 'dice'),
     train(dirs.twoClasses, 'weighted-ce'),
   ]);
@@ -67,8 +74,8 @@ const printedLosses = (log: string) => [...log.matchAll(/^epoch \d+ step (\d+) l
 describe('exported train.py losses (against independent values, /usr/bin/python3)', () => {
   it('imports as a module without training (a __main__ guard) and runs every check', () => {
     expect(checks.filter((c) => c.check.endsWith('imports without running main()') && c.ok)).toHaveLength(2);
-    // Per model: 3 activations × 9 loss checks; border weights: 8.
-    expect(checks).toHaveLength(2 + 2 * 27 + 8);
+    // Per model: 3 activations × 9 loss checks; border weights: 8 by hand, 1 against the studio's map.
+    expect(checks).toHaveLength(2 + 2 * 27 + 9);
   });
 
   const groups: [string, RegExp][] = [
@@ -76,7 +83,7 @@ describe('exported train.py losses (against independent values, /usr/bin/python3
     ['soft Dice: independent value, ≈ 0 for a perfect prediction, ≈ 1 for a fully wrong one', /: dice/],
     ['bce+dice = bce + dice', /bce\+dice/],
     ['weighted-ce: all-ones weights give ce; a weight map gives Σ w·ce / Σ w', /weighted-ce/],
-    ['border_weights: the paper’s w0·exp term in a 2-pixel gap, class balance far away, 4-connected cells', /^border_weights/],
+    ['border_weights: the paper’s w0·exp term in a 2-pixel gap, class balance far away, 4-connected cells, the studio trainer’s map', /^border_weights/],
   ];
   for (const [title, pattern] of groups) {
     it(title, () => {

@@ -60,6 +60,14 @@ describe('border weight map (paper eq. 2)', () => {
     const single = borderWeightMap(Uint8Array.from({ length: 16 }, (_, p) => (p < 4 ? 1 : 0)), 4, 4);
     expect(Math.max(...single)).toBeCloseTo(16 / (2 * 4), 6); // one cell: no border term
   });
+
+  it('finds the second cell across the whole reach, not only when both are near (d1 = 1, d2 = 13)', () => {
+    // One-pixel-wide cells in columns 5 and 19 of a 40×5 image: x = 6 is 1 px from one and 13 px from the other.
+    const w = 40;
+    const thin = Uint8Array.from({ length: w * 5 }, (_, p) => (p % w === 5 || p % w === 19 ? 1 : 0));
+    const map = borderWeightMap(thin, w, 5, { w0: 10, sigma: 5 });
+    expect(map[2 * w + 6]).toBeCloseTo((w * 5) / (2 * 190) + 10 * Math.exp(-((1 + 13) ** 2) / 50), 5);
+  });
 });
 
 describe('pairing files by name', () => {

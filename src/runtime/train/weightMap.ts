@@ -62,8 +62,9 @@ export function borderWeightMap(labels: Uint8Array, width: number, height: numbe
   for (let p = 0; p < labels.length; p++) out[p] = balance[labels[p]!]!;
   const { ids, count } = components(labels, width, height);
   if (count < 2 || w0 === 0) return out;
-  const reach = Math.ceil(sigma * Math.sqrt(2 * Math.log(1e4)));
-  const radius = Math.ceil(reach / 2) + 1;
+  // The second cell may be up to `reach` away when the first is adjacent (d1 = 1, d2 = 13 still adds 0.2 at
+  // w0 = 10, σ = 5), so the search covers the whole reach, not half of it.
+  const radius = Math.ceil(sigma * Math.sqrt(2 * Math.log(1e4)));
   // Offsets by distance, so the search can stop once two distinct cells are found and no nearer one can follow.
   const offsets: { dy: number; dx: number; d: number }[] = [];
   for (let dy = -radius; dy <= radius; dy++)
