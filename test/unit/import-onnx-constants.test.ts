@@ -14,6 +14,7 @@ import { exportPyTorch } from '../../src/compile/export/pytorch';
 import { readOnnx } from '../../src/compile/import/onnx/reader';
 import { ImportError } from '../../src/compile/import/types';
 import { loadWeights } from '../../src/compile/weights';
+import { DEFAULT_TRAIN_OPTIONS, inputSpecFromParams, labelledImage, sampleSet, Trainer } from '../../src/runtime';
 import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import { ROOT } from './compile-helpers';
 import { PYTHON, referenceRun, requirePython, run, tolerance } from './export-helpers';
@@ -122,5 +123,25 @@ describe('scaleShift leaves for PyTorch and ONNX', () => {
 
   it('the ONNX export passes the onnx checker (its outputs: import-roundtrip.test.ts)', () => {
     expect(checker).toMatchObject({ ok: true });
+  });
+});
+
+describe('scaleShift in training', () => {
+  it('the imported model trains (studio trainer, 3 steps): the convs learn, the normalisation constants stay', async () => {
+    const { doc, weights } = open('normalize-softmax-11', 32);
+    const spec = inputSpecFromParams(doc.nodes.find((n) => n.op === 'input')!.params);
+    const images = sampleSet('nuclei', 2).map((s) => labelledImage(s.name, s.image, s.mask, spec, 3));
+    const trainer = await Trainer.create(doc, images, { ...DEFAULT_TRAIN_OPTIONS, patch: 32, batch: 2, seed: 1, lr: 0.01 }, weights);
+    try {
+      const losses = [await trainer.step(), await trainer.step(), await trainer.step()];
+      expect(losses.every(Number.isFinite)).toBe(true);
+      const after = await trainer.weights();
+      const norm = doc.nodes.find((n) => n.op === 'scaleShift' && n.params.perChannel)!.id;
+      expect(Array.from(after[norm]!.scale!.data)).toEqual(Array.from(weights[norm]!.scale!.data));
+      expect(Array.from(after[norm]!.shift!.data)).toEqual(Array.from(weights[norm]!.shift!.data));
+      expect(Array.from(after.stem!.weight!.data)).not.toEqual(Array.from(weights.stem!.weight!.data));
+    } finally {
+      trainer.dispose();
+    }
   });
 });
