@@ -8,7 +8,7 @@ export interface ScaleShiftArgs {
   name?: string;
   scale?: number;
   shift?: number;
-  /** One scale and shift per channel: non-trainable weights `scale` and `shift` [C], starting at scale, shift. */
+  /** One scale and shift per channel: non-trainable weights `scale` and `shift` [C], starting at 1 and 0. */
   perChannel?: boolean;
 }
 
@@ -34,8 +34,8 @@ export class ScaleShift extends tf.layers.Layer {
     const channels = singleShape(inputShape, ScaleShift.className)[3];
     if (this.perChannel) {
       if (channels == null) throw new Error(`${this.name}: per-channel constants need a known channel count`);
-      this.scaleWeight = this.addWeight('scale', [channels], 'float32', tf.initializers.constant({ value: this.scale }), undefined, false);
-      this.shiftWeight = this.addWeight('shift', [channels], 'float32', tf.initializers.constant({ value: this.shift }), undefined, false);
+      this.scaleWeight = this.addWeight('scale', [channels], 'float32', tf.initializers.ones(), undefined, false);
+      this.shiftWeight = this.addWeight('shift', [channels], 'float32', tf.initializers.zeros(), undefined, false);
     }
     this.built = true;
   }

@@ -5,7 +5,7 @@ import { shape } from './common';
  * y = x·scale + shift, with one scale and shift for every value or one per channel: the input normalisation
  * (x − mean) / std that many networks do inside forward(), and the arithmetic with constants an ONNX or PyTorch
  * graph writes (x * 2, x − 0.5). The values are constants, never trained: per channel they are the node's
- * `scale` and `shift` vectors (a weight file or an import fills them; a new node starts at `scale`, `shift`).
+ * `scale` and `shift` vectors (a weight file or an import fills them; a new node starts as the identity).
  */
 export const scaleShift = defineOp({
   type: 'scaleShift',
@@ -20,8 +20,9 @@ export const scaleShift = defineOp({
       default: false,
       help: 'One scale and shift per channel (the vectors `scale`, `shift` of the weights, not trained) instead of one for all',
     },
-    scale: { type: 'float', default: 1, help: 'The factor (per channel: the starting value of every channel)' },
-    shift: { type: 'float', default: 0, help: 'Added after scaling (per channel: the starting value of every channel)' },
+    // Per channel, the values live in the weights (shown nowhere as one number): these two apply to all values.
+    scale: { type: 'float', default: 1, help: 'The factor every value is multiplied by', when: (p) => !p.perChannel },
+    shift: { type: 'float', default: 0, help: 'Added after scaling', when: (p) => !p.perChannel },
   },
   inputs: () => ({ names: ['x'] }),
   summary: (p) => (p.perChannel ? 'x·scale[c] + shift[c]' : `x·${p.scale}${p.shift < 0 ? ` − ${-p.shift}` : ` + ${p.shift}`}`),
@@ -29,7 +30,9 @@ export const scaleShift = defineOp({
   // Per-channel constants are buffers, as PyTorch counts them: outside parameters().
   paramCount: (p, [x]) => ({ trainable: 0, nonTrainable: p.perChannel ? 2 * x!.c : 0 }),
   size: () => KEEPS_SIZE,
-  tfjs: (p, { name }) => [{ key: 'ss', className: 'ScaleShift', config: { name, scale: p.scale, shift: p.shift, perChannel: p.perChannel } }],
+  tfjs: (p, { name }) => [
+    { key: 'ss', className: 'ScaleShift', config: p.perChannel ? { name, perChannel: true } : { name, scale: p.scale, shift: p.shift, perChannel: false } },
+  ],
   weights: (p) =>
     p.perChannel
       ? [
