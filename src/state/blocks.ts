@@ -35,6 +35,26 @@ export function ungroup(store: EditorStore, blockId: string): ApplyResult {
   return applied;
 }
 
+/** The blocks that hold any of these nodes, in document order (what "Ungroup" on a selection acts on). */
+export function blocksTouching(doc: { blocks?: readonly { id: string; nodes: readonly string[] }[] }, nodeIds: readonly string[]): string[] {
+  const picked = new Set(nodeIds);
+  return (doc.blocks ?? []).filter((b) => b.nodes.some((id) => picked.has(id))).map((b) => b.id);
+}
+
+/** Ungroups several blocks as one step; their nodes stay, selected. */
+export function ungroupBlocks(store: EditorStore, blockIds: readonly string[]): ApplyResult {
+  const ids = new Set(blockIds);
+  const gone = (store.getState().doc.blocks ?? []).filter((b) => ids.has(b.id));
+  if (gone.length === 0) return { ok: true };
+  if (gone.length === 1) return ungroup(store, gone[0]!.id);
+  const applied = store.apply(`Ungroup ${gone.length} blocks`, (draft) => {
+    draft.blocks = draft.blocks?.filter((b) => !ids.has(b.id));
+    if (draft.blocks?.length === 0) delete draft.blocks;
+  });
+  if (applied.ok) store.setSelection({ nodes: gone.flatMap((b) => b.nodes), edges: [] });
+  return applied;
+}
+
 /** Collapses or expands blocks (all of them when `blockIds` is omitted) as one step. */
 export function setCollapsed(store: EditorStore, collapsed: boolean, blockIds?: readonly string[]): ApplyResult {
   const blocks = store.getState().doc.blocks ?? [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getOp } from '../core/ops';
-import type { GraphEdge, GraphNode, XY } from '../core/types';
+import type { GraphBlock, GraphEdge, GraphNode, XY } from '../core/types';
 import { compactVariadicPorts, describeElements, removeFromDoc } from './edits';
 import { IdAllocator } from '../core/ids';
 import type { EditorStore } from './store';
@@ -13,6 +13,8 @@ export interface Clipboard {
   nodes: GraphNode[];
   /** Only edges whose two ends are both in `nodes`. */
   edges: GraphEdge[];
+  /** Blocks all of whose members are in `nodes`: a paste makes new instances of them. */
+  blocks?: GraphBlock[];
 }
 
 export const DEFAULT_PASTE_OFFSET: XY = { x: 40, y: 40 };
@@ -32,6 +34,17 @@ const clipboardSchema = z.object({
   edges: z.array(
     z.object({ id: z.string().min(1), source: z.string(), target: z.string(), targetPort: z.number().int().min(0) }),
   ),
+  blocks: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        name: z.string().min(1),
+        nodes: z.array(z.string().min(1)).min(1),
+        collapsed: z.boolean(),
+        position: z.object({ x: finite, y: finite }),
+      }),
+    )
+    .optional(),
 });
 
 export type ClipboardParse = { ok: true; clipboard: Clipboard } | { ok: false; reason: string };
@@ -68,7 +81,10 @@ export function copySelection(store: EditorStore): Clipboard {
   const picked = new Set(selection.nodes);
   const nodes = doc.nodes.filter((n) => picked.has(n.id));
   const edges = doc.edges.filter((e) => picked.has(e.source) && picked.has(e.target));
-  return structuredClone({ format: CLIPBOARD_FORMAT, nodes, edges });
+  const blocks = (doc.blocks ?? []).filter((b) => b.nodes.every((id) => picked.has(id)));
+  const clip: Clipboard = { format: CLIPBOARD_FORMAT, nodes, edges };
+  if (blocks.length) clip.blocks = blocks;
+  return structuredClone(clip);
 }
 
 /** Copies, then deletes the selection (selected edges included) as one history step. */
@@ -110,10 +126,21 @@ export function paste(store: EditorStore, clip: Clipboard, offset: XY = DEFAULT_
   }
   // A concat copied with only some of its inputs keeps them in order, from port 0.
   compactVariadicPorts({ nodes, edges }, nodes.map((n) => n.id));
+  // Whole blocks come as new instances (same name, fresh id); a member pasted twice over is left out of the second.
+  const blocks: GraphBlock[] = [];
+  const grouped = new Set<string>();
+  for (const b of clip.blocks ?? []) {
+    const members = b.nodes.map((id) => remap.get(id)).filter((id): id is string => !!id && !grouped.has(id));
+    if (members.length === 0) continue;
+    for (const id of members) grouped.add(id);
+    const position = { x: b.position.x + offset.x, y: b.position.y + offset.y };
+    blocks.push({ id: ids.block(b.id), name: b.name, nodes: members, collapsed: b.collapsed, position });
+  }
   const applied = store.apply(`Paste ${describeElements(nodes.map((n) => n.id), [])}`, (draft) => {
     // Loops, not push(...list): a pasted list can be longer than a call's argument limit.
     for (const n of nodes) draft.nodes.push(n);
     for (const e of edges) draft.edges.push(e);
+    if (blocks.length) for (const b of blocks) (draft.blocks ??= []).push(b);
   });
   if (!applied.ok) return [];
   const newIds = nodes.map((n) => n.id);

@@ -207,4 +207,4 @@ export function loadDocument(store: EditorStore, doc: GraphDoc, label = `Load â€
   return store.replaceDocument(doc, label);
 }
 
-export { groupNodes, moveBlock, renameBlock, setCollapsed, setParamsOnAllInstances, ungroup, type GroupResult } from './blocks';
+export { blocksTouching, groupNodes, moveBlock, renameBlock, setCollapsed, setParamsOnAllInstances, ungroup, ungroupBlocks, type GroupResult } from './blocks';

@@ -3,11 +3,14 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { GraphDoc } from '../core/types';
 import { createAutosave } from '../state/autosave';
-import type { Clipboard } from '../state/commands';
+import { checkGroupable } from '../core/blocks';
+import { blocksTouching, groupNodes, ungroupBlocks, type Clipboard } from '../state/commands';
+import { suggestBlockName } from './model/blockNames';
 import type { Startup } from './bootstrap';
 import { Canvas } from './canvas/Canvas';
 import { ImportErrorsDialog, type ImportFailure } from './dialogs/ImportErrorsDialog';
 import { NewUNetDialog } from './dialogs/NewUNetDialog';
+import { GroupDialog } from './dialogs/GroupDialog';
 import { ShortcutsDialog } from './dialogs/ShortcutsDialog';
 import { EditorProvider, useStoreState, type EditorServices, type SummaryTab } from './EditorContext';
 import { exportGraphJson, readGraphFile } from './model/files';
@@ -69,6 +72,8 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
   const [saveProblem, setSaveProblem] = useState<string | null>(null);
   const [summaryTab, setSummaryTab] = useState<SummaryTab | null>(null);
   const [opening, setOpening] = useState<OpenProgressState | null>(null);
+  /** The nodes the Group dialog is asking a name for. */
+  const [grouping, setGrouping] = useState<{ nodes: string[]; suggested: string } | null>(null);
   const clipboard = useRef<Clipboard | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -172,6 +177,20 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
     [openFiles],
   );
 
+  const groupSelection = useCallback(() => {
+    const { doc, selection } = store.getState();
+    const check = checkGroupable(doc, selection.nodes);
+    if (!check.ok) return notify(`Cannot group: ${check.reason}`, 'error');
+    setGrouping({ nodes: check.members, suggested: suggestBlockName(doc, check.members) });
+  }, [store, notify]);
+
+  const ungroupSelection = useCallback(() => {
+    const { doc, selection } = store.getState();
+    const blocks = blocksTouching(doc, selection.nodes);
+    if (blocks.length === 0) return notify('Select a block’s nodes to ungroup it', 'info');
+    ungroupBlocks(store, blocks);
+  }, [store, notify]);
+
   const services = useMemo<EditorServices>(
     () => ({
       store,
@@ -179,6 +198,8 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
       clipboard,
       openShortcuts: () => setDialog('shortcuts'),
       openNewUNet: () => setDialog('new-unet'),
+      groupSelection,
+      ungroupSelection,
       openImport: () => fileInput.current?.click(),
       importFile,
       loadDocument,
@@ -187,7 +208,7 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
       summaryTab,
       setSummaryTab,
     }),
-    [store, notify, importFile, loadDocument, focusNodes, summaryTab],
+    [store, notify, importFile, loadDocument, focusNodes, summaryTab, groupSelection, ungroupSelection],
   );
 
   useShortcuts({
@@ -196,7 +217,9 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
     notify,
     toggleHelp: () => setDialog((d) => (d === 'shortcuts' ? null : 'shortcuts')),
     fitView: () => focusNodes([]),
-    enabled: dialog === null && importFailure === null,
+    groupSelection,
+    ungroupSelection,
+    enabled: dialog === null && importFailure === null && grouping === null,
   });
 
   const template = getTemplate(templateId);
@@ -246,6 +269,18 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
             onCreate={(created) => {
               setDialog(null);
               loadDocument(created, `New U-Net “${created.name}”`);
+            }}
+          />
+        )}
+        {grouping && (
+          <GroupDialog
+            count={grouping.nodes.length}
+            suggested={grouping.suggested}
+            onClose={() => setGrouping(null)}
+            onGroup={(name) => {
+              setGrouping(null);
+              const result = groupNodes(store, grouping.nodes, name);
+              if (!result.ok) notify(`Cannot group: ${result.reason}`, 'error');
             }}
           />
         )}

@@ -14,6 +14,10 @@ export interface EditorServices {
   clipboard: { current: Clipboard | null };
   openShortcuts(): void;
   openNewUNet(): void;
+  /** Asks for a name and groups the selected nodes into a block (Ctrl+G). */
+  groupSelection(): void;
+  /** Ungroups the blocks the selection touches (Ctrl+Shift+G). */
+  ungroupSelection(): void;
   /** Opens the file picker for importing a graph. */
   openImport(): void;
   /**

@@ -141,3 +141,9 @@ export const IconMap = (p: IconProps) => (
     <rect x="8.5" y="8" width="4" height="3.5" rx="0.5" />
   </Svg>
 );
+export const IconBlocks = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="2.5" y="2.5" width="11" height="11" rx="2" strokeDasharray="2.5 1.6" />
+    <rect x="5" y="5" width="6" height="6" rx="1" />
+  </Svg>
+);

@@ -32,6 +32,8 @@ export interface ShortcutHandlers {
   notify(message: string, kind?: ToastKind): void;
   toggleHelp(): void;
   fitView(): void;
+  groupSelection(): void;
+  ungroupSelection(): void;
   /** False while a dialog is open: it owns the keyboard. */
   enabled: boolean;
 }
@@ -116,6 +118,19 @@ export const SHORTCUTS: readonly Shortcut[] = [
       paste(ctx.store, clip, freePasteOffset(doc.nodes, clip.nodes, doc.edges));
     },
   },
+  {
+    keys: [MOD, 'G'],
+    action: 'Group the selected nodes into a block',
+    match: (e, mod) => mod && key(e) === 'g' && !e.shiftKey,
+    run: (ctx) => ctx.groupSelection(),
+  },
+  {
+    keys: [MOD, 'Shift', 'G'],
+    action: 'Ungroup the selected blocks',
+    match: (e, mod) => mod && key(e) === 'g' && e.shiftKey,
+    run: (ctx) => ctx.ungroupSelection(),
+  },
+  { keys: ['Double-click'], action: 'Expand a collapsed block' },
   { keys: [MOD, 'A'], action: 'Select everything', match: (e, mod) => mod && key(e) === 'a', run: (ctx) => selectAll(ctx.store) },
   {
     keys: ['Esc'],

@@ -20,21 +20,24 @@ import { getOp } from '../../core/ops';
 import { addNode, connect, insertOnEdge, isValidConnection, moveNodes, type Connection as GraphConnection } from '../../state/commands';
 import { useEditor } from '../EditorContext';
 import ShapeEdge from '../edges/ShapeEdge';
+import type { CanvasNode } from '../model/blockView';
 import { portFromHandle, type OpFlowNode, type ShapeFlowEdge } from '../model/flowModel';
 import { NODE_HEIGHT, NODE_WIDTH } from '../model/handleSides';
 import { labelScale } from '../model/labelLod';
 import { IconMap } from '../icons';
 import { MAX_ZOOM, MIN_ZOOM, openingNodes, openingViewport } from '../model/openingView';
+import BlockNode, { BlockFrame } from '../nodes/BlockNode';
 import OpNode from '../nodes/OpNode';
 import './Canvas.css';
 import { QuickAdd, type QuickAddRequest } from './QuickAdd';
+import { useBlockElements } from './useBlockElements';
 import { useFlowElements } from './useFlowElements';
 import { CATEGORY_COLOURS } from '../model/diagramSvg';
 
 /** The drag type the palette uses to carry an op name onto the canvas. */
 export const OP_DRAG_TYPE = 'application/x-unet-studio-op';
 
-const nodeTypes = { op: OpNode };
+const nodeTypes = { op: OpNode, block: BlockNode, blockFrame: BlockFrame };
 const edgeTypes = { shape: ShapeEdge };
 const SNAP_GRID: [number, number] = [10, 10];
 const FIT_ALL = { padding: 0.08 };
@@ -46,6 +49,8 @@ export const VISIBLE_ONLY_ABOVE = 300;
 
 
 function minimapColour(node: Node): string {
+  if (node.type === 'blockFrame') return 'transparent';
+  if (node.type === 'block') return '#6b7280';
   const data = (node as OpFlowNode).data;
   if (data?.severity === 'error') return '#d1343d';
   if (data?.severity === 'warning') return '#e0a030';
@@ -80,7 +85,8 @@ const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Fi
 
 export function Canvas() {
   const { store, notify, importFile } = useEditor();
-  const { nodes, edges, onNodesChange, onEdgesChange, finishDrag } = useFlowElements(store);
+  // Composite blocks (frames, collapsed boxes) are drawn over the plain elements.
+  const { nodes, edges, onNodesChange, onEdgesChange, finishDrag } = useBlockElements(store, useFlowElements(store));
   const { screenToFlowPosition, setViewport } = useReactFlow();
   const [fileOver, setFileOver] = useState(false);
   const [quickAdd, setQuickAdd] = useState<(QuickAddRequest & { flow: { x: number; y: number } }) | null>(null);
@@ -211,7 +217,7 @@ export function Canvas() {
       }}
       onDrop={onDrop}
     >
-      <ReactFlow<OpFlowNode, ShapeFlowEdge>
+      <ReactFlow<CanvasNode, ShapeFlowEdge>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}

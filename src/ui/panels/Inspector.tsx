@@ -4,6 +4,8 @@ import { duplicateSelection, inputPortsOf, removeElements, renameGraph } from '.
 import { useAnalysis, useEditor, useEditorState } from '../EditorContext';
 import { formatBytes, formatInt, formatMacs } from '../model/format';
 import { freePasteOffset } from '../model/pastePlacement';
+import { selectedBlock } from '../model/blockView';
+import { BlockInspector } from './BlockInspector';
 import { NodeInspector } from './NodeInspector';
 import type { EditorState } from '../../state/store';
 
@@ -15,6 +17,10 @@ export function Inspector() {
   const { doc, selection } = useEditorState();
   const { store } = useEditor();
   const analysis = useAnalysis();
+
+  // A whole block selected (its box clicked, or its frame's title): the block, not its nodes one by one.
+  const block = selectedBlock(doc, selection.nodes);
+  if (block && (block.collapsed || block.nodes.length > 1)) return <BlockInspector key={block.id} block={block} doc={doc} />;
 
   if (selection.nodes.length === 1 && selection.edges.length <= 1) {
     const node = doc.nodes.find((n) => n.id === selection.nodes[0]);

@@ -3,7 +3,8 @@ import { FORMAT_LIMITS } from '../../core/format';
 import { getOp } from '../../core/ops';
 import { withDefaults } from '../../core/params';
 import { formatShape, type GraphDoc, type GraphNode, type ParamValue } from '../../core/types';
-import { removeElements, setLabel, setParams } from '../../state/commands';
+import { blockOfNode, counterparts } from '../../core/blocks';
+import { removeElements, setLabel, setParams, setParamsOnAllInstances } from '../../state/commands';
 import { useAnalysis, useEditor } from '../EditorContext';
 import { IconTrash } from '../icons';
 import { formatBytes, formatInt, formatMacs } from '../model/format';
@@ -22,7 +23,13 @@ export function NodeInspector({ node, doc }: { node: GraphNode; doc: GraphDoc })
   const diagnostics = analysis.byNode.get(node.id) ?? [];
   // Defaults fill in missing params so `when` rules and fields see complete values; stored values win.
   const params = op ? { ...withDefaults(op.params, {}), ...node.params } : node.params;
-  const commit = (name: string) => (value: ParamValue) => setParams(store, node.id, { [name]: value });
+  // Inside a block with other instances: after an edit, offer the same value for every instance.
+  const others = counterparts(doc, node.id);
+  const [lastEdit, setLastEdit] = useState<{ name: string; value: ParamValue } | null>(null);
+  const commit = (name: string) => (value: ParamValue) => {
+    setParams(store, node.id, { [name]: value });
+    if (others.length) setLastEdit({ name, value });
+  };
   const done = () => store.endMerge();
   const fields = op ? Object.entries(op.params).filter(([, spec]) => !spec.when || spec.when(params)) : [];
   const isInput = node.op === 'input';
@@ -95,6 +102,9 @@ export function NodeInspector({ node, doc }: { node: GraphNode; doc: GraphDoc })
             ))}
         </section>
       )}
+      {lastEdit && others.length > 0 && (
+        <ApplyToAll nodeId={node.id} doc={doc} others={others} edit={lastEdit} onDone={() => setLastEdit(null)} />
+      )}
       {op && fields.length === 0 && <p className="inspector-empty-params">This op has no parameters.</p>}
 
       <footer className="inspector-actions">
@@ -138,5 +148,35 @@ function LabelInput({ nodeId, label, doc }: { nodeId: string; label?: string; do
       </p>
     )}
     </>
+  );
+}
+
+/** "Apply to all N instances of Down": the field just edited, set on the same member of every instance, one step. */
+function ApplyToAll({ nodeId, doc, others, edit, onDone }: { nodeId: string; doc: GraphDoc; others: string[]; edit: { name: string; value: ParamValue }; onDone(): void }) {
+  const { store, notify } = useEditor();
+  const block = blockOfNode(doc).get(nodeId);
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  // Already the same everywhere (applied, or typed back): nothing to offer.
+  if (!block || others.every((id) => Object.is(byId.get(id)?.params[edit.name], edit.value))) return null;
+  const count = others.length + 1;
+  return (
+    <div className="apply-all" role="status" data-testid="apply-all">
+      <span>
+        {edit.name} = {String(edit.value)} here only
+      </span>
+      <button
+        type="button"
+        className="btn primary"
+        data-testid="apply-all-button"
+        onClick={() => {
+          const result = setParamsOnAllInstances(store, nodeId, { [edit.name]: edit.value });
+          if (!result.ok) notify(result.message, 'error');
+          else notify(`Set ${edit.name} = ${String(edit.value)} on all ${count} instances of ${block.name}`, 'success');
+          onDone();
+        }}
+      >
+        Apply to all {count} instances of {block.name}
+      </button>
+    </div>
   );
 }

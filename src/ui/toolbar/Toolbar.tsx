@@ -2,11 +2,13 @@ import { useReactFlow } from '@xyflow/react';
 import { useState } from 'react';
 import { shallow } from 'zustand/shallow';
 import type { EditorState } from '../../state/store';
+import { setCollapsed } from '../../state/commands';
 import type { XY } from '../../core/types';
 import { useAnalysis, useEditor, useEditorState } from '../EditorContext';
 import {
   IconDownload,
   IconError,
+  IconBlocks,
   IconFit,
   IconKeyboard,
   IconLayout,
@@ -34,7 +36,7 @@ import './toolbar.css';
 const selectToolbar = ({ doc, canUndo, canRedo, undoLabel, redoLabel }: EditorState) => ({ doc, canUndo, canRedo, undoLabel, redoLabel });
 
 export function Toolbar() {
-  const { store, notify, openNewUNet, openImport, openShortcuts, loadDocument, focusNodes, showProblems } = useEditor();
+  const { store, notify, openNewUNet, openImport, openShortcuts, loadDocument, focusNodes, showProblems, groupSelection, ungroupSelection } = useEditor();
   const { doc, canUndo, canRedo, undoLabel, redoLabel } = useEditorState(selectToolbar, shallow);
   const analysis = useAnalysis();
   const { getNodes } = useReactFlow();
@@ -189,6 +191,19 @@ export function Toolbar() {
         items={[
           { id: 'layout-u', label: 'As a U', hint: 'encoder ↓ decoder ↑', onSelect: () => void arrangeAsU() },
           { id: 'layout-ltr', label: 'Left to right', hint: 'ELK layered', onSelect: () => void arrangeLeftToRight() },
+        ]}
+      />
+      <Menu
+        label={<span className="btn-text">Blocks</span>}
+        title="Blocks"
+        icon={<IconBlocks size={15} />}
+        testId="menu-blocks"
+        width={270}
+        items={[
+          { id: 'block-group', label: 'Group selection…', hint: `${MOD}+G`, onSelect: groupSelection },
+          { id: 'block-ungroup', label: 'Ungroup', hint: `${MOD}+Shift+G`, onSelect: ungroupSelection },
+          { id: 'block-collapse-all', label: 'Collapse all', hint: `${doc.blocks?.length ?? 0} blocks`, disabled: !doc.blocks, onSelect: () => void setCollapsed(store, true) },
+          { id: 'block-expand-all', label: 'Expand all', disabled: !doc.blocks, onSelect: () => void setCollapsed(store, false) },
         ]}
       />
       <button type="button" className="icon-btn" aria-label="Fit view" title="Fit the graph to the view (F)" data-testid="fit-view" onClick={() => focusNodes([])}>
