@@ -58,8 +58,20 @@ describe('editor: composite blocks', () => {
     await expect.poll(() => edgeLabels(page), POLL).toEqual(COLLAPSED_LABELS);
     await snapshot(page, 'blocks-collapsed');
 
-    // Expand one: its members and inner edges come back.
-    await page.getByTestId('block-expand-down1_block').click();
+    // Dragging a box moves the block: one undoable step.
+    const up0At = async () => (await documentInPage(page)).blocks!.find((b) => b.id === 'up0_block')!.position;
+    const start = await up0At();
+    const grip = (await page.getByTestId('block-up0_block').locator('.block-shapes').boundingBox())!;
+    await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(grip.x + grip.width / 2 + 80, grip.y + grip.height / 2 + 40, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(async () => (await up0At()).x > start.x + 50, POLL).toBe(true);
+    await page.keyboard.press('Control+z');
+    await expect.poll(up0At, POLL).toEqual(start);
+
+    // Expand one (double-click): its members and inner edges come back.
+    await page.getByTestId('block-down1_block').locator('.block-shapes').dblclick();
     await expect.poll(() => boxIds(page), POLL).toEqual(PAPER_BLOCKS.filter((b) => b !== 'down1_block'));
     expect((await canvasNodeIds(page)).sort()).toEqual(['down1', 'enc2_conv1', 'enc2_conv2', 'head', 'input', 'output']);
     await expect.poll(async () => (await edgeLabels(page))['e_down1_enc2_conv1'], POLL).toBe('128×140×140');
