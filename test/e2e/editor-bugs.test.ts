@@ -24,10 +24,10 @@ import { PAPER_LABELS } from './editor-paper';
 
 const browser = sharedBrowser();
 
-/** Screen rectangles of nodes on the canvas. */
+/** Screen rectangles of nodes on the canvas (not the frames drawn behind expanded blocks: they hold nodes and edges). */
 function nodeRects(page: Page, ids?: string[]): Promise<Record<string, { x: number; y: number; w: number; h: number }>> {
   return page.$$eval(
-    '.react-flow__node',
+    '.react-flow__node:not(.react-flow__node-blockFrame)',
     (els, only) =>
       Object.fromEntries(
         els
@@ -45,7 +45,7 @@ function nodeRects(page: Page, ids?: string[]): Promise<Record<string, { x: numb
  */
 function edgesThroughNodes(page: Page, onlyNodes?: string[]): Promise<string[]> {
   return page.evaluate((only) => {
-    const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')]
+    const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node:not(.react-flow__node-blockFrame)')]
       .map((el) => ({ id: el.dataset.id!, r: el.getBoundingClientRect() }))
       .filter((n) => !only || only.includes(n.id));
     const hits: string[] = [];

@@ -20,7 +20,7 @@ export function Inspector() {
 
   // A whole block selected (its box clicked, or its frame's title): the block, not its nodes one by one.
   const block = selectedBlock(doc, selection.nodes);
-  if (block && (block.collapsed || block.nodes.length > 1)) return <BlockInspector key={block.id} block={block} doc={doc} />;
+  if (block && selection.edges.length === 0 && (block.collapsed || block.nodes.length > 1)) return <BlockInspector key={block.id} block={block} doc={doc} />;
 
   if (selection.nodes.length === 1 && selection.edges.length <= 1) {
     const node = doc.nodes.find((n) => n.id === selection.nodes[0]);
