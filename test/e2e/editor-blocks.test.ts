@@ -97,7 +97,8 @@ describe('editor: composite blocks', () => {
     expect(pasted.id).not.toBe('enc0_block');
     expect(pasted.nodes).toHaveLength(2);
     await expect.poll(() => boxIds(page), POLL).toContain(pasted.id);
-    expect(await page.getByTestId('inspector-block').getAttribute('data-block')).toBe(pasted.id);
+    // The copy is selected: its box shows it.
+    await expect.poll(() => page.getByTestId(`block-${pasted.id}`).evaluate((el) => el.classList.contains('selected')), POLL).toBe(true);
     await context.close();
     expect(problems).toEqual([]);
   });
