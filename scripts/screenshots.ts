@@ -3,7 +3,7 @@
  * preview`, opens it in Chromium (playwright-core, /usr/bin/chromium or CHROMIUM_PATH) in a fresh profile — what a
  * new user sees at first load — and saves the screenshots under docs/.
  *
- *   npx tsx scripts/screenshots.ts            # docs/editor.png (1600×1000, first load)
+ *   npx tsx scripts/screenshots.ts            # docs/editor.png (1600×1000, first load), docs/editor-blocks.png (collapsed)
  *   npx tsx scripts/screenshots.ts --all      # also the smaller screens and the exports, for review
  *   SCREENSHOT_URL=http://localhost:5173/ npx tsx scripts/screenshots.ts   # an already running app
  */
@@ -21,9 +21,25 @@ interface Shot {
   height: number;
   /** What to do after the first view settled (nothing: the first view itself). */
   then?: (page: Page) => Promise<void>;
+  /** Only this element (a CSS selector), not the whole page. */
+  clip?: string;
 }
 
 const FIRST_LOAD: Shot = { file: 'docs/editor.png', width: 1600, height: 1000 };
+/** The same graph with every block collapsed (Blocks › Collapse all, then fit), cropped to the canvas. */
+const COLLAPSED: Shot = {
+  file: 'docs/editor-blocks.png',
+  width: 1200,
+  height: 800,
+  then: async (page) => {
+    await page.getByTestId('menu-blocks').click();
+    await page.getByTestId('block-collapse-all').click();
+    await page.waitForSelector('.block-node');
+    await page.getByTestId('fit-view').click();
+    await page.waitForTimeout(800);
+  },
+  clip: '[data-testid="canvas"]',
+};
 const REVIEW: Shot[] = [
   { file: 'test-results/screenshots/first-load-1280x800.png', width: 1280, height: 800 },
   { file: 'test-results/screenshots/first-load-1024x640.png', width: 1024, height: 640 },
@@ -58,7 +74,7 @@ async function settle(page: Page): Promise<void> {
 }
 
 async function main() {
-  const shots = process.argv.includes('--all') ? [FIRST_LOAD, ...REVIEW] : [FIRST_LOAD];
+  const shots = process.argv.includes('--all') ? [FIRST_LOAD, COLLAPSED, ...REVIEW] : [FIRST_LOAD, COLLAPSED];
   const server = await serve();
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--headless=new'] });
   try {
@@ -71,7 +87,8 @@ async function main() {
       await page.goto(server.url);
       await settle(page);
       await shot.then?.(page);
-      await page.screenshot({ path: shot.file });
+      if (shot.clip) await page.locator(shot.clip).screenshot({ path: shot.file });
+      else await page.screenshot({ path: shot.file });
       console.log(`${shot.file} (${shot.width}×${shot.height})${problems.length ? ` — page problems: ${problems.join(' | ')}` : ''}`);
       await context.close();
     }
