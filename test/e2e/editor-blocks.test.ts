@@ -99,6 +99,11 @@ describe('editor: composite blocks', () => {
     await expect.poll(() => boxIds(page), POLL).toContain(pasted.id);
     // The copy is selected: its box shows it.
     await expect.poll(() => page.getByTestId(`block-${pasted.id}`).evaluate((el) => el.classList.contains('selected')), POLL).toBe(true);
+    // Delete acts on what the box stands for: its members go, and the block with them.
+    await page.keyboard.press('Delete');
+    await expect.poll(async () => (await documentInPage(page)).blocks!.length, POLL).toBe(9);
+    expect((await documentInPage(page)).nodes).toHaveLength(37);
+    await expect.poll(() => page.getByTestId(`block-${pasted.id}`).count(), POLL).toBe(0);
     await context.close();
     expect(problems).toEqual([]);
   });
