@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { GraphDoc } from '../core/types';
 import { createAutosave } from '../state/autosave';
-import { checkGroupable } from '../core/blocks';
+import { blockOfNode, checkGroupable } from '../core/blocks';
 import { blocksTouching, groupNodes, ungroupBlocks, type Clipboard } from '../state/commands';
 import { suggestBlockName } from './model/blockNames';
 import type { Startup } from './bootstrap';
@@ -99,9 +99,12 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
 
   const focusNodes = useCallback(
     (ids: string[]) => {
-      void fitView(ids.length ? { nodes: ids.map((id) => ({ id })), duration: 250, maxZoom: 1, padding: 0.6 } : { duration: 250, padding: 0.08 });
+      // A node inside a collapsed block is not drawn: show its block's box.
+      const owner = blockOfNode(store.getState().doc);
+      const shown = [...new Set(ids.map((id) => (owner.get(id)?.collapsed ? owner.get(id)!.id : id)))];
+      void fitView(shown.length ? { nodes: shown.map((id) => ({ id })), duration: 250, maxZoom: 1, padding: 0.6 } : { duration: 250, padding: 0.08 });
     },
-    [fitView],
+    [fitView, store],
   );
 
   const loadDocument = useCallback(

@@ -83,9 +83,10 @@ export function useBlockElements(store: EditorStore, flow: FlowElements) {
       const summary = routing!.summaries.get(b.id)!;
       const sides = portSides(b, position, routing!, doc, boxOf);
       const isSelected = b.nodes.every((id) => selected.has(id));
+      const partlySelected = !isSelected && b.nodes.some((id) => selected.has(id));
       const size = sizes[b.id];
       const shapes = JSON.stringify([summary.inputs.map((p) => p.shape), summary.outputs.map((p) => p.shape), sides, summary.parameters, summary.complete]);
-      const deps = [b, position.x, position.y, shapes, isSelected, size];
+      const deps = [b, position.x, position.y, shapes, isSelected, partlySelected, size];
       const hit = boxCache.get(b.id);
       if (hit && same(hit.deps, deps)) return hit.node;
       const node: BlockFlowNode = {
@@ -102,6 +103,7 @@ export function useBlockElements(store: EditorStore, flow: FlowElements) {
           parameters: summary.parameters,
           complete: summary.complete,
           members: b.nodes.length,
+          partlySelected,
         },
       };
       boxCache.set(b.id, { deps, node });

@@ -28,6 +28,8 @@ export interface BlockNodeData extends Record<string, unknown> {
   /** False when some member's shape is unknown: `parameters` may be short. */
   complete: boolean;
   members: number;
+  /** Some members are selected (from the layer table or a problem), not all: the box says it holds the selection. */
+  partlySelected: boolean;
 }
 
 export interface BlockFrameData extends Record<string, unknown> {
@@ -47,7 +49,7 @@ export const blockOutputHandle = (port: number) => `out-${port}`;
 export const FRAME_PAD = 14;
 export const FRAME_HEAD = 30;
 /** A collapsed block's box before it is measured (matches Block.css). */
-export const BLOCK_WIDTH = 236;
+export const BLOCK_WIDTH = 260;
 export const BLOCK_HEIGHT = 84;
 
 /** Where each collapsed block's ports are: the edges that cross its boundary, by edge id. */

@@ -42,7 +42,7 @@ function BlockNode({ id, data, selected }: NodeProps<BlockFlowNode>) {
   const params = `${data.complete ? '' : '≥ '}${formatCompact(data.parameters)}`;
   return (
     <div
-      className={`block-node${selected ? ' selected' : ''}`}
+      className={`block-node${selected ? ' selected' : data.partlySelected ? ' partly-selected' : ''}`}
       data-testid={`block-${data.blockId}`}
       data-block={data.blockId}
       onDoubleClick={(e) => {
