@@ -130,7 +130,6 @@ export const SHORTCUTS: readonly Shortcut[] = [
     match: (e, mod) => mod && key(e) === 'g' && e.shiftKey,
     run: (ctx) => ctx.ungroupSelection(),
   },
-  { keys: ['Double-click'], action: 'Expand a collapsed block' },
   { keys: [MOD, 'A'], action: 'Select everything', match: (e, mod) => mod && key(e) === 'a', run: (ctx) => selectAll(ctx.store) },
   {
     keys: ['Esc'],
@@ -145,6 +144,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['Shift', 'Click'], action: 'Add to the selection' },
   { keys: ['Scroll'], action: 'Pan (Space + drag, or middle mouse, also pans)' },
   { keys: [MOD, 'Scroll'], action: 'Zoom' },
+  { keys: ['Double-click'], action: 'Expand a collapsed block' },
 ];
 
 /** Editor keyboard shortcuts on the window; keys typed into fields are left alone. */

@@ -11,7 +11,7 @@ function pressFor(keys: string[]) {
 describe('keyboard shortcuts: one table for the help panel and the handler', () => {
   it('every keyboard row of the help panel is handled by exactly that row', () => {
     const keyed = SHORTCUTS.filter((s) => s.match);
-    expect(keyed.length).toBe(11);
+    expect(keyed.length).toBe(13);
     for (const row of keyed) {
       const e = pressFor(row.keys);
       const first = SHORTCUTS.find((s) => s.match?.(e, e.ctrlKey || e.metaKey));
@@ -22,7 +22,7 @@ describe('keyboard shortcuts: one table for the help panel and the handler', () 
 
   it('the mouse gestures are listed for help only', () => {
     const gestures = SHORTCUTS.filter((s) => !s.match).map((s) => s.keys.join('+'));
-    expect(gestures).toEqual(['Drag', 'Drag output', 'Shift+Click', 'Scroll', `${MOD}+Scroll`]);
+    expect(gestures).toEqual(['Drag', 'Drag output', 'Shift+Click', 'Scroll', `${MOD}+Scroll`, 'Double-click']);
   });
 
   it('the "also" keys of a row work too (Backspace deletes, Ctrl+Y redoes)', () => {
