@@ -17,7 +17,7 @@ import {
   type FrameFlowNode,
 } from '../model/blockView';
 import type { OpFlowNode, ShapeFlowEdge } from '../model/flowModel';
-import type { Box } from '../model/handleSides';
+import { NODE_HEIGHT, NODE_WIDTH, type Box } from '../model/handleSides';
 
 const selectDoc = (s: EditorState) => s.doc;
 const selectSelectedNodes = (s: EditorState) => s.selection.nodes;
@@ -63,7 +63,7 @@ export function useBlockElements(store: EditorStore, flow: FlowElements) {
       const block = hidden ? blocks.find((b) => b.id === hidden) : undefined;
       if (block) return { position: boxAt(block), width: BLOCK_WIDTH, height: BLOCK_HEIGHT };
       const n = byId.get(id);
-      return n && { position: n.position, width: n.measured?.width ?? BLOCK_WIDTH, height: n.measured?.height ?? BLOCK_HEIGHT };
+      return n && { position: n.position, width: n.measured?.width ?? n.initialWidth ?? NODE_WIDTH, height: n.measured?.height ?? n.initialHeight ?? NODE_HEIGHT };
     };
     const frames: FrameFlowNode[] = [];
     const boxes: BlockFlowNode[] = [];
