@@ -145,6 +145,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['Scroll'], action: 'Pan (Space + drag, or middle mouse, also pans)' },
   { keys: [MOD, 'Scroll'], action: 'Zoom' },
   { keys: ['Double-click'], action: 'Expand a collapsed block' },
+  { keys: ['Right-click'], action: 'Node menu: group, collapse, expand, ungroup' },
 ];
 
 /** Editor keyboard shortcuts on the window; keys typed into fields are left alone. */

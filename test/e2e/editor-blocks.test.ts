@@ -134,6 +134,16 @@ describe('editor: composite blocks', () => {
     await expect.poll(headBlock, POLL).toBeUndefined();
     expect((await documentInPage(page)).blocks).toHaveLength(9);
 
+    // The right-click menu: collapse the block under the pointer; undo expands it again.
+    await page.getByTestId('node-enc1_conv1').click({ button: 'right' });
+    const toggle = page.getByTestId('ctx-toggle');
+    expect(await toggle.locator('.menu-item-label').textContent()).toBe('Collapse Down');
+    await toggle.click();
+    await expect.poll(() => page.getByTestId('block-down0_block').count(), POLL).toBe(1);
+    expect(await page.getByTestId('node-menu').count()).toBe(0);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByTestId('node-enc1_conv1').count(), POLL).toBe(1);
+
     // Apply to all instances: the first conv of every Down.
     const downConvs = ['enc1_conv1', 'enc2_conv1', 'enc3_conv1', 'enc4_conv1'];
     const filters = async () => {

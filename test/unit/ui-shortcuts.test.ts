@@ -22,7 +22,7 @@ describe('keyboard shortcuts: one table for the help panel and the handler', () 
 
   it('the mouse gestures are listed for help only', () => {
     const gestures = SHORTCUTS.filter((s) => !s.match).map((s) => s.keys.join('+'));
-    expect(gestures).toEqual(['Drag', 'Drag output', 'Shift+Click', 'Scroll', `${MOD}+Scroll`, 'Double-click']);
+    expect(gestures).toEqual(['Drag', 'Drag output', 'Shift+Click', 'Scroll', `${MOD}+Scroll`, 'Double-click', 'Right-click']);
   });
 
   it('the "also" keys of a row work too (Backspace deletes, Ctrl+Y redoes)', () => {

@@ -29,6 +29,7 @@ import { MAX_ZOOM, MIN_ZOOM, openingNodes, openingViewport } from '../model/open
 import BlockNode, { BlockFrame } from '../nodes/BlockNode';
 import OpNode from '../nodes/OpNode';
 import './Canvas.css';
+import { NodeMenu, useNodeMenu } from './NodeMenu';
 import { QuickAdd, type QuickAddRequest } from './QuickAdd';
 import { useBlockElements } from './useBlockElements';
 import { useFlowElements } from './useFlowElements';
@@ -88,6 +89,7 @@ export function Canvas() {
   // Composite blocks (frames, collapsed boxes) are drawn over the plain elements.
   const { nodes, edges, onNodesChange, onEdgesChange, finishDrag } = useBlockElements(store, useFlowElements(store));
   const { screenToFlowPosition, setViewport } = useReactFlow();
+  const nodeMenu = useNodeMenu();
   const [fileOver, setFileOver] = useState(false);
   const [quickAdd, setQuickAdd] = useState<(QuickAddRequest & { flow: { x: number; y: number } }) | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
@@ -225,6 +227,7 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStop={onNodeDragStop}
+        onNodeContextMenu={nodeMenu.onNodeContextMenu}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={checkConnection}
@@ -278,6 +281,7 @@ export function Canvas() {
           <div>Add an Input from the palette, pick a template, or drop a .json graph here.</div>
         </div>
       )}
+      {nodeMenu.menu && <NodeMenu at={nodeMenu.menu} onClose={nodeMenu.close} />}
       {quickAdd && <QuickAdd request={quickAdd} onPick={addFromDrop} onClose={() => setQuickAdd(null)} />}
       {fileOver && (
         <div className="canvas-drop-hint" data-testid="drop-hint">
