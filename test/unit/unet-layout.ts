@@ -26,8 +26,13 @@ export function expectULayout(doc: GraphDoc): void {
     return 'level' in r ? r.level : undefined;
   };
   const depth = Math.max(...doc.nodes.map((n) => levelOf(n.id) ?? 0));
+  // The row band a node is drawn in: its level, except that a down step sits with the convs it feeds (its Down block).
+  const bandOf = (id: string) => {
+    const level = levelOf(id);
+    return level !== undefined && roles.get(id)!.part === 'down' ? level + 1 : level;
+  };
   const ids = (pred: (id: string) => boolean) => doc.nodes.map((n) => n.id).filter(pred);
-  const bottleneck = ids((id) => roles.get(id)!.part === 'encoder' && levelOf(id) === depth);
+  const bottleneck = ids((id) => ['encoder', 'down'].includes(roles.get(id)!.part) && bandOf(id) === depth);
   expect(bottleneck.length).toBeGreaterThan(0);
   const xs = (list: string[]) => list.map((id) => pos.get(id)!.x);
   const ys = (list: string[]) => list.map((id) => pos.get(id)!.y);
@@ -36,11 +41,11 @@ export function expectULayout(doc: GraphDoc): void {
   for (let level = 0; level < depth; level++) {
     const left = ids((id) => ['encoder', 'down'].includes(roles.get(id)!.part) && levelOf(id) === level);
     const right = ids((id) => ['up', 'decoder'].includes(roles.get(id)!.part) && levelOf(id) === level || id === `cat${level}` || id === `pad${level}`);
-    const band = ids((id) => levelOf(id) === level);
-    const below = ids((id) => (levelOf(id) ?? -1) > level);
+    const band = ids((id) => bandOf(id) === level);
+    const below = ids((id) => (bandOf(id) ?? -1) > level);
     // Left column, right column: every encoder node of a level lies left of every decoder node of that level.
     expect(Math.max(...xs(left)), `level ${level}: encoder left of decoder`).toBeLessThan(Math.min(...xs(right)));
-    // Row bands: a level sits wholly above every deeper level (and the bottleneck).
+    // Row bands: a level sits wholly above every deeper level (and the bottleneck); a down step in the band below.
     expect(Math.max(...ys(band)), `level ${level} above level ${level + 1}`).toBeLessThan(Math.min(...ys(below)));
     // The skip runs straight across: its source, the crop (if any) and the concat share a row.
     expect(pos.get(`cat${level}`)!.y, `level ${level}: skip is horizontal`).toBe(pos.get(sources[level]!)!.y);

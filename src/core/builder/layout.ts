@@ -16,10 +16,12 @@ export const UNET_GRID = {
 const snap = (v: number) => Math.round(v / 10) * 10;
 
 /**
- * Places a generated U-Net as a U: the encoder goes down the left column (each level's double conv, then
- * its down step), the bottleneck runs along the bottom, the decoder goes up the right column (up step,
- * concat, double conv). Every level owns a row band shared by both columns, and the concat sits on the
- * same row as the skip's source, so skips run straight across. Input and head cap the two columns.
+ * Places a generated U-Net as a U: the encoder goes down the left column (each level's down step from the level
+ * above, then its double conv), the bottleneck runs along the bottom (its down step first), the decoder goes up
+ * the right column (up step, concat, double conv). Every level owns a row band shared by both columns, and the
+ * concat sits on the same row as the skip's source, so skips run straight across. A down step sits with the convs it
+ * feeds, so each Down block (levelBlocks.ts) is one compact column and block frames do not overlap. Input and head
+ * cap the two columns.
  */
 export function layoutUNet(nodes: SlottedNode[], depth: number): Map<string, XY> {
   const { row, column, indent, bandGap } = UNET_GRID;
@@ -27,7 +29,8 @@ export function layoutUNet(nodes: SlottedNode[], depth: number): Map<string, XY>
   const at = (level: number, region: 'encoder' | 'decoder' | 'skip', stage?: string) =>
     group((s) => s.region === region && s.level === level && (stage === undefined || ('stage' in s && s.stage === stage)));
 
-  const bottleneck = group((s) => s.region === 'bottleneck');
+  // The bottom row: the last down step, then the bottleneck's convs.
+  const bottleneck = [...(depth > 0 ? at(depth - 1, 'encoder', 'down') : []), ...group((s) => s.region === 'bottleneck')];
   // The deepest level's columns are closest: room there for the skip nodes of the busiest level between them.
   const skipNodes = Math.max(1, ...Array.from({ length: depth }, (_, level) => at(level, 'skip').length));
   const width = Math.max((skipNodes + 1) * column + 2 * (depth - 1) * indent, Math.max(bottleneck.length - 1, 1) * column + 2 * depth * indent);
@@ -41,7 +44,8 @@ export function layoutUNet(nodes: SlottedNode[], depth: number): Map<string, XY>
   let top = 0;
   for (let level = 0; level < depth; level++) {
     const encBlock = at(level, 'encoder', 'block');
-    const down = at(level, 'encoder', 'down');
+    // The down step into this level (from the level above): drawn above this level's convs.
+    const down = level > 0 ? at(level - 1, 'encoder', 'down') : [];
     const up = at(level, 'decoder', 'up');
     const join = at(level, 'decoder', 'join');
     const decBlock = at(level, 'decoder', 'block');
@@ -49,7 +53,7 @@ export function layoutUNet(nodes: SlottedNode[], depth: number): Map<string, XY>
     // Rows counted from the band's top; the skip row holds the skip source, the crop and the concat.
     const skipRow = Math.max(encBlock.length - 1, decBlock.length);
     place(encBlock, encX(level), (k) => skipRow - (encBlock.length - 1) + k, top);
-    place(down, encX(level), (k) => skipRow + 1 + k, top);
+    place(down, encX(level), (k) => skipRow - encBlock.length - down.length + 1 + k, top);
     // Skip nodes (crop, gate) share the skip's row, a column apart, left to right in flow order up to the concat.
     crop.forEach((id, k) => pos.set(id, { x: decX(level) - (crop.length - k) * column, y: top + skipRow * row }));
     place(join, decX(level), () => skipRow, top);
@@ -59,7 +63,7 @@ export function layoutUNet(nodes: SlottedNode[], depth: number): Map<string, XY>
       place(group((s) => s.region === 'input'), encX(0), () => skipRow - encBlock.length, top);
       place(group((s) => s.region === 'head'), decX(0), (k) => skipRow - decBlock.length - 1 - k, top);
     }
-    top += (skipRow + Math.max(down.length, up.length) + 1) * row + bandGap;
+    top += (skipRow + up.length + 1) * row + bandGap;
   }
   const span = decX(depth) - encX(depth);
   bottleneck.forEach((id, k) =>
