@@ -75,7 +75,9 @@ describe('copy/paste of blocks', () => {
     const { doc } = store.getState();
     const added = doc.blocks!.at(-1)!;
     expect(doc.blocks).toHaveLength(10);
-    expect(added).toMatchObject({ name: 'Down', collapsed: true, position: { x: 570, y: 680 } });
+    // Moved with its members: by the paste offset.
+    const source = doc.blocks!.find((b) => b.id === 'down0_block')!;
+    expect(added).toMatchObject({ name: 'Down', collapsed: true, position: { x: source.position.x + 500, y: source.position.y } });
     expect(added.id).not.toBe('down0_block');
     expect(added.nodes).toEqual(ids.filter((id) => !id.startsWith('input')));
     store.undo();

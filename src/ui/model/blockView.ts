@@ -49,8 +49,8 @@ export const blockOutputHandle = (port: number) => `out-${port}`;
 export const FRAME_PAD = 14;
 export const FRAME_HEAD = 30;
 /** A collapsed block's box before it is measured (matches Block.css). */
-export const BLOCK_WIDTH = 260;
-export const BLOCK_HEIGHT = 84;
+export const BLOCK_WIDTH = 400;
+export const BLOCK_HEIGHT = 132;
 
 /** Where each collapsed block's ports are: the edges that cross its boundary, by edge id. */
 export interface CollapsedRouting {
