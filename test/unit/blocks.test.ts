@@ -67,7 +67,9 @@ describe('the format', () => {
     const result = parsed(v1);
     expect(result.doc.version).toBe(2);
     expect(result.doc.blocks).toBeUndefined();
-    expect(result.doc.nodes).toEqual(paper().nodes);
+    // The same network (the layout has moved on since this file was written).
+    const unplaced = (doc: GraphDoc) => doc.nodes.map(({ position: _position, ...rest }) => rest);
+    expect(unplaced(result.doc)).toEqual(unplaced(paper()));
     expect(result.migrated).toBeUndefined();
     const odd = parsed({ ...v1, blocks: [{ id: 'x' }] });
     expect(odd.migrated).toEqual(['blocks: dropped: version 1 has no "blocks" field (composite blocks came in version 2)']);
