@@ -51,7 +51,7 @@ export function expectULayout(doc: GraphDoc): void {
     expect(pos.get(`cat${level}`)!.y, `level ${level}: skip is horizontal`).toBe(pos.get(sources[level]!)!.y);
     for (const skipNode of [`crop${level}`, `att${level}`]) if (pos.has(skipNode)) expect(pos.get(skipNode)!.y).toBe(pos.get(sources[level]!)!.y);
   }
-  // Bottleneck at the bottom.
+  // Bottleneck at the bottom (its down step just above it).
   const others = ids((id) => !bottleneck.includes(id));
   expect(Math.min(...ys(bottleneck))).toBeGreaterThan(Math.max(...ys(others)));
   // Input caps the left column, output the right one.

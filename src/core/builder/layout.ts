@@ -17,7 +17,7 @@ const snap = (v: number) => Math.round(v / 10) * 10;
 
 /**
  * Places a generated U-Net as a U: the encoder goes down the left column (each level's down step from the level
- * above, then its double conv), the bottleneck runs along the bottom (its down step first), the decoder goes up
+ * above, then its double conv), the bottleneck runs along the bottom (its down step above its first conv), the decoder goes up
  * the right column (up step, concat, double conv). Every level owns a row band shared by both columns, and the
  * concat sits on the same row as the skip's source, so skips run straight across. A down step sits with the convs it
  * feeds, so each Down block (levelBlocks.ts) is one compact column and block frames do not overlap. Input and head
@@ -29,8 +29,7 @@ export function layoutUNet(nodes: SlottedNode[], depth: number): Map<string, XY>
   const at = (level: number, region: 'encoder' | 'decoder' | 'skip', stage?: string) =>
     group((s) => s.region === region && s.level === level && (stage === undefined || ('stage' in s && s.stage === stage)));
 
-  // The bottom row: the last down step, then the bottleneck's convs.
-  const bottleneck = [...(depth > 0 ? at(depth - 1, 'encoder', 'down') : []), ...group((s) => s.region === 'bottleneck')];
+  const bottleneck = group((s) => s.region === 'bottleneck');
   // The deepest level's columns are closest: room there for the skip nodes of the busiest level between them.
   const skipNodes = Math.max(1, ...Array.from({ length: depth }, (_, level) => at(level, 'skip').length));
   const width = Math.max((skipNodes + 1) * column + 2 * (depth - 1) * indent, Math.max(bottleneck.length - 1, 1) * column + 2 * depth * indent);
@@ -65,6 +64,10 @@ export function layoutUNet(nodes: SlottedNode[], depth: number): Map<string, XY>
     }
     top += (skipRow + up.length + 1) * row + bandGap;
   }
+  // The last down step above the bottleneck's first conv, then the bottleneck's row.
+  const lastDown = depth > 0 ? at(depth - 1, 'encoder', 'down') : [];
+  place(lastDown, encX(depth), (k) => k, top);
+  top += lastDown.length * row;
   const span = decX(depth) - encX(depth);
   bottleneck.forEach((id, k) =>
     pos.set(id, { x: snap(encX(depth) + (bottleneck.length > 1 ? (k * span) / (bottleneck.length - 1) : span / 2)), y: top }),
