@@ -3,7 +3,7 @@
  * exists), opens a generated U-shape through the Open button under the Chrome DevTools CPU profiler and prints the
  * functions with the most self time, plus the time until the canvas shows the graph. Not a benchmark (the
  * profiler slows the page); run it to decide what to fix:
- *   node --import tsx bench/profileOpen.ts [nodes=10000] [edit]
+ *   node --import tsx bench/profileOpen.ts [nodes=10000] [edit]      (PROFILE_INCLUSIVE=1: also time under each function)
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -48,6 +48,31 @@ function top(profile: Profile, n = 35): string {
     .join('\n');
 }
 
+/** Time under each function (itself and what it calls; recursion counted once), for where a phase goes as a whole. */
+function inclusive(profile: Profile, n = 40): string {
+  const byId = new Map(profile.nodes.map((p) => [p.id, p]));
+  const parent = new Map<number, number>();
+  for (const p of profile.nodes) for (const c of p.children ?? []) parent.set(c, p.id);
+  const key = (f: ProfileNode['callFrame']) => `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+  const total = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const k = key(byId.get(at)!.callFrame);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      total.set(k, (total.get(k) ?? 0) + dt);
+    }
+  });
+  return [...total.entries()]
+    .filter(([k]) => !/^\((root|idle|program|garbage collector)\)/.test(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${v.toFixed(0).padStart(8)} ms  ${k}`)
+    .join('\n');
+}
+
 async function profiled<T>(cdp: CDPSession, what: string, run: () => Promise<T>): Promise<T> {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
@@ -57,6 +82,7 @@ async function profiled<T>(cdp: CDPSession, what: string, run: () => Promise<T>)
   const ms = Date.now() - t0;
   const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
   console.log(`\n== ${what}: ${ms} ms ==\n${top(profile)}`);
+  if (process.env.PROFILE_INCLUSIVE) console.log(`\n-- ${what}, inclusive --\n${inclusive(profile, Number(process.env.PROFILE_INCLUSIVE) || 40)}`);
   return out;
 }
 

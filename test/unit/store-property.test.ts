@@ -260,6 +260,20 @@ describe('the store refuses what the parser would refuse, with the parser’s wo
     expect(s.getState()).toBe(before);
   });
 
+  it('a param edit that takes away a port an edge feeds (checked from the edit\'s patches only, same words as the parser)', () => {
+    const s = store();
+    const doc = s.getState().doc;
+    const crop = doc.nodes.find((n) => n.op === 'crop' && n.params.mode === 'like')!;
+    const feedsLike = doc.edges.find((e) => e.target === crop.id && e.targetPort === 1)!;
+    const before = s.getState();
+    const result = setParams(s, crop.id, { mode: 'size' });
+    const parsed = parseGraph(serializeGraph({ ...doc, nodes: doc.nodes.map((n) => (n === crop ? { ...n, params: { ...n.params, mode: 'size' } } : n)) }));
+    expect(parsed.ok).toBe(false);
+    expect(result).toMatchObject({ ok: false, errors: parsed.ok ? [] : parsed.errors });
+    expect(result.ok ? '' : result.message).toContain(`edge "${feedsLike.id}" feeds port 1 of "${crop.id}"`);
+    expect(s.getState()).toBe(before);
+  });
+
   it('tells onRefuse listeners, and replaceDocument refuses an invalid document', () => {
     const s = store();
     const seen: string[] = [];

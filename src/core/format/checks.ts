@@ -23,6 +23,39 @@ function portLimit(op: string, ports: InputPorts): { count: number; says: string
   };
 }
 
+/** `bad-port` when the edge feeds a port its target does not have; false when the port exists; undefined when the target's ports are unknown (its op or params are refused elsewhere). */
+function badPort(ports: NodePorts | undefined, name: string, i: number, targetId: string, port: number): Problem | false | undefined {
+  if (!ports) return undefined;
+  const limit = portLimit(ports.op.type, ports.ports);
+  if (port < limit.count) return false;
+  return { code: 'bad-port', at: ['edges', i, 'targetPort'], message: `${name} feeds port ${port} of ${q(targetId)}, but ${limit.says}` };
+}
+
+/**
+ * The part of `checkGraph` a change to the params of `targets` can alter, for a graph that passed it before:
+ * a port that edges into them feed may be gone (a crop switched out of mode "like"). Ids, edge ends and which
+ * edge feeds which port do not depend on params, so those checks cannot newly fail.
+ */
+export function checkPortsInto(nodes: readonly unknown[], edges: readonly unknown[], targets: ReadonlySet<number>): Problem[] {
+  const problems: Problem[] = [];
+  const byId = new Map<string, number>();
+  for (const i of targets) {
+    const id = record(nodes[i])?.id;
+    if (typeof id === 'string') byId.set(id, i);
+  }
+  edges.forEach((raw, i) => {
+    const edge = record(raw);
+    const targetId = edge?.target;
+    const target = typeof targetId === 'string' ? byId.get(targetId) : undefined;
+    const port = edge?.targetPort;
+    if (target === undefined || typeof targetId !== 'string' || typeof port !== 'number' || !Number.isInteger(port) || port < 0) return;
+    const name = typeof edge!.id === 'string' ? `edge ${q(edge!.id)}` : `edges[${i}]`;
+    const bad = badPort(portsOf(record(nodes[target])!, { strict: true }), name, i, targetId, port);
+    if (bad) problems.push(bad);
+  });
+  return problems;
+}
+
 /**
  * Checks that need the whole graph: unique ids, edges that land on nodes, and ports that exist and are fed
  * once. Runs on the raw document (whatever zod thought of it) so one bad node does not hide graph errors.
@@ -67,11 +100,10 @@ export function checkGraph(nodes: readonly unknown[], edges: readonly unknown[])
     const target = typeof targetId === 'string' ? nodeIndex.get(targetId) : undefined;
     const port = edge.targetPort;
     if (typeof targetId !== 'string' || target === undefined || typeof port !== 'number' || !Number.isInteger(port) || port < 0) return;
-    const ports = portsAt(target);
-    if (!ports) return;
-    const limit = portLimit(ports.op.type, ports.ports);
-    if (port >= limit.count) {
-      problems.push({ code: 'bad-port', at: ['edges', i, 'targetPort'], message: `${name} feeds port ${port} of ${q(targetId)}, but ${limit.says}` });
+    const bad = badPort(portsAt(target), name, i, targetId, port);
+    if (bad === undefined) return;
+    if (bad) {
+      problems.push(bad);
       return;
     }
     const key = `${targetId}\u0000${port}`;

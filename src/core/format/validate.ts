@@ -1,7 +1,7 @@
 import { getOp } from '../ops';
 import { checkParam } from '../params';
 import type { GraphDoc, GraphEdge, GraphNode } from '../types';
-import { checkBlocks, checkGraph } from './checks';
+import { checkBlocks, checkGraph, checkPortsInto } from './checks';
 import { finishProblems, type FormatError, type PathSegment, type Problem } from './errors';
 import { FORMAT_LIMITS } from './limits';
 import { getGraphSchema } from './schema';
@@ -104,11 +104,69 @@ function blockProblems(doc: GraphDoc): Problem[] {
   return problems;
 }
 
+/** What an edit changed, as immer describes it (a patch's path from the document's root). */
+export interface ChangePath {
+  op: string;
+  path: readonly (string | number)[];
+}
+
 export interface CheckOptions {
   /** The document before an edit, already checked: unchanged parts are not checked again. */
   previous?: GraphDoc;
+  /**
+   * The patches that turn `previous` into `doc` (immer's, from the edit): then only the nodes, edges and fields
+   * they touch are checked, with the same rules, instead of the whole document. Needs `previous`.
+   */
+  changes?: readonly ChangePath[];
   /** Problems listed at most (the rest are counted); all of them when Infinity. */
   maxErrors?: number;
+}
+
+/** Which parts of a checked document an edit touched, and so which checks can have a new answer. */
+interface Touched {
+  header: boolean;
+  /** Element indices to check, or 'all' when the array itself changed (added, removed, reordered). */
+  nodes: Set<number> | 'all';
+  edges: Set<number> | 'all';
+  /** 'all': ids or edges changed, every graph check runs; otherwise the nodes whose params changed (their ports may have). */
+  graph: Set<number> | 'all';
+  /** The block list, or the node ids its checks read, may have changed. */
+  blocks: boolean;
+}
+
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** What `changes` touch; null when they reach something this does not know how to narrow (then all is checked). */
+function touchedBy(changes: readonly ChangePath[]): Touched | null {
+  const t: Touched = { header: false, nodes: new Set(), edges: new Set(), graph: new Set(), blocks: false };
+  for (const { path } of changes) {
+    const [root, index, field] = path;
+    if (root === 'name' || root === 'description') {
+      t.header = true;
+      continue;
+    }
+    if (root === 'blocks') {
+      t.blocks = true;
+      continue;
+    }
+    if (root !== 'nodes' && root !== 'edges') return null;
+    if (path.length <= 2 || !isIndex(index)) {
+      // An element added, removed or replaced whole, or the array swapped: counts, ids and edge ends may change.
+      t[root] = 'all';
+      t.header = true;
+      t.graph = 'all';
+      if (root === 'nodes') t.blocks = true;
+      continue;
+    }
+    const touched = t[root];
+    if (touched !== 'all') touched.add(index);
+    // Graph checks read nodes' id, op and params and every field of an edge; a label or position does not matter.
+    if (root === 'edges' || field === 'id' || field === 'op') t.graph = 'all';
+    else if (field === 'params' && t.graph !== 'all') t.graph.add(index);
+    // Block checks read node ids only.
+    if (root === 'nodes' && field === 'id') t.blocks = true;
+  }
+  return t;
 }
 
 /**
@@ -116,23 +174,33 @@ export interface CheckOptions {
  * the parser gives it its default, as every other reader of the document does.)
  */
 export function checkDocument(doc: GraphDoc, options: CheckOptions = {}): FormatError[] {
-  const { previous } = options;
+  const { previous, changes } = options;
+  const touched = previous && changes ? touchedBy(changes) : null;
   const problems: Problem[] = [];
-  if (!previous || previous.name !== doc.name || previous.description !== doc.description || previous.nodes.length !== doc.nodes.length || previous.edges.length !== doc.edges.length)
+  if (
+    touched
+      ? touched.header
+      : !previous || previous.name !== doc.name || previous.description !== doc.description || previous.nodes.length !== doc.nodes.length || previous.edges.length !== doc.edges.length
+  )
     problems.push(...headerProblems(doc));
+  const checkAt = (kind: 'nodes' | 'edges', i: number, plainlyValid: (v: never) => boolean) => {
+    const item = (doc[kind] as readonly object[])[i];
+    if (item === undefined || accepted.has(item)) return;
+    const found = plainlyValid(item as never) ? [] : elementProblems(doc, kind, i);
+    if (found.length === 0 && Object.isFrozen(item)) accepted.add(item);
+    for (const p of found) problems.push(p);
+  };
   const check = (kind: 'nodes' | 'edges', plainlyValid: (v: never) => boolean) => {
-    const list = doc[kind] as readonly object[];
-    for (let i = 0; i < list.length; i++) {
-      const item = list[i]!;
-      if (accepted.has(item)) continue;
-      const found = plainlyValid(item as never) ? [] : elementProblems(doc, kind, i);
-      if (found.length === 0 && Object.isFrozen(item)) accepted.add(item);
-      for (const p of found) problems.push(p);
-    }
+    const only = touched?.[kind];
+    if (only && only !== 'all') for (const i of [...only].sort((a, b) => a - b)) checkAt(kind, i, plainlyValid);
+    else for (let i = 0; i < doc[kind].length; i++) checkAt(kind, i, plainlyValid);
   };
   check('nodes', plainlyValidNode);
   check('edges', plainlyValidEdge);
-  if (!previous || graphMayDiffer(previous, doc)) for (const p of checkGraph(doc.nodes, doc.edges)) problems.push(p);
-  if (!previous || previous.blocks !== doc.blocks || previous.nodes !== doc.nodes) for (const p of blockProblems(doc)) problems.push(p);
+  if (touched && touched.graph !== 'all') {
+    if (touched.graph.size > 0) for (const p of checkPortsInto(doc.nodes, doc.edges, touched.graph)) problems.push(p);
+  } else if (!previous || graphMayDiffer(previous, doc)) for (const p of checkGraph(doc.nodes, doc.edges)) problems.push(p);
+  // Blocks are checked against node ids only: a param, label or position edit cannot change their answer.
+  if (touched ? touched.blocks : !previous || previous.blocks !== doc.blocks || previous.nodes !== doc.nodes) for (const p of blockProblems(doc)) problems.push(p);
   return finishProblems(problems, 'error', options.maxErrors);
 }
