@@ -1,13 +1,13 @@
 import { useStore, type Dimensions, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { formatShape, type XY } from '../../core/types';
+import type { XY } from '../../core/types';
 import { shallow } from 'zustand/shallow';
 import type { EditorState, EditorStore } from '../../state/store';
 import { useAnalysis, useStoreState } from '../EditorContext';
-import { createNodeDataCache, incomingPorts, toFlowEdges, type OpFlowNode, type OpNodeData, type ShapeFlowEdge } from '../model/flowModel';
+import { createNodeDataCache, errorPorts, feedsError, incomingPorts, toFlowEdge, type OpFlowNode, type OpNodeData, type ShapeFlowEdge } from '../model/flowModel';
 import { computeDetours, handleAnchors } from '../model/edgeGeometry';
 import { computeHandleSides, NODE_HEIGHT, NODE_WIDTH, type Box } from '../model/handleSides';
-import { labelLod, zoomStep } from '../model/labelLod';
+import { culledAt, labelLod, zoomStep, type LabelLod } from '../model/labelLod';
 
 const selectDocAndSelection = ({ doc, selection }: EditorState) => ({ doc, selection });
 import { estimatedHandles } from '../model/handleSlots';
@@ -45,12 +45,13 @@ export function useFlowElements(store: EditorStore) {
   const nodeCache = useRef(new IdentityCache<OpFlowNode>()).current;
   const edgeCache = useRef(new IdentityCache<ShapeFlowEdge>()).current;
 
+  const docEdges = doc.edges;
+  const incoming = useMemo(() => incomingPorts({ edges: docEdges }), [docEdges]);
   const nodeDatas = useMemo(() => {
-    const incoming = incomingPorts(doc);
     const datas = doc.nodes.map((n) => dataCache.get(n, doc, analysis, sides, incoming));
-    dataCache.keepOnly(new Set(doc.nodes.map((n) => n.id)));
+    if (dataCache.size() > doc.nodes.length) dataCache.keepOnly(new Set(doc.nodes.map((n) => n.id)));
     return datas;
-  }, [doc, analysis, sides, dataCache]);
+  }, [doc, analysis, sides, incoming, dataCache]);
 
   // Edges whose curve would cross a node go around it, on the nearest clear lane.
   // The node data cache keeps unchanged nodes' data (and ports) objects, so the port lists are compared by identity.
@@ -67,6 +68,8 @@ export function useFlowElements(store: EditorStore) {
   // Which shape labels fit at this zoom (recomputed only when the zoom crosses a step).
   const zoom = useStore((s) => zoomStep(s.transform[2]));
   const lod = useMemo(() => {
+    // A graph too large to cull shows every label: skip gathering what the culling would read.
+    if (!culledAt(doc.edges.length, zoom)) return NO_LOD;
     const keep = new Set(selection.edges);
     for (const d of analysis.diagnostics)
       if (d.severity === 'error' && d.nodeId) for (const e of doc.edges) if (e.target === d.nodeId) keep.add(e.id);
@@ -75,45 +78,37 @@ export function useFlowElements(store: EditorStore) {
     return labelLod({ doc, boxes, anchors, sides, detours, edgeShapes: analysis.edgeShapes, nodeOutput, mainPath, keep }, zoom);
   }, [doc, boxes, anchors, sides, detours, analysis, selection.edges, zoom]);
 
-  const nodes = useMemo<OpFlowNode[]>(
-    () =>
-      nodeCache.sweep(
-        doc.nodes.map((n, i) => {
-          const position = dragging?.[n.id] ?? n.position;
-          const data = nodeDatas[i]!;
-          const selected = selectedNodes.has(n.id);
-          const size = measured[n.id];
-          return nodeCache.get(n.id, [position.x, position.y, data, selected, size], () =>
-            size
-              ? { id: n.id, type: 'op' as const, position, data, selected, measured: size }
-              : // Not drawn yet: a size and handles estimated from the layout let React Flow place it and its edges
-                // without drawing it (with onlyRenderVisibleElements, an off-screen node is never drawn).
-                {
-                  id: n.id,
-                  type: 'op' as const,
-                  position,
-                  data,
-                  selected,
-                  initialWidth: NODE_WIDTH,
-                  initialHeight: NODE_HEIGHT,
-                  handles: estimatedHandles(data, NODE_WIDTH, NODE_HEIGHT),
-                },
-          );
-        }),
-      ),
-    [doc.nodes, nodeDatas, selectedNodes, measured, dragging, nodeCache],
-  );
-  const edges = useMemo<ShapeFlowEdge[]>(
-    () =>
-      edgeCache.sweep(
-        toFlowEdges(doc, analysis, detours, selectedEdges, lod).map((e) => {
-          const d = e.data!;
-          const deps = [e.source, e.target, e.targetHandle, e.selected, formatShape(d.shape), d.error, d.detour?.axis, d.detour?.lane, d.label];
-          return edgeCache.get(e.id, deps, () => e);
-        }),
-      ),
-    [doc, analysis, detours, selectedEdges, lod, edgeCache],
-  );
+  // Each node and edge object is rebuilt only when what it shows changed, and the arrays keep their identity when
+  // no element changed: React Flow then skips its per-update passes over all nodes and edges (adopting nodes,
+  // rebuilding the connection lookup), which cost O(n) per edit on a 10,000-node graph.
+  const lastNodes = useRef<OpFlowNode[]>([]);
+  const nodes = useMemo<OpFlowNode[]>(() => {
+    const list = doc.nodes.map((n, i) => {
+      const position = dragging?.[n.id] ?? n.position;
+      const data = nodeDatas[i]!;
+      const selected = selectedNodes.has(n.id);
+      const size = measured[n.id];
+      return nodeCache.get(n.id, [position.x, position.y, data, selected, size], () => toFlowNode(n.id, position, data, selected, size));
+    });
+    nodeCache.sweep();
+    return (lastNodes.current = sameItems(lastNodes.current, list) ? lastNodes.current : list);
+  }, [doc.nodes, nodeDatas, selectedNodes, measured, dragging, nodeCache]);
+
+  const badPorts = useMemo(() => errorPorts(analysis), [analysis]);
+  const lastEdges = useRef<ShapeFlowEdge[]>([]);
+  const edges = useMemo<ShapeFlowEdge[]>(() => {
+    const list = doc.edges.map((e) => {
+      const shape = analysis.edgeShapes.get(e.id);
+      const error = feedsError(e, badPorts);
+      const detour = detours.get(e.id);
+      const label = lod.hidden.has(e.id) ? 'hidden' : lod.overNode.has(e.id) ? 'over-node' : undefined;
+      const selected = selectedEdges.has(e.id);
+      const deps = [e, shape?.c, shape?.h, shape?.w, error, detour?.axis, detour?.lane, label, selected];
+      return edgeCache.get(e.id, deps, () => toFlowEdge(e, { shape, error, detour, label }, selected));
+    });
+    edgeCache.sweep();
+    return (lastEdges.current = sameItems(lastEdges.current, list) ? lastEdges.current : list);
+  }, [doc.edges, analysis, badPorts, detours, selectedEdges, lod, edgeCache]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<OpFlowNode>[]) => {
@@ -164,6 +159,18 @@ export function useFlowElements(store: EditorStore) {
   return { nodes, edges, onNodesChange, onEdgesChange, finishDrag };
 }
 
+const NO_LOD: LabelLod = { hidden: new Set(), overNode: new Set() };
+
+function toFlowNode(id: string, position: XY, data: OpNodeData, selected: boolean, size: Dimensions | undefined): OpFlowNode {
+  return size
+    ? { id, type: 'op', position, data, selected, measured: size }
+    : // Not drawn yet: a size and handles estimated from the layout let React Flow place it and its edges
+      // without drawing it (with onlyRenderVisibleElements, an off-screen node is never drawn).
+      { id, type: 'op', position, data, selected, initialWidth: NODE_WIDTH, initialHeight: NODE_HEIGHT, handles: estimatedHandles(data, NODE_WIDTH, NODE_HEIGHT) };
+}
+
+const sameItems = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** Returns the previous object for an id while its dependencies are the same (by identity). */
 class IdentityCache<T> {
   private entries = new Map<string, { deps: unknown[]; value: T }>();
@@ -179,10 +186,9 @@ class IdentityCache<T> {
   }
 
   /** Forgets ids not used since the last sweep (deleted elements). */
-  sweep<L>(list: L): L {
-    for (const id of this.entries.keys()) if (!this.seen.has(id)) this.entries.delete(id);
+  sweep(): void {
+    if (this.entries.size > this.seen.size) for (const id of this.entries.keys()) if (!this.seen.has(id)) this.entries.delete(id);
     this.seen.clear();
-    return list;
   }
 }
 

@@ -4,7 +4,7 @@ import type { OpCategory } from '../../core/op';
 import { getOp } from '../../core/ops';
 import { withDefaults } from '../../core/params';
 import { portsOf } from '../../core/ports';
-import type { GraphDoc, GraphNode, Shape } from '../../core/types';
+import type { GraphDoc, GraphEdge, GraphNode, Shape } from '../../core/types';
 import type { UiAnalysis } from './analysis';
 import type { Detour } from './edgeGeometry';
 import type { LabelLod } from './labelLod';
@@ -86,7 +86,7 @@ function safeSummary(node: GraphNode): string {
 }
 
 /** Connected input ports per node, so building every node's data is one pass over the edges, not one per node. */
-export function incomingPorts(doc: GraphDoc): Map<string, number[]> {
+export function incomingPorts(doc: Pick<GraphDoc, 'edges'>): Map<string, number[]> {
   const map = new Map<string, number[]>();
   for (const e of doc.edges) {
     const list = map.get(e.target);
@@ -159,19 +159,38 @@ export function sameNodeData(a: OpNodeData, b: OpNodeData): boolean {
  * change (one re-render instead of 1,000 when one conv's filter count changes).
  */
 export function createNodeDataCache() {
-  const cache = new Map<string, { inputs: unknown[]; data: OpNodeData }>();
+  const cache = new Map<string, { inputs: unknown[]; sides: HandleSides; sideKey: string; data: OpNodeData }>();
   return {
     get(node: GraphNode, doc: GraphDoc, analysis: UiAnalysis, sides: HandleSides, incoming: Map<string, number[]>): OpNodeData {
-      // Same inputs (a drag frame moves handles of a few nodes only): skip building the data at all.
-      const sideKey = JSON.stringify([[...(sides.inputs.get(node.id) ?? [])], sides.outputs.get(node.id) ?? '']);
-      const inputs = [node, analysis, sideKey, String(incoming.get(node.id) ?? '')];
       const prev = cache.get(node.id);
-      if (prev && prev.inputs.every((x, i) => x === inputs[i])) return prev.data;
+      // Same inputs (an edit elsewhere; a drag frame moves handles of a few nodes only): skip building the data
+      // at all. The inputs are what the data is made of, by value where the analysis makes new objects every time,
+      // so checking all 10,000 nodes of a large graph after an edit is a few comparisons each.
+      const sideKey = prev && prev.sides === sides ? prev.sideKey : JSON.stringify([[...(sides.inputs.get(node.id) ?? [])], sides.outputs.get(node.id) ?? '']);
+      const row = analysis.rowById.get(node.id);
+      const diagnostics = analysis.byNode.get(node.id);
+      const inputs = [
+        node,
+        sideKey,
+        String(incoming.get(node.id) ?? ''),
+        row?.output?.c,
+        row?.output?.h,
+        row?.output?.w,
+        row?.params.total,
+        analysis.severity.get(node.id),
+        diagnostics ? diagnostics.map((d) => d.message).join('\u0000') : '',
+      ];
+      if (prev && prev.inputs.every((x, i) => x === inputs[i])) {
+        if (prev.sides !== sides) prev.sides = sides;
+        return prev.data;
+      }
       const next = nodeData(node, doc, analysis, sides, incoming);
       const data = prev && sameNodeData(prev.data, next) ? prev.data : next;
-      cache.set(node.id, { inputs, data });
+      cache.set(node.id, { inputs, sides, sideKey, data });
       return data;
     },
+    /** How many nodes it holds data for. */
+    size: () => cache.size,
     /** Forgets nodes that are gone. */
     keepOnly(ids: ReadonlySet<string>) {
       for (const id of cache.keys()) if (!ids.has(id)) cache.delete(id);
@@ -182,13 +201,8 @@ export function createNodeDataCache() {
 /** An edge's stroke: red when it feeds an error, accent when selected. */
 export const edgeColour = (error: boolean, selected: boolean) => (error ? '#d1343d' : selected ? '#3461e0' : '#a3aab7');
 
-export function toFlowEdges(
-  doc: GraphDoc,
-  analysis: UiAnalysis,
-  detours: ReadonlyMap<string, Detour>,
-  selected: ReadonlySet<string>,
-  lod: LabelLod = { hidden: new Set(), overNode: new Set() },
-): ShapeFlowEdge[] {
+/** Input ports with an error per node ('all': the node's error is not about one port). */
+export function errorPorts(analysis: UiAnalysis): Map<string, Set<number | 'all'>> {
   const badPorts = new Map<string, Set<number | 'all'>>();
   for (const d of analysis.diagnostics) {
     if (d.severity !== 'error' || !d.nodeId) continue;
@@ -196,21 +210,49 @@ export function toFlowEdges(
     set.add(d.port ?? 'all');
     badPorts.set(d.nodeId, set);
   }
-  return doc.edges.map((e) => {
-    const bad = badPorts.get(e.target);
-    const error = !!bad && (bad.has('all') || bad.has(e.targetPort));
-    const isSelected = selected.has(e.id);
-    return {
-      id: e.id,
-      type: 'shape',
-      source: e.source,
-      target: e.target,
-      sourceHandle: SOURCE_HANDLE_ID,
-      targetHandle: targetHandleId(e.targetPort),
-      selected: isSelected,
-      // The arrowhead says which way the tensor flows, whatever the layout.
-      markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: edgeColour(error, isSelected) },
-      data: { shape: analysis.edgeShapes.get(e.id), error, detour: detours.get(e.id), label: lod.hidden.has(e.id) ? 'hidden' : lod.overNode.has(e.id) ? 'over-node' : undefined },
-    };
-  });
+  return badPorts;
+}
+
+/** Whether an edge feeds a port that has an error. */
+export function feedsError(e: GraphEdge, badPorts: ReadonlyMap<string, ReadonlySet<number | 'all'>>): boolean {
+  const bad = badPorts.get(e.target);
+  return !!bad && (bad.has('all') || bad.has(e.targetPort));
+}
+
+/** One edge as React Flow draws it. */
+export function toFlowEdge(e: GraphEdge, data: ShapeEdgeData, selected: boolean): ShapeFlowEdge {
+  return {
+    id: e.id,
+    type: 'shape',
+    source: e.source,
+    target: e.target,
+    sourceHandle: SOURCE_HANDLE_ID,
+    targetHandle: targetHandleId(e.targetPort),
+    selected,
+    // The arrowhead says which way the tensor flows, whatever the layout.
+    markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: edgeColour(data.error, selected) },
+    data,
+  };
+}
+
+export function toFlowEdges(
+  doc: GraphDoc,
+  analysis: UiAnalysis,
+  detours: ReadonlyMap<string, Detour>,
+  selected: ReadonlySet<string>,
+  lod: LabelLod = { hidden: new Set(), overNode: new Set() },
+): ShapeFlowEdge[] {
+  const badPorts = errorPorts(analysis);
+  return doc.edges.map((e) =>
+    toFlowEdge(
+      e,
+      {
+        shape: analysis.edgeShapes.get(e.id),
+        error: feedsError(e, badPorts),
+        detour: detours.get(e.id),
+        label: lod.hidden.has(e.id) ? 'hidden' : lod.overNode.has(e.id) ? 'over-node' : undefined,
+      },
+      selected.has(e.id),
+    ),
+  );
 }

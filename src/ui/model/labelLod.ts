@@ -64,11 +64,14 @@ export interface LabelLod {
 /** Above this many edges the labels are not culled (the pass is quadratic in the worst case). */
 const MAX_CULLED_EDGES = 1500;
 
+/** Whether labels are culled at all: below zoom 1, on graphs small enough for it. */
+export const culledAt = (edgeCount: number, zoom: number): boolean => zoom < 1 && edgeCount <= MAX_CULLED_EDGES;
+
 /** Which labels are hidden, and which cover a node, at this zoom step (all shown from zoom 1 up). */
 export function labelLod(inputs: LabelInputs, zoom: number): LabelLod {
   const hidden = new Set<string>();
   const overNode = new Set<string>();
-  if (zoom >= 1 || inputs.doc.edges.length > MAX_CULLED_EDGES) return { hidden, overNode };
+  if (!culledAt(inputs.doc.edges.length, zoom)) return { hidden, overNode };
   const nodes = new BoxGrid(inputs.boxes);
   const scale = labelScale(zoom);
   const points = labelPoints(inputs);
