@@ -1,7 +1,8 @@
-import { createContext, useContext, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useLayoutEffect, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import type { Clipboard } from '../state/commands';
 import type { EditorState, EditorStore } from '../state/store';
 import type { UiAnalysis } from './model/analysis';
+import { createEdgeShapeSource, EdgeShapesContext, type EdgeShapeSource } from './model/edgeShapes';
 
 export type ToastKind = 'info' | 'success' | 'error';
 export type SummaryTab = 'layers' | 'problems';
@@ -41,9 +42,17 @@ export const EditorServicesContext = createContext<EditorServices | null>(null);
 const AnalysisContext = createContext<UiAnalysis | null>(null);
 
 export function EditorProvider({ services, analysis, children }: { services: EditorServices; analysis: UiAnalysis; children: ReactNode }) {
+  const edgeShapes = useRef<EdgeShapeSource | null>(null);
+  edgeShapes.current ??= createEdgeShapeSource(analysis.edgeShapes);
+  // Edges rendered in this pass read the new shapes; those already drawn hear of them before the frame is painted.
+  edgeShapes.current.set(analysis.edgeShapes);
+  const source = edgeShapes.current;
+  useLayoutEffect(() => source.notify(), [source, analysis]);
   return (
     <EditorServicesContext.Provider value={services}>
-      <AnalysisContext.Provider value={analysis}>{children}</AnalysisContext.Provider>
+      <AnalysisContext.Provider value={analysis}>
+        <EdgeShapesContext.Provider value={source}>{children}</EdgeShapesContext.Provider>
+      </AnalysisContext.Provider>
     </EditorServicesContext.Provider>
   );
 }

@@ -98,17 +98,18 @@ export function useFlowElements(store: EditorStore) {
   const lastEdges = useRef<ShapeFlowEdge[]>([]);
   const edges = useMemo<ShapeFlowEdge[]>(() => {
     const list = doc.edges.map((e) => {
-      const shape = analysis.edgeShapes.get(e.id);
+      // No shape here: the labels read it from the analysis (edgeShapes.ts), so an edit that changes shapes only
+      // leaves this array as it was.
       const error = feedsError(e, badPorts);
       const detour = detours.get(e.id);
       const label = lod.hidden.has(e.id) ? 'hidden' : lod.overNode.has(e.id) ? 'over-node' : undefined;
       const selected = selectedEdges.has(e.id);
-      const deps = [e, shape?.c, shape?.h, shape?.w, error, detour?.axis, detour?.lane, label, selected];
-      return edgeCache.get(e.id, deps, () => toFlowEdge(e, { shape, error, detour, label }, selected));
+      const deps = [e, error, detour?.axis, detour?.lane, label, selected];
+      return edgeCache.get(e.id, deps, () => toFlowEdge(e, { error, detour, label }, selected));
     });
     edgeCache.sweep();
     return (lastEdges.current = sameItems(lastEdges.current, list) ? lastEdges.current : list);
-  }, [doc.edges, analysis, badPorts, detours, selectedEdges, lod, edgeCache]);
+  }, [doc.edges, badPorts, detours, selectedEdges, lod, edgeCache]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<OpFlowNode>[]) => {

@@ -3,6 +3,7 @@ import { detourLabelPoint, detourPoints, roundedPath } from '../model/edgeGeomet
 import type { Side } from '../model/handleSides';
 import { memo, useContext } from 'react';
 import { EditorServicesContext } from '../EditorContext';
+import { useEdgeShapeLabel } from '../model/edgeShapes';
 import { formatShape } from '../../core/types';
 import { edgeColour, type ShapeFlowEdge } from '../model/flowModel';
 import './ShapeEdge.css';
@@ -33,7 +34,9 @@ function ShapeEdge(props: EdgeProps<ShapeFlowEdge>) {
   const [path, labelX, labelY] = edgePath(props);
   const services = useContext(EditorServicesContext);
   const error = data?.error ?? false;
-  const known = !!data?.shape;
+  // In the editor the label comes from the analysis directly (see edgeShapes.ts); elsewhere from the edge's data.
+  const text = useEdgeShapeLabel(id) ?? formatShape(data?.shape);
+  const known = text !== formatShape(undefined);
   const classes = ['shape-edge', error ? 'error' : '', selected ? 'selected' : ''].filter(Boolean).join(' ');
   return (
     <>
@@ -47,7 +50,7 @@ function ShapeEdge(props: EdgeProps<ShapeFlowEdge>) {
           onClick={() => services?.store.setSelection({ nodes: [], edges: [id] })}
           data-error={error ? 'true' : 'false'}
         >
-          {formatShape(data?.shape)}
+          {text}
         </div>
       </EdgeLabelRenderer>
     </>

@@ -185,6 +185,9 @@ export function createNodeDataCache() {
         return prev.data;
       }
       const next = nodeData(node, doc, analysis, sides, incoming);
+      // Same ports, same list: the handle anchors and edge detours (computed from the port lists, compared by
+      // identity) are then not recomputed for an edit that changed only a summary or a shape.
+      if (prev && sameList(prev.data.ports, next.ports, samePort)) next.ports = prev.data.ports;
       const data = prev && sameNodeData(prev.data, next) ? prev.data : next;
       cache.set(node.id, { inputs, sides, sideKey, data });
       return data;
