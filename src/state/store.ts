@@ -68,10 +68,19 @@ export interface EditorStore {
   undo(): void;
   redo(): void;
   /** Swaps in a whole document (template, import, new) as one undoable step; clears the selection. Refused like `apply`. */
-  replaceDocument(doc: GraphDoc, label: string): ApplyResult;
+  replaceDocument(doc: GraphDoc, label: string, opts?: ReplaceOptions): ApplyResult;
   setSelection(sel: Partial<Selection>): void;
   /** Called with every refused edit (the UI shows the message). */
   onRefuse(listener: (refusal: Refusal) => void): () => void;
+}
+
+export interface ReplaceOptions {
+  /**
+   * The document is the format parser's result, fresh and held by nothing else (a file just opened): it is adopted
+   * as it is — frozen, not copied, and not checked again, since the parser has just checked it by the same rules.
+   * Saves a 10,000-node open ~0.3 s of copying and checking on the page's thread.
+   */
+  parsed?: boolean;
 }
 
 export interface EditorStoreOptions {
@@ -225,9 +234,9 @@ export function createEditorStore(initial: GraphDoc, opts: EditorStoreOptions = 
       publish(applyPatches(state.doc, step.patches), state.selection, true);
     },
 
-    replaceDocument(doc, label) {
-      const replacement = own(doc);
-      const refused = refusal(label, replacement);
+    replaceDocument(doc, label, replaceOpts = {}) {
+      const replacement = replaceOpts.parsed ? freeze(doc, true) : own(doc);
+      const refused = replaceOpts.parsed ? null : refusal(label, replacement);
       if (refused) return refused;
       const [next, patches, inversePatches] = produceWithPatches(state.doc, () => replacement);
       merge = undefined;

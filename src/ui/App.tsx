@@ -19,7 +19,7 @@ import { openingViewport } from './model/openingView';
 import { OpenProgress, type OpenProgressState } from './OpenProgress';
 import { newWeightsId } from './run/runtimeClient';
 import { runSession } from './run/session';
-import type { EditorState } from '../state/store';
+import type { EditorState, ReplaceOptions } from '../state/store';
 import { getTemplate } from './model/templates';
 import { useStableAnalysis } from './model/useStableAnalysis';
 import { Palette } from './panels/Palette';
@@ -43,11 +43,13 @@ export function App(props: Startup) {
 
 type DialogName = 'shortcuts' | 'new-unet' | null;
 
+/** An open that has taken this long shows a progress line (issue 11: an indication for anything over 300 ms). */
+const SHOW_PROGRESS_AFTER_MS = 300;
 /**
- * Files from this size on show a progress line while they open: parsing, checking and drawing them can take
- * longer than 300 ms (a ~500-node graph file is this big; bench/editor.bench.ts measures 10,000 nodes).
+ * Drawing a graph blocks the page, so whether it will pass SHOW_PROGRESS_AFTER_MS has to be judged before it
+ * starts: about this long per node (bench/editor.bench.ts: a 10,000-node graph draws in 1.5–2.5 s).
  */
-const SHOW_PROGRESS_FROM_BYTES = 256 * 1024;
+const DRAW_MS_PER_NODE = 0.15;
 
 /** Resolves after the next frame is painted, so a progress line set just before is on screen during the work. */
 const afterNextPaint = () =>
@@ -108,8 +110,8 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
   );
 
   const loadDocument = useCallback(
-    (next: GraphDoc, label: string) => {
-      if (!store.replaceDocument(next, label).ok) return;
+    (next: GraphDoc, label: string, opts?: ReplaceOptions) => {
+      if (!store.replaceDocument(next, label, opts).ok) return;
       setRestoreNotice(false);
       // A large graph opens on its inputs (openingViewport); a small one is fitted whole, which React Flow queues
       // until the new nodes are measured.
@@ -121,9 +123,13 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
     [store, fitView, setViewport, flowStore],
   );
 
-  /** Opens picked files as a model from another tool or as our graph JSON; `showStep` says what it is doing. */
+  /**
+   * Opens picked files as a model from another tool or as our graph JSON; `showStep` says what it is doing (and
+   * how long a step that blocks the page is expected to take).
+   */
   const openFiles = useCallback(
-    async (files: File[], showStep: (step: string) => Promise<void>) => {
+    async (files: File[], showStep: (step: string, blocksForMs?: number) => Promise<void>) => {
+      const drawing = (nodes: number) => showStep(`drawing ${nodes.toLocaleString('en-US')} nodes…`, nodes * DRAW_MS_PER_NODE);
       const model = await openModelFiles(files);
       if (model) {
         if (!model.ok) {
@@ -131,7 +137,7 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
           return;
         }
         const { doc, weights, warnings, format } = model.imported;
-        await showStep(`drawing ${doc.nodes.length.toLocaleString('en-US')} nodes…`);
+        await drawing(doc.nodes.length);
         loadDocument(doc, `Open “${model.name}”`);
         // The model's own weights go to the Run panel, as if loaded there.
         if (Object.keys(weights).length) runSession().useWeights({ kind: 'state-dict', label: model.name, dict: weights, id: newWeightsId() });
@@ -145,8 +151,9 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
         setImportFailure({ fileName: file.name, errors: result.errors });
         return;
       }
-      await showStep(`drawing ${result.doc.nodes.length.toLocaleString('en-US')} nodes…`);
-      loadDocument(result.doc, `Open “${file.name}”`);
+      await drawing(result.doc.nodes.length);
+      // Fresh from the parser (in its worker): the store adopts it without copying or checking it again.
+      loadDocument(result.doc, `Open “${file.name}”`, { parsed: true });
       notify(
         result.warnings.length ? `Opened ${file.name} (${result.warnings.length} warnings: ${result.warnings[0]})` : `Opened ${file.name}`,
         'success',
@@ -158,19 +165,30 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
   const importFile = useCallback(
     async (picked: File | File[]) => {
       const files = Array.isArray(picked) ? picked : [picked];
-      // A large file shows what the page is doing while it parses, checks and draws (the work blocks the page).
-      const large = files.reduce((sum, f) => sum + f.size, 0) >= SHOW_PROGRESS_FROM_BYTES;
       const fileName = files.length === 1 ? files[0]!.name : `${files.length} files`;
-      const showStep = async (step: string) => {
-        if (!large) return;
+      // The progress line appears once the open has taken SHOW_PROGRESS_AFTER_MS (reading and parsing run off the
+      // page's thread, so the timer fires during them), or before a step that blocks the page would take it past that.
+      const started = performance.now();
+      let step = 'reading and checking the file…';
+      let shown = false;
+      const show = () => {
+        shown = true;
         flushSync(() => setOpening({ fileName, step }));
+      };
+      const timer = setTimeout(show, SHOW_PROGRESS_AFTER_MS);
+      const showStep = async (next: string, blocksForMs = 0) => {
+        step = next;
+        if (!shown && performance.now() - started + blocksForMs < SHOW_PROGRESS_AFTER_MS) return;
+        clearTimeout(timer);
+        show();
+        // Painted before the blocking work starts.
         await afterNextPaint();
       };
       try {
-        await showStep('reading and checking the file…');
         await openFiles(files, showStep);
       } finally {
-        if (large) {
+        clearTimeout(timer);
+        if (shown) {
           // Gone once the new graph has been drawn.
           await afterNextPaint();
           setOpening(null);

@@ -1,6 +1,6 @@
 import { createContext, useContext, useLayoutEffect, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import type { Clipboard } from '../state/commands';
-import type { EditorState, EditorStore } from '../state/store';
+import type { EditorState, EditorStore, ReplaceOptions } from '../state/store';
 import type { UiAnalysis } from './model/analysis';
 import { createEdgeShapeSource, EdgeShapesContext, type EdgeShapeSource } from './model/edgeShapes';
 
@@ -27,7 +27,7 @@ export interface EditorServices {
    */
   importFile(file: File | File[]): Promise<void>;
   /** Replaces the document and fits the view to it. */
-  loadDocument(doc: EditorState['doc'], label: string): void;
+  loadDocument(doc: EditorState['doc'], label: string, opts?: ReplaceOptions): void;
   /** Pans/zooms to show these nodes (the whole graph when empty). */
   focusNodes(ids: string[]): void;
   /** Opens the summary panel on its Problems tab. */

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { parseGraph, serializeGraph } from '../../src/core/format';
 import type { GraphDoc, GraphNode } from '../../src/core/types';
 import { createEditorStore, type EditorStore } from '../../src/state/store';
 
@@ -330,5 +331,16 @@ describe('replaceDocument', () => {
     expect(store.getState().doc).toEqual(chainDoc());
     store.redo();
     expect(store.getState().doc.name).toBe('template');
+  });
+
+  it('adopts a document fresh from the parser as it is (frozen, not copied), still undoable', () => {
+    const store = createEditorStore(chainDoc());
+    const parsed = parseGraph(serializeGraph({ ...chainDoc(), name: 'opened' }));
+    if (!parsed.ok) throw new Error('does not parse');
+    expect(store.replaceDocument(parsed.doc, 'Open', { parsed: true }).ok).toBe(true);
+    expect(store.getState().doc).toBe(parsed.doc);
+    expect(Object.isFrozen(parsed.doc.nodes[0]!.params)).toBe(true);
+    store.undo();
+    expect(store.getState().doc).toEqual(chainDoc());
   });
 });

@@ -1,5 +1,6 @@
 import { FORMAT_LIMITS, parseGraph, serializeGraph, type FormatError } from '../../core/format';
 import type { GraphDoc } from '../../core/types';
+import { parseInBackground } from './parseInBackground';
 
 /** A file name from the document's name: "U-Net (paper, 572×572)" → "u-net-paper-572x572". */
 export function fileStem(name: string): string {
@@ -53,7 +54,7 @@ const tooBig = (code: FormatError['code'], what: string): ImportResult => ({
   errors: [{ code, path: '', message: `${what}; use the command line for it (unet-studio summary FILE)` }],
 });
 
-/** Reads a picked or dropped file as a graph; never throws. */
+/** Reads a picked or dropped file as a graph, parsing and checking it off the page's thread where it can; never throws. */
 export async function readGraphFile(file: File): Promise<ImportResult> {
   if (file.size > FORMAT_LIMITS.maxTextChars * 2)
     return {
@@ -69,6 +70,14 @@ export async function readGraphFile(file: File): Promise<ImportResult> {
   } catch (err) {
     return { ok: false, errors: [{ code: 'internal', path: '', message: `could not read the file (${err instanceof Error ? err.message : String(err)})` }] };
   }
+  return parseInBackground(bytes, parseGraphBytes);
+}
+
+/**
+ * The file's bytes as a graph, with the editor's limits: what `readGraphFile` does once the file is read. Runs
+ * in a worker in the browser (parseWorker.ts), in the calling thread elsewhere.
+ */
+export function parseGraphBytes(bytes: ArrayBuffer): ImportResult {
   const result = parseGraph(bytes);
   if (result.ok && result.doc.nodes.length > EDITOR_LIMITS.maxNodes)
     return tooBig('too-many-nodes', `the graph has ${count(result.doc.nodes.length)} nodes; the editor opens up to ${count(EDITOR_LIMITS.maxNodes)}`);
