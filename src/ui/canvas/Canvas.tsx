@@ -48,6 +48,8 @@ const FIT_ALL = { padding: 0.08 };
  */
 export const VISIBLE_ONLY_ABOVE = 300;
 
+/** Above this many nodes the minimap is off until the user turns it on. */
+const MINIMAP_AUTO_MAX_NODES = 2000;
 
 function minimapColour(node: Node): string {
   if (node.type === 'blockFrame') return 'transparent';
@@ -94,8 +96,11 @@ export function Canvas() {
   const [quickAdd, setQuickAdd] = useState<(QuickAddRequest & { flow: { x: number; y: number } }) | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
   const flowStore = useStoreApi();
-  // The minimap covers nodes on a small canvas: off by default there, a button toggles it.
-  const [minimap, setMinimap] = useState(() => typeof window === 'undefined' || window.innerWidth >= 1280);
+  // The minimap covers nodes on a small canvas, and on a huge graph it draws every node (one SVG element and one
+  // store subscription each, updated on every pan and edit): off by default there, a button toggles it.
+  const [wide] = useState(() => typeof window === 'undefined' || window.innerWidth >= 1280);
+  const [minimapChoice, setMinimap] = useState<boolean | null>(null);
+  const minimap = minimapChoice ?? (wide && nodes.length <= MINIMAP_AUTO_MAX_NODES);
 
   // Shape labels keep a readable size when zoomed out: the zoom drives a CSS variable (no re-render per frame),
   // and `data-lod` lifts the labels above the nodes while they are drawn larger than their slot.
@@ -265,7 +270,7 @@ export function Canvas() {
         )}
         <Controls showInteractive={false}>
           <ControlButton
-            onClick={() => setMinimap((m) => !m)}
+            onClick={() => setMinimap(!minimap)}
             title={minimap ? 'Hide the minimap' : 'Show the minimap'}
             aria-label={minimap ? 'Hide the minimap' : 'Show the minimap'}
             aria-pressed={minimap}
