@@ -14,6 +14,7 @@ import { GroupDialog } from './dialogs/GroupDialog';
 import { ShortcutsDialog } from './dialogs/ShortcutsDialog';
 import { EditorProvider, useStoreState, type EditorServices, type SummaryTab } from './EditorContext';
 import { exportGraphJson, readGraphFile } from './model/files';
+import { warmParseWorker } from './model/parseInBackground';
 import { openModelFiles } from './model/openModel';
 import { openingViewport } from './model/openingView';
 import { OpenProgress, type OpenProgressState } from './OpenProgress';
@@ -221,7 +222,10 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
       openNewUNet: () => setDialog('new-unet'),
       groupSelection,
       ungroupSelection,
-      openImport: () => fileInput.current?.click(),
+      openImport: () => {
+        warmParseWorker();
+        fileInput.current?.click();
+      },
       importFile,
       loadDocument,
       focusNodes,

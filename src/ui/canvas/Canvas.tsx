@@ -33,6 +33,8 @@ import { NodeMenu, useNodeMenu } from './NodeMenu';
 import { QuickAdd, type QuickAddRequest } from './QuickAdd';
 import { useBlockElements } from './useBlockElements';
 import { useFlowElements } from './useFlowElements';
+import { NodeDataContext } from '../model/nodeData';
+import { warmParseWorker } from '../model/parseInBackground';
 import { CATEGORY_COLOURS } from '../model/diagramSvg';
 
 /** The drag type the palette uses to carry an op name onto the canvas. */
@@ -89,7 +91,9 @@ const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Fi
 export function Canvas() {
   const { store, notify, importFile } = useEditor();
   // Composite blocks (frames, collapsed boxes) are drawn over the plain elements.
-  const { nodes, edges, onNodesChange, onEdgesChange, finishDrag } = useBlockElements(store, useFlowElements(store));
+  const plain = useFlowElements(store);
+  const { nodeDataSource } = plain;
+  const { nodes, edges, onNodesChange, onEdgesChange, finishDrag } = useBlockElements(store, plain);
   const { screenToFlowPosition, setViewport } = useReactFlow();
   const nodeMenu = useNodeMenu();
   const [fileOver, setFileOver] = useState(false);
@@ -218,68 +222,74 @@ export function Canvas() {
       className="canvas"
       data-testid="canvas"
       onDragOver={onDragOver}
-      onDragEnter={(e) => hasFiles(e) && setFileOver(true)}
+      onDragEnter={(e) => {
+        if (!hasFiles(e)) return;
+        setFileOver(true);
+        warmParseWorker();
+      }}
       onDragLeave={(e) => {
         if (!e.currentTarget.contains(e.relatedTarget as globalThis.Node | null)) setFileOver(false);
       }}
       onDrop={onDrop}
     >
-      <ReactFlow<CanvasNode, ShapeFlowEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onNodeDragStop={onNodeDragStop}
-        onNodeContextMenu={nodeMenu.onNodeContextMenu}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={checkConnection}
-        deleteKeyCode={null}
-        selectionKeyCode={null}
-        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
-        selectionOnDrag
-        selectionMode={SelectionMode.Partial}
-        panOnDrag={[1, 2]}
-        panOnScroll
-        zoomOnDoubleClick={false}
-        snapToGrid
-        snapGrid={SNAP_GRID}
-        minZoom={MIN_ZOOM}
-        maxZoom={MAX_ZOOM}
-        fitView={fitAll}
-        fitViewOptions={FIT_ALL}
-        attributionPosition="top-right"
-        elevateEdgesOnSelect
-        // Large graphs draw only what is on screen: a 10,000-node graph would otherwise mount every node and edge.
-        onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
-        onError={reportFlowProblem}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cdd2da" />
-        {minimap && (
-          <MiniMap
-            pannable
-            zoomable
-            nodeColor={minimapColour}
-            nodeStrokeWidth={0}
-            nodeBorderRadius={4}
-            maskColor="rgba(240, 242, 245, 0.7)"
-            style={{ width: 150, height: 110 }}
-          />
-        )}
-        <Controls showInteractive={false}>
-          <ControlButton
-            onClick={() => setMinimap(!minimap)}
-            title={minimap ? 'Hide the minimap' : 'Show the minimap'}
-            aria-label={minimap ? 'Hide the minimap' : 'Show the minimap'}
-            aria-pressed={minimap}
-            data-testid="toggle-minimap"
-          >
-            <IconMap size={14} />
-          </ControlButton>
-        </Controls>
-      </ReactFlow>
+      <NodeDataContext.Provider value={nodeDataSource}>
+        <ReactFlow<CanvasNode, ShapeFlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onNodeDragStop={onNodeDragStop}
+          onNodeContextMenu={nodeMenu.onNodeContextMenu}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={checkConnection}
+          deleteKeyCode={null}
+          selectionKeyCode={null}
+          multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+          selectionOnDrag
+          selectionMode={SelectionMode.Partial}
+          panOnDrag={[1, 2]}
+          panOnScroll
+          zoomOnDoubleClick={false}
+          snapToGrid
+          snapGrid={SNAP_GRID}
+          minZoom={MIN_ZOOM}
+          maxZoom={MAX_ZOOM}
+          fitView={fitAll}
+          fitViewOptions={FIT_ALL}
+          attributionPosition="top-right"
+          elevateEdgesOnSelect
+          // Large graphs draw only what is on screen: a 10,000-node graph would otherwise mount every node and edge.
+          onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
+          onError={reportFlowProblem}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cdd2da" />
+          {minimap && (
+            <MiniMap
+              pannable
+              zoomable
+              nodeColor={minimapColour}
+              nodeStrokeWidth={0}
+              nodeBorderRadius={4}
+              maskColor="rgba(240, 242, 245, 0.7)"
+              style={{ width: 150, height: 110 }}
+            />
+          )}
+          <Controls showInteractive={false}>
+            <ControlButton
+              onClick={() => setMinimap(!minimap)}
+              title={minimap ? 'Hide the minimap' : 'Show the minimap'}
+              aria-label={minimap ? 'Hide the minimap' : 'Show the minimap'}
+              aria-pressed={minimap}
+              data-testid="toggle-minimap"
+            >
+              <IconMap size={14} />
+            </ControlButton>
+          </Controls>
+        </ReactFlow>
+      </NodeDataContext.Provider>
       {nodes.length === 0 && (
         <div className="canvas-empty" data-testid="canvas-empty">
           <div className="canvas-empty-title">An empty graph</div>

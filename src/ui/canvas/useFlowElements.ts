@@ -1,10 +1,11 @@
 import { useStore, type Dimensions, type EdgeChange, type NodeChange } from '@xyflow/react';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { XY } from '../../core/types';
 import { shallow } from 'zustand/shallow';
 import type { EditorState, EditorStore } from '../../state/store';
 import { useAnalysis, useStoreState } from '../EditorContext';
-import { createNodeDataCache, errorPorts, feedsError, incomingPorts, toFlowEdge, type OpFlowNode, type OpNodeData, type ShapeFlowEdge } from '../model/flowModel';
+import { createNodeDataCache, errorPorts, feedsError, incomingPorts, toFlowEdge, type OpFlowNode, type OpNodeData, type OpNodeFrame, type ShapeFlowEdge } from '../model/flowModel';
+import { createNodeDataSource } from '../model/nodeData';
 import { computeDetours, handleAnchors } from '../model/edgeGeometry';
 import { computeHandleSides, NODE_HEIGHT, NODE_WIDTH, type Box } from '../model/handleSides';
 import { culledAt, labelLod, zoomStep, type LabelLod } from '../model/labelLod';
@@ -43,6 +44,7 @@ export function useFlowElements(store: EditorStore) {
   // Unchanged elements keep their object identity, so React Flow skips them: during a drag only the moved node
   // and its edges re-render, which keeps a 1,000-node graph smooth.
   const nodeCache = useRef(new IdentityCache<OpFlowNode>()).current;
+  const frameCache = useRef(new IdentityCache<OpNodeFrame>()).current;
   const edgeCache = useRef(new IdentityCache<ShapeFlowEdge>()).current;
 
   const docEdges = doc.edges;
@@ -52,6 +54,12 @@ export function useFlowElements(store: EditorStore) {
     if (dataCache.size() > doc.nodes.length) dataCache.keepOnly(new Set(doc.nodes.map((n) => n.id)));
     return datas;
   }, [doc, analysis, sides, incoming, dataCache]);
+  // The node components read their data from here (nodeData.ts): nodes rendered in this pass see it at once,
+  // nodes already drawn hear of it before the frame is painted.
+  const nodeDataSource = useRef(createNodeDataSource()).current;
+  const byId = useMemo(() => new Map(nodeDatas.map((d) => [d.nodeId, d])), [nodeDatas]);
+  nodeDataSource.set(byId);
+  useLayoutEffect(() => nodeDataSource.notify(), [nodeDataSource, byId]);
 
   // Edges whose curve would cross a node go around it, on the nearest clear lane.
   // The node data cache keeps unchanged nodes' data (and ports) objects, so the port lists are compared by identity.
@@ -86,11 +94,13 @@ export function useFlowElements(store: EditorStore) {
     const list = doc.nodes.map((n, i) => {
       const position = dragging?.[n.id] ?? n.position;
       const data = nodeDatas[i]!;
+      const frame = frameCache.get(n.id, [data.opType, data.category, data.severity, data.ports, data.output], () => toFrame(data));
       const selected = selectedNodes.has(n.id);
       const size = measured[n.id];
-      return nodeCache.get(n.id, [position.x, position.y, data, selected, size], () => toFlowNode(n.id, position, data, selected, size));
+      return nodeCache.get(n.id, [position.x, position.y, frame, selected, size], () => toFlowNode(n.id, position, frame, selected, size));
     });
     nodeCache.sweep();
+    frameCache.sweep();
     return (lastNodes.current = sameItems(lastNodes.current, list) ? lastNodes.current : list);
   }, [doc.nodes, nodeDatas, selectedNodes, measured, dragging, nodeCache]);
 
@@ -157,12 +167,14 @@ export function useFlowElements(store: EditorStore) {
     [],
   );
 
-  return { nodes, edges, onNodesChange, onEdgesChange, finishDrag };
+  return { nodes, edges, nodeDataSource, onNodesChange, onEdgesChange, finishDrag };
 }
 
 const NO_LOD: LabelLod = { hidden: new Set(), overNode: new Set() };
 
-function toFlowNode(id: string, position: XY, data: OpNodeData, selected: boolean, size: Dimensions | undefined): OpFlowNode {
+const toFrame = ({ nodeId, opType, category, severity, ports, output }: OpNodeData): OpNodeFrame => ({ nodeId, opType, category, severity, ports, output });
+
+function toFlowNode(id: string, position: XY, data: OpNodeFrame, selected: boolean, size: Dimensions | undefined): OpFlowNode {
   return size
     ? { id, type: 'op', position, data, selected, measured: size }
     : // Not drawn yet: a size and handles estimated from the layout let React Flow place it and its edges

@@ -48,7 +48,13 @@ export interface ShapeEdgeData extends Record<string, unknown> {
   error: boolean;
 }
 
-export type OpFlowNode = Node<OpNodeData, 'op'>;
+/**
+ * What a node object carries for React Flow: what places its handles and colours the minimap. The rest (title,
+ * summary, shape, parameter count, messages) the node component reads live by id (nodeData.ts), so an edit that
+ * changes only those leaves React Flow's nodes array, and its O(n) pass over it, alone.
+ */
+export type OpNodeFrame = Pick<OpNodeData, 'nodeId' | 'opType' | 'category' | 'severity' | 'ports' | 'output'> & Record<string, unknown>;
+export type OpFlowNode = Node<OpNodeFrame, 'op'>;
 export type ShapeFlowEdge = Edge<ShapeEdgeData, 'shape'>;
 
 export const targetHandleId = (port: number) => `in-${port}`;

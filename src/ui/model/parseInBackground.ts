@@ -15,6 +15,16 @@ function parseWorker() {
   return (started = { api: Comlink.wrap<ParseWorkerApi>(worker), failed });
 }
 
+/** Starts the parse worker ahead of a file (the file picker opened, a file dragged over), so its start-up is not waited for. */
+export function warmParseWorker(): void {
+  if (unavailable) return;
+  try {
+    parseWorker();
+  } catch {
+    unavailable = true;
+  }
+}
+
 /**
  * Parses a graph file's bytes in the parse worker; where there is no worker (Node, tests) or it fails, with
  * `inThisThread` (the same function the worker runs). Never throws.

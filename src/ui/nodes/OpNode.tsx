@@ -5,6 +5,7 @@ import { IconError, IconWarning } from '../icons';
 import { formatCompact, formatInt } from '../model/format';
 import { SOURCE_HANDLE_ID, targetHandleId, type OpFlowNode, type OpNodeData } from '../model/flowModel';
 import { layoutSlots, POSITION } from '../model/handleSlots';
+import { useNodeData } from '../model/nodeData';
 import './OpNode.css';
 
 /** The one node component: every op renders through it, driven by the op registry. */
@@ -100,6 +101,8 @@ export function OpNodeView({ data, selected }: { data: OpNodeData; selected?: bo
 
 /** React Flow adapter: re-measures handles when ports appear, vanish or change sides. */
 function OpNode({ id, data, selected }: NodeProps<OpFlowNode>) {
+  // Titles, summaries and shapes come live by id (nodeData.ts); the node object carries what places the handles.
+  const full = useNodeData(id);
   const updateNodeInternals = useUpdateNodeInternals();
   const handleKey = `${data.ports.map((p) => `${p.index}${p.side}`).join(',')}|${data.output ?? ''}`;
   const lastKey = useRef(handleKey);
@@ -110,7 +113,7 @@ function OpNode({ id, data, selected }: NodeProps<OpFlowNode>) {
     lastKey.current = handleKey;
     updateNodeInternals(id);
   }, [id, handleKey, updateNodeInternals]);
-  return <OpNodeView data={data} selected={selected} />;
+  return full ? <OpNodeView data={full} selected={selected} /> : null;
 }
 
 export default memo(OpNode);
