@@ -15,6 +15,7 @@ import { ShortcutsDialog } from './dialogs/ShortcutsDialog';
 import { EditorProvider, useStoreState, type EditorServices, type SummaryTab } from './EditorContext';
 import { exportGraphJson, readGraphFile } from './model/files';
 import { warmParseWorker } from './model/parseInBackground';
+import { progressGate } from './model/progressGate';
 import { openModelFiles } from './model/openModel';
 import { openingViewport } from './model/openingView';
 import { OpenProgress, type OpenProgressState } from './OpenProgress';
@@ -169,27 +170,18 @@ function Editor({ store, storage, restore = { kind: 'none' }, restored = false, 
       const fileName = files.length === 1 ? files[0]!.name : `${files.length} files`;
       // The progress line appears once the open has taken SHOW_PROGRESS_AFTER_MS (reading and parsing run off the
       // page's thread, so the timer fires during them), or before a step that blocks the page would take it past that.
-      const started = performance.now();
-      let step = 'reading and checking the file…';
-      let shown = false;
-      const show = () => {
-        shown = true;
-        flushSync(() => setOpening({ fileName, step }));
-      };
-      const timer = setTimeout(show, SHOW_PROGRESS_AFTER_MS);
-      const showStep = async (next: string, blocksForMs = 0) => {
-        step = next;
-        if (!shown && performance.now() - started + blocksForMs < SHOW_PROGRESS_AFTER_MS) return;
-        clearTimeout(timer);
-        show();
+      const gate = progressGate('reading and checking the file…', {
+        afterMs: SHOW_PROGRESS_AFTER_MS,
+        show: (step) => flushSync(() => setOpening({ fileName, step })),
+      });
+      const showStep = async (step: string, blocksForMs = 0) => {
         // Painted before the blocking work starts.
-        await afterNextPaint();
+        if (gate.step(step, blocksForMs)) await afterNextPaint();
       };
       try {
         await openFiles(files, showStep);
       } finally {
-        clearTimeout(timer);
-        if (shown) {
+        if (gate.end()) {
           // Gone once the new graph has been drawn.
           await afterNextPaint();
           setOpening(null);
