@@ -43,6 +43,8 @@ function Harness({ store, seen }: { store: EditorStore; seen: Seen[] }) {
     showProblems: () => {},
     summaryTab: null,
     setSummaryTab: () => {},
+    groupSelection: () => {},
+    ungroupSelection: () => {},
   };
   return (
     <EditorProvider services={services} analysis={analysis}>
