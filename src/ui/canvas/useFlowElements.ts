@@ -26,16 +26,24 @@ export function useFlowElements(store: EditorStore) {
 
   // Kept while no node moved, resized, came or went: a parameter edit then skips the handle sides, anchors and
   // detours below, which are O(n) or worse on a 10,000-node graph.
+  // Nodes not drawn yet take the size most drawn nodes have (op nodes are one size unless many ports stretch them):
+  // drawing more of a large graph (opening it, panning) then leaves their boxes, and every edge's route, as they were.
+  const lastTypical = useRef<Dimensions>({ width: NODE_WIDTH, height: NODE_HEIGHT });
+  const typical = useMemo(() => {
+    const next = typicalSize(measured) ?? lastTypical.current;
+    const prev = lastTypical.current;
+    return (lastTypical.current = next.width === prev.width && next.height === prev.height ? prev : next);
+  }, [measured]);
   const lastBoxes = useRef<Map<string, Box> | null>(null);
   const boxes = useMemo(() => {
     const map = new Map<string, Box>();
     for (const n of doc.nodes) {
-      const size = measured[n.id];
-      map.set(n.id, { position: dragging?.[n.id] ?? n.position, width: size?.width ?? NODE_WIDTH, height: size?.height ?? NODE_HEIGHT });
+      const size = measured[n.id] ?? typical;
+      map.set(n.id, { position: dragging?.[n.id] ?? n.position, width: size.width, height: size.height });
     }
     if (lastBoxes.current && sameBoxes(lastBoxes.current, map)) return lastBoxes.current;
     return (lastBoxes.current = map);
-  }, [doc.nodes, measured, dragging]);
+  }, [doc.nodes, measured, dragging, typical]);
   const sides = useMemo(() => computeHandleSides(boxes, doc.edges), [boxes, doc.edges]);
 
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
@@ -97,12 +105,12 @@ export function useFlowElements(store: EditorStore) {
       const frame = frameCache.get(n.id, [data.opType, data.category, data.severity, data.ports, data.output], () => toFrame(data));
       const selected = selectedNodes.has(n.id);
       const size = measured[n.id];
-      return nodeCache.get(n.id, [position.x, position.y, frame, selected, size], () => toFlowNode(n.id, position, frame, selected, size));
+      return nodeCache.get(n.id, [position.x, position.y, frame, selected, size, typical], () => toFlowNode(n.id, position, frame, selected, size, typical));
     });
     nodeCache.sweep();
     frameCache.sweep();
     return (lastNodes.current = sameItems(lastNodes.current, list) ? lastNodes.current : list);
-  }, [doc.nodes, nodeDatas, selectedNodes, measured, dragging, nodeCache]);
+  }, [doc.nodes, nodeDatas, selectedNodes, measured, dragging, typical, nodeCache, frameCache]);
 
   const badPorts = useMemo(() => errorPorts(analysis), [analysis]);
   const lastEdges = useRef<ShapeFlowEdge[]>([]);
@@ -174,12 +182,26 @@ const NO_LOD: LabelLod = { hidden: new Set(), overNode: new Set() };
 
 const toFrame = ({ nodeId, opType, category, severity, ports, output }: OpNodeData): OpNodeFrame => ({ nodeId, opType, category, severity, ports, output });
 
-function toFlowNode(id: string, position: XY, data: OpNodeFrame, selected: boolean, size: Dimensions | undefined): OpFlowNode {
+function toFlowNode(id: string, position: XY, data: OpNodeFrame, selected: boolean, size: Dimensions | undefined, typical: Dimensions): OpFlowNode {
   return size
     ? { id, type: 'op', position, data, selected, measured: size }
     : // Not drawn yet: a size and handles estimated from the layout let React Flow place it and its edges
       // without drawing it (with onlyRenderVisibleElements, an off-screen node is never drawn).
-      { id, type: 'op', position, data, selected, initialWidth: NODE_WIDTH, initialHeight: NODE_HEIGHT, handles: estimatedHandles(data, NODE_WIDTH, NODE_HEIGHT) };
+      { id, type: 'op', position, data, selected, initialWidth: typical.width, initialHeight: typical.height, handles: estimatedHandles(data, typical.width, typical.height) };
+}
+
+/** The most common measured size; undefined before any node was measured. */
+function typicalSize(measured: Record<string, Dimensions>): Dimensions | undefined {
+  const counts = new Map<string, { size: Dimensions; n: number }>();
+  let best: { size: Dimensions; n: number } | undefined;
+  for (const size of Object.values(measured)) {
+    const key = `${size.width}x${size.height}`;
+    const entry = counts.get(key) ?? { size, n: 0 };
+    entry.n++;
+    counts.set(key, entry);
+    if (!best || entry.n > best.n) best = entry;
+  }
+  return best?.size;
 }
 
 const sameItems = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
