@@ -7,18 +7,25 @@
  */
 import { analyzeGraph, type Analysis } from '../core/analysis';
 import { nearestValid } from '../core/solver';
+import { BYTES_PER_VALUE } from '../core/infer';
 import type { GraphDoc } from '../core/types';
 
 /** The wasm backend's heap is 32-bit: every tensor of a run lives in these 4 GiB (tfjs-backend-wasm getHeapMax). */
 export const WASM_HEAP_BYTES = 4294901760;
-const BYTES_PER_VALUE = 4;
 
 export interface MemoryNeed {
-  /** Weights times the compiled copies alive at once (a run compiles the graph and its inference-optimised form). */
+  /** Weights times the copies alive at once (a run compiles the graph and its inference-optimised form). */
   weightsBytes: number;
-  /** Peak activations of one forward pass at batch 1 (the core's estimate, input included). */
+  /** Training only: one gradient per trainable weight. */
+  gradientBytes: number;
+  /** Training only: the optimiser's slots per trainable weight (Adam: 2, momentum SGD: 1). */
+  optimizerBytes: number;
+  /**
+   * A forward pass: its peak activations at batch 1 (the core's estimate, input included). Training: every
+   * activation kept for backprop plus the backward pass's working set, times the batch.
+   */
   activationBytes: number;
-  /** The decoded image, its float copy and the resized network input (run only). */
+  /** The image's buffers besides the network: decoded pixels, normalised copies, stitched tiled outputs (run only). */
   imageBytes: number;
   totalBytes: number;
 }
@@ -29,32 +36,64 @@ export interface MemoryLimit {
   source: string;
 }
 
+export type OptimizerKind = 'adam' | 'sgd';
+
 export interface NeedOptions {
-  /** How many compiled copies of the weights are alive at once: run 2 (plain + optimised), export 2–3. */
+  /** How many copies of the weights are alive at once: run 2 (plain + optimised), export 2–3, training 2. */
   weightCopies: number;
-  /** Whether a forward pass runs (run) or only the weights are written (export). */
+  /** Whether a forward pass runs (run, training) or only the weights are written (export). */
   forward: boolean;
-  /** The image to run on (width × height pixels), decoded to RGBA. */
-  image?: { width: number; height: number };
+  /**
+   * The image to run on (width × height pixels), decoded to RGBA. A tiled run holds the whole normalised image
+   * and the stitched outputs (`tiledOutput`: their size and the channels of all outputs together).
+   */
+  image?: { width: number; height: number; tiledOutput?: { h: number; w: number; channels: number } };
+  /** A training step at this batch size with this optimiser (the graph is analysed at the patch size). */
+  training?: { batch: number; optimizer: OptimizerKind };
 }
 
-/** What a run or export of the analysed graph holds at its peak. */
+const OPTIMIZER_SLOTS: Record<OptimizerKind, number> = { adam: 2, sgd: 1 };
+const OPTIMIZER_NAMES: Record<OptimizerKind, string> = { adam: 'Adam', sgd: 'momentum' };
+
+/** What a run, export or training step of the analysed graph holds at its peak. */
 export function memoryNeed(analysis: Analysis, options: NeedOptions): MemoryNeed {
   const batch = analysis.input?.batch ?? 1;
-  const weightsBytes = options.weightCopies * analysis.totals.paramBytes;
-  const activationBytes = options.forward ? analysis.totals.peakBytes / batch : 0;
-  let imageBytes = 0;
-  if (options.forward && options.image && analysis.input) {
-    const { c, h, w } = analysis.input.shape;
-    // The resized input twice (the tensor and the copy handed to the model), besides the image itself.
-    imageBytes = rawImageBytes(options, c) + 2 * BYTES_PER_VALUE * c * h * w;
-  }
-  return { weightsBytes, activationBytes, imageBytes, totalBytes: weightsBytes + activationBytes + imageBytes };
+  const { totals } = analysis;
+  const weightsBytes = options.weightCopies * totals.paramBytes;
+  const trainable = totals.params.trainable * BYTES_PER_VALUE;
+  const training = options.training;
+  const gradientBytes = training ? trainable : 0;
+  const optimizerBytes = training ? OPTIMIZER_SLOTS[training.optimizer] * trainable : 0;
+  // Backprop keeps every node's output; the gradients flowing back need about a forward pass's live set more.
+  const activationBytes = training
+    ? ((totals.activationBytes + totals.peakBytes) / batch) * training.batch
+    : options.forward
+      ? totals.peakBytes / batch
+      : 0;
+  const imageBytes = options.forward && !training ? fixedImageBytes(options, analysis) + scaledImageBytes(options, analysis) : 0;
+  return { weightsBytes, gradientBytes, optimizerBytes, activationBytes, imageBytes, totalBytes: weightsBytes + gradientBytes + optimizerBytes + activationBytes + imageBytes };
 }
 
-/** The decoded image (RGBA bytes) and its float pixels: what does not shrink with the input size. */
-const rawImageBytes = (options: NeedOptions, channels: number) =>
-  options.image ? (4 + BYTES_PER_VALUE * channels) * options.image.width * options.image.height : 0;
+/**
+ * The image buffers that do not shrink with the network's input size: the decoded RGBA image and its float
+ * pixels; a tiled run also holds the normalised whole image and the stitched outputs.
+ */
+function fixedImageBytes(options: NeedOptions, analysis: Analysis): number {
+  const image = options.image;
+  if (!image || !analysis.input) return 0;
+  const c = analysis.input.shape.c;
+  const pixels = image.width * image.height;
+  const tiled = image.tiledOutput;
+  const base = (4 + BYTES_PER_VALUE * c) * pixels;
+  return tiled ? base + BYTES_PER_VALUE * (c * pixels + tiled.h * tiled.w * tiled.channels) : base;
+}
+
+/** The buffers at the network's input size: a resized input and its copy handed to the model (one tile's copy when tiled). */
+function scaledImageBytes(options: NeedOptions, analysis: Analysis): number {
+  if (!options.image || !analysis.input) return 0;
+  const { c, h, w } = analysis.input.shape;
+  return (options.image.tiledOutput ? 1 : 2) * BYTES_PER_VALUE * c * h * w;
+}
 
 /** The effective limit on a backend: the wasm heap caps whatever the machine has. */
 export function limitOn(backend: string, limit: MemoryLimit): MemoryLimit {
@@ -65,38 +104,58 @@ export type MemoryVerdict =
   | { ok: true; need: MemoryNeed }
   | { ok: false; need: MemoryNeed; message: string; smallerInput?: { h: number; w: number } };
 
+/** What does not shrink with the network's input size: weights (with gradients and optimiser state) and the image. */
+const sizeIndependent = (need: MemoryNeed, options: NeedOptions, analysis: Analysis) =>
+  need.totalBytes - need.activationBytes - (need.imageBytes ? scaledImageBytes(options, analysis) : 0);
+
 /**
- * Checks the graph (at its input node's size) against the limit. Over it, the message says how much is needed
- * and of what; when the weights fit but activations do not, a smaller valid input size that fits is offered.
+ * Checks the graph (at its input node's size, or the training patch it was analysed at) against the limit. Over
+ * it, the message says how much is needed and of what; when the weights fit but activations do not, a smaller
+ * valid input that fits is offered (to tile the image at; for training, a smaller patch or batch).
  */
 export function checkMemory(doc: GraphDoc, analysis: Analysis, limit: MemoryLimit, options: NeedOptions): MemoryVerdict {
   const need = memoryNeed(analysis, options);
   if (need.totalBytes <= limit.bytes) return { ok: true, need };
+  const training = options.training;
   const parts = [`weights ${bytes(need.weightsBytes)}`];
+  if (training) parts.push(`gradients ${bytes(need.gradientBytes)}`, `${OPTIMIZER_NAMES[training.optimizer]} state ${bytes(need.optimizerBytes)}`);
   if (options.forward) parts.push(`activations ${bytes(need.activationBytes)}`);
   if (need.imageBytes) parts.push(`image ${bytes(need.imageBytes)}`);
   const input = analysis.input;
-  const at = input && options.forward ? ` at input ${input.shape.c}×${input.shape.h}×${input.shape.w}` : '';
+  const shape = input && `${input.shape.c}×${input.shape.h}×${input.shape.w}`;
+  const at = !shape || !options.forward ? '' : training ? ` to train at patch ${shape}, batch ${training.batch}` : ` at input ${shape}`;
   let message = `needs about ${bytes(need.totalBytes)}${at} (${parts.join(', ')}), over the ${bytes(limit.bytes)} limit (${limit.source})`;
-  const fixedBytes = need.weightsBytes;
-  if (fixedBytes >= limit.bytes) {
+  const fixedBytes = sizeIndependent(need, options, analysis);
+  if (need.weightsBytes + need.gradientBytes + need.optimizerBytes >= limit.bytes) {
     const params = analysis.totals.params.total;
-    return { ok: false, need, message: `${message}: the ${approx(params)} parameters alone do not fit; make the network narrower` };
+    const extra = training ? ` with their gradients and ${OPTIMIZER_NAMES[training.optimizer]} state` : '';
+    return { ok: false, need, message: `${message}: the ${approx(params)} parameters${extra} alone do not fit; make the network narrower` };
   }
+  if (fixedBytes >= limit.bytes) return { ok: false, need, message: `${message}: the image buffers alone do not fit; use a smaller image` };
   const smaller = options.forward && input ? smallerInputThatFits(doc, input.shape, limit.bytes, options) : undefined;
+  if (training) {
+    const perSample = need.activationBytes / training.batch;
+    const batchFits = Math.floor((limit.bytes - fixedBytes) / perSample);
+    const offers = [
+      smaller && `a ${smaller.h}×${smaller.w} patch fits at batch ${training.batch}: set the patch size to it (the trained network still runs tiled on whole images)`,
+      batchFits >= 1 && `batch ${batchFits} fits at this patch`,
+    ].filter((o): o is string => !!o);
+    message += offers.length ? `; ${offers.join('; or ')}; or raise the limit` : '; no smaller patch fits either';
+    return { ok: false, need, message, smallerInput: smaller };
+  }
   message += smaller
     ? `; a ${smaller.h}×${smaller.w} input fits: set the input node to it and tile the image (the editor's Run panel does), or raise the limit`
     : '; no smaller valid input size fits either';
   return { ok: false, need, message, smallerInput: smaller };
 }
 
-/** The largest valid input near a square shrink of `size` whose run fits; undefined when none is found. */
+/** The largest valid input near a square shrink of `size` whose run (or training step) fits; undefined when none is found. */
 export function smallerInputThatFits(doc: GraphDoc, size: { h: number; w: number }, limitBytes: number, options: NeedOptions) {
   let current = size;
   for (let attempt = 0; attempt < 8; attempt++) {
     const analysis = analyzeGraph(doc, { input: current, solve: false });
     const need = memoryNeed(analysis, options);
-    const fixed = need.weightsBytes + rawImageBytes(options, analysis.input?.shape.c ?? 1);
+    const fixed = sizeIndependent(need, options, analysis);
     if (fixed >= limitBytes) return undefined;
     // Activations and the resized input grow with the area; aim a little under the limit.
     const factor = Math.min(0.9, Math.sqrt((0.9 * (limitBytes - fixed)) / Math.max(1, need.totalBytes - fixed)));
@@ -111,6 +170,17 @@ export function smallerInputThatFits(doc: GraphDoc, size: { h: number; w: number
     current = { h, w };
   }
   return undefined;
+}
+
+/** A run refused by the guard: thrown by the runtime host before it allocates, reported as a 'memory' HostError. */
+export class MemoryRefused extends Error {
+  constructor(
+    message: string,
+    readonly smallerInput?: { h: number; w: number },
+  ) {
+    super(message);
+    this.name = 'MemoryRefused';
+  }
 }
 
 /** Bytes as people read them (binary units, 3 significant digits). */

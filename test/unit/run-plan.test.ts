@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../src/core/analysis';
 import { buildUNet } from '../../src/core/builder';
 import type { GraphDoc } from '../../src/core/types';
-import { DEFAULT_BUDGET_BYTES, describeMemory, planRun, smallerInputFor, type RunSettings } from '../../src/ui/run/plan';
+import { smallerInputThatFits } from '../../src/runtime';
+import { DEFAULT_BUDGET_BYTES, describeMemory, planRun, runNeed, type RunSettings } from '../../src/ui/run/plan';
 
 const paper = buildUNet({});
 const settings = (patch: Partial<RunSettings> = {}): RunSettings => ({ mode: 'auto', budgetBytes: DEFAULT_BUDGET_BYTES, ...patch });
@@ -54,12 +55,15 @@ describe('planRun on the paper U-Net (572 → 388, valid convs)', () => {
     const p = plan(paper, image(572, 572));
     expect(p.memory.weightsBytes).toBe(2 * analysis.totals.paramBytes);
     expect(p.memory.activationBytes).toBe(analysis.totals.peakBytes);
-    // Tiles also hold the whole image (1 channel) and the stitched result (2 channels) as float32.
-    expect(p.memory.imageBytes).toBe(4 * 572 * 572 * 3);
+    // The worker holds the RGBA image and its float pixels (1 channel); tiles also the normalised whole image,
+    // the stitched result (2 channels, the whole image) and one tile's copy, as float32 (the guard's rule, runtime/memoryGuard.ts).
+    expect(p.memory.imageBytes).toBe((4 + 4) * 572 * 572 + 4 * (572 * 572 + 572 * 572 * 2) + 4 * 572 * 572);
     expect(p.memory.over).toBe(false);
-    expect(describeMemory(p.memory)).toBe('≈ 419.53 MB (activations 167.36 MB + weights 248.25 MB + image buffers 3.93 MB) of a 1.50 GB budget');
+    expect(describeMemory(p.memory)).toBe('≈ 423.46 MB (activations 167.36 MB + weights 248.25 MB + image buffers 7.85 MB) of a 1.50 GB budget');
     const resized = plan(paper, image(572, 572), { mode: 'resize' });
-    expect(describeMemory(resized.memory)).toBe('≈ 415.61 MB (activations 167.36 MB + weights 248.25 MB) of a 1.50 GB budget');
+    // Resized: the RGBA image, its float pixels, the resized input and the copy handed to the model.
+    expect(resized.memory.imageBytes).toBe((4 + 4) * 572 * 572 + 2 * 4 * 572 * 572);
+    expect(describeMemory(resized.memory)).toBe('≈ 420.84 MB (activations 167.36 MB + weights 248.25 MB + image buffers 5.23 MB) of a 1.50 GB budget');
   });
 
   it('over the budget, offers a smaller valid input that fits', () => {
@@ -76,7 +80,7 @@ describe('planRun on the paper U-Net (572 → 388, valid convs)', () => {
   });
 
   it('offers nothing when even the smallest valid input does not fit', () => {
-    expect(smallerInputFor(paper, { h: 572, w: 572 }, 0.25e9)).toBeUndefined();
+    expect(smallerInputThatFits(paper, { h: 572, w: 572 }, 0.25e9, runNeed({ width: 572, height: 572 }))).toBeUndefined();
     expect(plan(paper, image(64, 64), { budgetBytes: 0.1e9 }).smallerInput).toBeUndefined();
   });
 

@@ -6,7 +6,7 @@
 import { analyzeGraph, type Analysis } from '../../core/analysis';
 import { nearestValid } from '../../core/solver';
 import type { GraphDoc, Shape } from '../../core/types';
-import { describePlan, type InputSpec, inputSpecFromParams, planTiles, type Region, type Size, type TileGeometry, type TilePlan, TilingError } from '../../runtime';
+import { describePlan, memoryNeed, type NeedOptions, smallerInputThatFits, type InputSpec, inputSpecFromParams, planTiles, type Region, type Size, type TileGeometry, type TilePlan, TilingError } from '../../runtime';
 import { formatBytes } from '../model/format';
 
 export type SizeMode = 'auto' | 'tile' | 'resize';
@@ -73,6 +73,13 @@ export interface RunPlan {
 export type PlanOutcome = { ok: true; plan: RunPlan } | { ok: false; reason: string };
 
 export const DEFAULT_BUDGET_BYTES = 1.5e9;
+
+/** A run as the guard sees it: two compiled copies of the weights, one forward pass, the image (tiled or not). */
+export const runNeed = (image: { width: number; height: number }, tiledOutput?: { h: number; w: number; channels: number }): NeedOptions => ({
+  weightCopies: 2,
+  forward: true,
+  image: { width: image.width, height: image.height, tiledOutput },
+});
 const px = (s: Size) => `${s.w}×${s.h}`;
 
 function outputNodes(analysis: Analysis): { id: string; shape?: Shape; jump?: number }[] {
@@ -114,36 +121,10 @@ function normalisationStep(spec: InputSpec): PlanStep {
     : { title: 'Normalise', detail: 'pixel ÷ 255 → 0..1' };
 }
 
-function memoryOf(analysis: Analysis, budgetBytes: number, imageBytes = 0): MemoryEstimate {
-  const batch = analysis.input?.batch ?? 1;
-  const weightsBytes = 2 * analysis.totals.paramBytes;
-  const activationBytes = Math.round(analysis.totals.peakBytes / batch);
-  const totalBytes = weightsBytes + activationBytes + imageBytes;
-  return { weightsBytes, activationBytes, imageBytes, totalBytes, budgetBytes, over: totalBytes > budgetBytes };
-}
-
-/**
- * The largest input size near a square shrink of `size` that the graph accepts and whose estimate fits the
- * budget; undefined when even the weights do not fit or no valid size is found.
- */
-export function smallerInputFor(doc: GraphDoc, size: Size, budgetBytes: number, imageBytes = 0): Size | undefined {
-  let current = size;
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const memory = memoryOf(analyzeGraph(doc, { input: current, solve: false }), budgetBytes, imageBytes);
-    const fixed = memory.weightsBytes + imageBytes;
-    if (fixed >= budgetBytes) return undefined;
-    // Activations grow with the area; aim a little under the budget.
-    const factor = Math.min(0.9, Math.sqrt((0.9 * (budgetBytes - fixed)) / Math.max(1, memory.activationBytes)));
-    const target = { h: Math.max(1, Math.floor(current.h * factor)), w: Math.max(1, Math.floor(current.w * factor)) };
-    const near = nearestValid(doc, target, { maxDistance: 256 });
-    const candidate = { h: near.h.below ?? near.h.above, w: near.w.below ?? near.w.above };
-    if (candidate.h === undefined || candidate.w === undefined) return undefined;
-    const fits = analyzeGraph(doc, { input: candidate as Size, solve: false });
-    if (fits.errorCount === 0 && !memoryOf(fits, budgetBytes, imageBytes).over) return candidate as Size;
-    if (candidate.h >= current.h && candidate.w >= current.w) return undefined; // no smaller valid size
-    current = candidate as Size;
-  }
-  return undefined;
+/** What the worker's guard will estimate for this run (runtime/memoryGuard.ts: one rule for CLI, worker and panel). */
+function memoryOf(analysis: Analysis, budgetBytes: number, need: NeedOptions): MemoryEstimate {
+  const { weightsBytes, activationBytes, imageBytes, totalBytes } = memoryNeed(analysis, need);
+  return { weightsBytes, activationBytes: Math.round(activationBytes), imageBytes, totalBytes, budgetBytes, over: totalBytes > budgetBytes };
 }
 
 /** The smallest valid input that covers a one-tile image with its border, when it is under 60 % of the area. */
@@ -227,8 +208,9 @@ export function planRun(doc: GraphDoc, analysis: Analysis, image: ImageFacts, se
   steps.push(normalisationStep(spec));
   steps.push({ title: 'Output', detail: `${resultSize.w}×${resultSize.h}${outputs.length > 1 ? ` (first of ${outputs.length} outputs)` : ''}, ${first.c} channel${first.c === 1 ? '' : 's'}` });
 
-  const imageBytes = sizeMode === 'tile' ? 4 * (image.width * image.height * runInput.c + resultSize.h * resultSize.w * outputs.reduce((n, o) => n + o.shape!.c, 0)) : 0;
-  const memory = memoryOf(effective, settings.budgetBytes, imageBytes);
+  const tiledOutput = sizeMode === 'tile' ? { ...resultSize, channels: outputs.reduce((n, o) => n + o.shape!.c, 0) } : undefined;
+  const need = runNeed(image, tiledOutput);
+  const memory = memoryOf(effective, settings.budgetBytes, need);
   const plan: RunPlan = {
     inputId: analysis.input.id,
     runInput,
@@ -247,9 +229,9 @@ export function planRun(doc: GraphDoc, analysis: Analysis, image: ImageFacts, se
   if (memory.over) {
     const fitted = plan.fittedInput && analyzeGraph(doc, { input: plan.fittedInput, solve: false });
     plan.smallerInput =
-      fitted && !memoryOf(fitted, settings.budgetBytes, imageBytes).over
+      fitted && !memoryOf(fitted, settings.budgetBytes, need).over
         ? plan.fittedInput
-        : smallerInputFor(doc, { h: runInput.h, w: runInput.w }, settings.budgetBytes, imageBytes);
+        : smallerInputThatFits(doc, { h: runInput.h, w: runInput.w }, settings.budgetBytes, need);
   }
   return { ok: true, plan };
 }
