@@ -3,6 +3,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { registerWasmTrainingKernels } from './kernels';
 import { activateFirst, candidatesFor, isSoftwareRenderer, type BackendChoice, type BackendName, type BackendSelection } from './backends';
+import type { MemoryLimit } from './memoryGuard';
 
 /** Fastest first; `auto` skips a GPU backend that would run on a software device. */
 export const BROWSER_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -69,4 +70,14 @@ export async function useBrowserBackend(choice: BackendChoice = 'auto'): Promise
       cpu: async () => undefined,
     }),
   );
+}
+
+/**
+ * What one request to the runtime worker may need when the page sets no limit: half the device's memory as the
+ * browser reports it (Chromium's navigator.deviceMemory, in GiB, rounded and capped at 8), else 4 GiB.
+ */
+export function browserMemoryLimit(): MemoryLimit {
+  const gib: unknown = typeof navigator === 'undefined' ? undefined : Reflect.get(navigator, 'deviceMemory');
+  if (typeof gib === 'number' && gib > 0) return { bytes: (gib / 2) * 2 ** 30, source: `half of this device’s ${gib} GiB` };
+  return { bytes: 4 * 2 ** 30, source: 'the runtime’s default' };
 }

@@ -95,6 +95,19 @@ function scaledImageBytes(options: NeedOptions, analysis: Analysis): number {
   return (options.image.tiledOutput ? 1 : 2) * BYTES_PER_VALUE * c * h * w;
 }
 
+/** A run as the guard sees it: two compiled copies of the weights, one forward pass, the image (tiled or not). */
+export const runNeed = (image: { width: number; height: number }, tiledOutput?: { h: number; w: number; channels: number }): NeedOptions => ({
+  weightCopies: 2,
+  forward: true,
+  image: { width: image.width, height: image.height, tiledOutput },
+});
+
+/** A training step: the model and the state dict exported from it (checkpoints, the trained weights), at this batch. */
+export const trainingNeed = (batch: number, optimizer: OptimizerKind): NeedOptions => ({ weightCopies: 2, forward: true, training: { batch, optimizer } });
+
+/** Compiling weights to write or check them: the compiled model and the weights being loaded or written. */
+export const weightsNeed: NeedOptions = { weightCopies: 2, forward: false };
+
 /** The effective limit on a backend: the wasm heap caps whatever the machine has. */
 export function limitOn(backend: string, limit: MemoryLimit): MemoryLimit {
   return backend === 'wasm' && limit.bytes > WASM_HEAP_BYTES ? { bytes: WASM_HEAP_BYTES, source: 'the wasm backend’s 4 GiB heap' } : limit;

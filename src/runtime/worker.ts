@@ -3,9 +3,14 @@
  * here, so the page never blocks on it. The page talks to it through `connectRuntime()` (./browser.ts).
  */
 import * as Comlink from 'comlink';
-import { useBrowserBackend, webglRenderer } from './browserBackends';
+import { browserMemoryLimit, useBrowserBackend, webglRenderer } from './browserBackends';
 import { EditorRuntime, indexedDbCheckpoints } from './host';
 
 Comlink.expose(
-  new EditorRuntime({ backends: { start: useBrowserBackend, renderer: webglRenderer }, transfer: Comlink.transfer, checkpoints: indexedDbCheckpoints() }),
+  new EditorRuntime({
+    backends: { start: useBrowserBackend, renderer: webglRenderer },
+    transfer: Comlink.transfer,
+    checkpoints: indexedDbCheckpoints(),
+    memoryLimit: browserMemoryLimit,
+  }),
 );

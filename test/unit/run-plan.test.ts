@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../src/core/analysis';
 import { buildUNet } from '../../src/core/builder';
 import type { GraphDoc } from '../../src/core/types';
-import { smallerInputThatFits } from '../../src/runtime';
-import { DEFAULT_BUDGET_BYTES, describeMemory, planRun, runNeed, type RunSettings } from '../../src/ui/run/plan';
+import { runNeed, smallerInputThatFits } from '../../src/runtime';
+import { DEFAULT_BUDGET_BYTES, describeMemory, planRun, type RunSettings } from '../../src/ui/run/plan';
 
 const paper = buildUNet({});
 const settings = (patch: Partial<RunSettings> = {}): RunSettings => ({ mode: 'auto', budgetBytes: DEFAULT_BUDGET_BYTES, ...patch });

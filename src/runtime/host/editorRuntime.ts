@@ -2,12 +2,15 @@
  * The editor's runtime: running (RuntimeHost) plus training sessions, their checkpoints and the trained
  * weights that the run panel and the exports use. One instance lives in the browser's runtime worker.
  */
+import * as tf from '@tensorflow/tfjs';
 import { compileGraph, loadWeights, type StateDict, stateDictToJson, toTfjsFiles, type TfjsFiles } from '../../compile';
 import type { GraphDoc } from '../../core/types';
 import type { BackendChoice } from '../backends';
+import { weightsNeed } from '../memoryGuard';
 import { activateBackend } from './backend';
 import type { CheckpointInfo, CheckpointStore } from './checkpoints';
 import { type HostOptions, hostError, type Outcome, RuntimeHost } from './host';
+import { guardMemory } from './memory';
 import { graphKey } from './models';
 import { type TrainedWeights, type TrainEvent, type TrainRequest, TrainingSession, type TrainSummary } from './training';
 
@@ -37,8 +40,8 @@ export class EditorRuntime extends RuntimeHost {
     if (this.session) return { ok: false, error: { kind: 'failed', message: 'training is already running', problems: [] } };
     const session = (this.session = new TrainingSession(req, this.editorOptions.checkpoints, this.trained));
     try {
-      await activateBackend(backend, this.options.backends);
-      const { summary, trained } = await session.run(onEvent);
+      const active = await activateBackend(backend, this.options.backends);
+      const { summary, trained } = await session.run(onEvent, { limit: this.memoryLimit(req.memoryLimit), backend: active.name });
       this.trained = trained;
       return { ok: true, value: summary };
     } catch (err) {
@@ -118,6 +121,7 @@ export class EditorRuntime extends RuntimeHost {
       if (!trained) throw new Error('nothing trained yet');
       if (graphKey(trained.doc) !== graphKey(doc)) throw new Error('the graph changed since training: train again (or undo the change) to export weights that fit it');
       if (format === 'state-dict') return { ok: true, value: { format, json: JSON.stringify(stateDictToJson(trained.dict)) } };
+      guardMemory(doc, undefined, weightsNeed, this.memoryLimit(), tf.getBackend());
       const compiled = compileGraph(doc);
       try {
         loadWeights(compiled, trained.dict, { strict: true });

@@ -10,9 +10,11 @@ import { errorProblem, type Problem } from '../../core/problem';
 import type { GraphDoc } from '../../core/types';
 import { BackendUnavailableError, type BackendChoice } from '../backends';
 import type { RgbaImage } from '../image';
+import { MemoryRefused, type MemoryLimit, weightsNeed } from '../memoryGuard';
 import type { Size } from '../tiling';
 import { activateBackend, type BackendStarter, loseWebglContext } from './backend';
 import { featureMaps, type FeatureMaps } from './featureMaps';
+import { DEFAULT_HOST_LIMIT, effectiveLimit, guardMemory, guardRun } from './memory';
 import { ModelCache, type WeightsSource } from './models';
 import { type CompletedRun, RunCancelled, runPlan, type RunJob, type RunProgress, type RunResult } from './runner';
 
@@ -21,7 +23,7 @@ import { type CompletedRun, RunCancelled, runPlan, type RunJob, type RunProgress
  * errors, per tensor for weights, per backend tried when none could start.
  */
 export interface HostError {
-  kind: 'cancelled' | 'compile' | 'weights' | 'backend' | 'failed';
+  kind: 'cancelled' | 'compile' | 'weights' | 'backend' | 'memory' | 'failed';
   message: string;
   problems: Problem[];
 }
@@ -33,6 +35,8 @@ export function hostError(err: unknown): HostError {
   if (err instanceof CompileError) return { kind: 'compile', message: err.message, problems: err.problems };
   // Weights problems name their node and tensor where the loader found them; they pass through as they are.
   if (err instanceof WeightsError) return { kind: 'weights', message: err.message, problems: err.problems };
+  // Refused before allocating: the message says how much is needed, the limit and what would fit.
+  if (err instanceof MemoryRefused) return { kind: 'memory', message: err.message, problems: [errorProblem('memory', err.message)] };
   if (err instanceof BackendUnavailableError)
     return { kind: 'backend', message: err.message, problems: err.attempts.map((a) => errorProblem('backend-unavailable', a.reason ?? 'failed', { field: a.name })) };
   return { kind: 'failed', message: err instanceof Error ? err.message : String(err), problems: [] };
@@ -53,12 +57,16 @@ export interface RunRequestData {
   backend: BackendChoice;
   /** Weights given to `setWeights` earlier (the latest of each id is kept). */
   weightsId: number;
+  /** The page's own limit (the Run panel's memory budget, which the user chose); else the host's. */
+  memoryLimit?: MemoryLimit;
 }
 
 export interface HostOptions {
   backends: BackendStarter;
   /** Marks buffers to move rather than copy across the worker boundary (comlink's `transfer`); Node: none. */
   transfer?<T>(value: T, buffers: Transferable[]): T;
+  /** The memory a request may need (checked before compiling); default DEFAULT_HOST_LIMIT. The wasm heap caps it. */
+  memoryLimit?(): MemoryLimit;
 }
 
 export interface MemoryReport {
@@ -87,6 +95,11 @@ export class RuntimeHost {
     this.weights.set(source.id, source);
   }
 
+  /** The limit a request is checked against: its own when it brings one, else the host's. */
+  protected memoryLimit(requested?: MemoryLimit): MemoryLimit {
+    return effectiveLimit(this.options.memoryLimit?.() ?? DEFAULT_HOST_LIMIT, requested);
+  }
+
   protected weightsFor(id: number): WeightsSource {
     const w = this.weights.get(id);
     if (!w) throw new Error(`weights #${id} were not handed to the runtime`);
@@ -97,6 +110,7 @@ export class RuntimeHost {
   checkWeights(doc: GraphDoc, inputSize: Size | undefined, backend: BackendChoice, weightsId: number): Promise<Outcome<null>> {
     return outcome(async () => {
       const active = await activateBackend(backend, this.options.backends);
+      guardMemory(doc, inputSize, weightsNeed, this.memoryLimit(), active.name);
       await this.cache.ensure(doc, inputSize, active.name, this.weightsFor(weightsId));
       return null;
     });
@@ -107,11 +121,13 @@ export class RuntimeHost {
     if (this.abort) return Promise.resolve({ ok: false, error: { kind: 'failed', message: 'a run is already in progress', problems: [] } });
     const abort = new AbortController();
     this.abort = abort;
+    const limit = this.memoryLimit(req.memoryLimit);
+    const guard = (backend: string) => guardRun(req.doc, req.plan, req.image, limit, backend);
     return outcome(async () => {
       try {
         const done = await runPlan(
           this.cache,
-          { doc: req.doc, plan: req.plan, image: req.image, backend: req.backend, weights: this.weightsFor(req.weightsId), signal: abort.signal, onProgress },
+          { doc: req.doc, plan: req.plan, image: req.image, backend: req.backend, weights: this.weightsFor(req.weightsId), signal: abort.signal, onProgress, guard },
           this.options.backends,
         );
         this.last = done;

@@ -37,6 +37,8 @@ export interface RunRequest {
   weights: WeightsSource;
   signal: AbortSignal;
   onProgress(p: RunProgress): void;
+  /** Throws (MemoryRefused) when the run would not fit on this backend: called before the model is compiled. */
+  guard?(backend: string): void;
 }
 
 export interface OutputResult {
@@ -155,6 +157,7 @@ async function forwardPasses(entry: ModelEntry, req: RunRequest, pixels: TensorD
 async function attempt(cache: ModelCache, req: RunRequest, backend: ActiveBackend, notes: string[]): Promise<CompletedRun> {
   const started = performance.now();
   const { plan } = req;
+  req.guard?.(backend.name);
   req.onProgress({ phase: 'compile', done: 0, total: 1 });
   await yieldToBrowser();
   const { entry, compiled } = await cache.ensure(req.doc, plan.overridden ? { h: plan.runInput.h, w: plan.runInput.w } : undefined, backend.name, req.weights);

@@ -7,8 +7,10 @@ import type { CarryReport, StateDict } from '../../compile';
 import type { GraphDoc } from '../../core/types';
 import type { RgbaImage } from '../image';
 import { inputSpecFromParams } from '../image';
-import { type Evaluation, labelClassesOf, labelledImage, type PatchGeometry, sampleSet, type SampleSetName, Trainer, trainLoop, type TrainOptions } from '../train';
+import type { MemoryLimit } from '../memoryGuard';
+import { type Evaluation, labelClassesOf, labelledImage, patchGeometry, type PatchGeometry, sampleSet, type SampleSetName, Trainer, trainLoop, type TrainOptions } from '../train';
 import type { CheckpointInfo, CheckpointStore } from './checkpoints';
+import { guardTraining } from './memory';
 import { graphKey } from './models';
 
 export type TrainData =
@@ -26,6 +28,8 @@ export interface TrainRequest {
   continueTraining: boolean;
   /** Save the latest weights at least this often (default 30 s). */
   checkpointEveryMs: number;
+  /** The page's own memory limit; else the host's. */
+  memoryLimit?: MemoryLimit;
 }
 
 export interface StartInfo {
@@ -118,9 +122,13 @@ export class TrainingSession {
     return pairs.map((p) => labelledImage(p.name, p.image, p.mask, spec, classes));
   }
 
-  /** Runs the session to its end; `onEvent` gets the start, every step and every checkpoint. */
-  async run(onEvent: (e: TrainEvent) => void): Promise<{ summary: TrainSummary; trained: TrainedWeights }> {
+  /**
+   * Runs the session to its end; `onEvent` gets the start, every step and every checkpoint. With `memory`, a
+   * session whose training step would need more than the limit is refused (MemoryRefused) before any tensor exists.
+   */
+  async run(onEvent: (e: TrainEvent) => void, memory?: { limit: MemoryLimit; backend: string }): Promise<{ summary: TrainSummary; trained: TrainedWeights }> {
     const { doc, options, steps, validateEvery, checkpointEveryMs, continueTraining } = this.req;
+    if (memory) guardTraining(doc, patchGeometry(doc, options.patch).input, options.batch, options.optimizer, memory.limit, memory.backend);
     const images = this.images();
     const prior = continueTraining ? this.prior : undefined;
     const sameGraph = !!prior && graphKey(prior.doc) === graphKey(doc);

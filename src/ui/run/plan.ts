@@ -6,7 +6,7 @@
 import { analyzeGraph, type Analysis } from '../../core/analysis';
 import { nearestValid } from '../../core/solver';
 import type { GraphDoc, Shape } from '../../core/types';
-import { describePlan, memoryNeed, type NeedOptions, smallerInputThatFits, type InputSpec, inputSpecFromParams, planTiles, type Region, type Size, type TileGeometry, type TilePlan, TilingError } from '../../runtime';
+import { describePlan, memoryNeed, type NeedOptions, runNeed, smallerInputThatFits, type InputSpec, inputSpecFromParams, planTiles, type Region, type Size, type TileGeometry, type TilePlan, TilingError } from '../../runtime';
 import { formatBytes } from '../model/format';
 
 export type SizeMode = 'auto' | 'tile' | 'resize';
@@ -73,13 +73,6 @@ export interface RunPlan {
 export type PlanOutcome = { ok: true; plan: RunPlan } | { ok: false; reason: string };
 
 export const DEFAULT_BUDGET_BYTES = 1.5e9;
-
-/** A run as the guard sees it: two compiled copies of the weights, one forward pass, the image (tiled or not). */
-export const runNeed = (image: { width: number; height: number }, tiledOutput?: { h: number; w: number; channels: number }): NeedOptions => ({
-  weightCopies: 2,
-  forward: true,
-  image: { width: image.width, height: image.height, tiledOutput },
-});
 const px = (s: Size) => `${s.w}×${s.h}`;
 
 function outputNodes(analysis: Analysis): { id: string; shape?: Shape; jump?: number }[] {

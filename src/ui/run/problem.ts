@@ -14,6 +14,7 @@ export function describeProblem(err: HostError | unknown, fallbackTitle = 'The r
   if (e && typeof e === 'object' && typeof e.kind === 'string' && Array.isArray(e.problems)) {
     if (e.kind === 'compile') return { title: 'The graph cannot be compiled', problems: e.problems };
     if (e.kind === 'weights') return { title: 'The weights do not fit this graph', problems: e.problems };
+    if (e.kind === 'memory') return { title: 'Not enough memory for this', problems: e.problems };
     if (e.kind === 'backend') return { title: 'The backend could not start', problems: e.problems, hint: 'Choose Auto to use the fastest backend this browser has.' };
     return { title: fallbackTitle, problems: [errorProblem('failed', e.message ?? 'unknown error')] };
   }

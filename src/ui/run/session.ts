@@ -249,7 +249,7 @@ export class RunSession {
       const weights = await this.weightsForRun();
       await this.send(weights);
       const outcome = await runtime().run(
-        { doc, plan, image: image.rgba, backend: this.state.backend, weightsId: weights.id },
+        { doc, plan, image: image.rgba, backend: this.state.backend, weightsId: weights.id, memoryLimit: { bytes: plan.memory.budgetBytes, source: 'the Run panel’s memory budget' } },
         proxy((progress: RunProgress) => {
           if (this.state.status === 'running') this.set({ progress });
         }),

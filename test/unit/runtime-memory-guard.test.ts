@@ -1,0 +1,142 @@
+/**
+ * Resource bombs sent to the runtime host (issue 11): the worker's run, weights-check and training entry points
+ * refuse a graph whose estimate exceeds the limit before a tensor exists (tf.memory().numTensors unchanged), with
+ * the CLI's wording: how much, of what, the limit and its source, and a smaller input / patch / batch that fits.
+ * In-process, as the browser worker runs the same classes.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../../src/core/analysis';
+import { DEFAULT_TRAIN_OPTIONS, EditorRuntime, inputSpecFromParams, memoryCheckpoints, memoryNeed, type RunJob, type TrainEvent, type TrainRequest, trainingNeed } from '../../src/runtime';
+import { useNodeBackend } from '../../src/runtime/node';
+import { membranes } from '../../src/runtime/synthetic';
+import { handGraph } from './compile-helpers';
+
+/** The issue's 2.6e11-parameter conv: 4096 channels in, 65,536 out, 31×31 (1.88 TiB of weights). */
+const giantConv = handGraph(
+  [['input', 'input', { channels: 4096, height: 8, width: 8 }], ['conv', 'conv2d', { filters: 65536, kernel: 31, padding: 'same' }], ['output', 'output']],
+  [['input', 'conv'], ['conv', 'output']],
+);
+/** A 1×16384² input through one 64-filter conv: ~68 GiB of activations, a few KB of weights. */
+const hugeInput = handGraph(
+  [['input', 'input', { channels: 1, height: 16384, width: 16384 }], ['conv', 'conv2d', { filters: 64, kernel: 3, padding: 'same' }], ['head', 'conv2d', { filters: 2, kernel: 1 }], ['output', 'output']],
+  [['input', 'conv'], ['conv', 'head'], ['head', 'output']],
+);
+/** The same net at 512²: small weights, but a batch of 16 patches keeps ~2 GiB of activations for backprop. */
+const widePatch = structuredClone(hugeInput);
+widePatch.nodes[0]!.params = { channels: 1, height: 512, width: 512 };
+
+const jobFor = (doc: typeof hugeInput, c: number, outC: number, side: number): RunJob => ({
+  runInput: { c, h: side, w: side },
+  overridden: false,
+  spec: { ...inputSpecFromParams(doc.nodes[0]!.params), channels: c, height: side, width: side },
+  outputs: [{ id: 'output', shape: { c: outC, h: side, w: side } }],
+});
+const image = membranes(64, 3).image;
+const trainRequest = (doc: typeof hugeInput, patch: Partial<TrainRequest> = {}): TrainRequest => ({
+  doc,
+  data: { kind: 'samples', set: 'membranes', count: 2 },
+  options: { ...DEFAULT_TRAIN_OPTIONS },
+  steps: 2,
+  validateEvery: 2,
+  continueTraining: false,
+  checkpointEveryMs: 0,
+  ...patch,
+});
+
+const host = new EditorRuntime({ backends: { start: useNodeBackend }, checkpoints: memoryCheckpoints() });
+
+beforeAll(async () => {
+  await useNodeBackend('wasm');
+});
+
+describe('the runtime host refuses resource bombs before allocating', () => {
+  it('run: the 2.6e11-parameter conv, with the weights named as the problem', async () => {
+    const before = tf.memory().numTensors;
+    host.setWeights({ kind: 'random', id: 1 });
+    const outcome = await host.run({ doc: giantConv, plan: jobFor(giantConv, 4096, 65536, 8), image, backend: 'wasm', weightsId: 1 }, () => {});
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error.kind).toBe('memory');
+    expect(outcome.error.message).toMatch(
+      /^refused: needs about 1\.88 TiB at input 4096×8×8 \(weights 1\.88 TiB, activations .*, image .*\), over the 4\.00 GiB limit \(the runtime’s default\): the 2\.58e11 parameters alone do not fit; make the network narrower$/,
+    );
+    expect(outcome.error.problems).toEqual([expect.objectContaining({ severity: 'error', code: 'memory', message: outcome.error.message })]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('run: a 1×16384² input over the page’s budget offers a smaller input to tile at', async () => {
+    const before = tf.memory().numTensors;
+    host.setWeights({ kind: 'random', id: 2 });
+    const memoryLimit = { bytes: 2 ** 30, source: 'the Run panel’s memory budget' };
+    const outcome = await host.run({ doc: hugeInput, plan: jobFor(hugeInput, 1, 2, 16384), image, backend: 'wasm', weightsId: 2, memoryLimit }, () => {});
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error.kind).toBe('memory');
+    const m = /^refused: needs about (\d+\.\d) GiB at input 1×16384×16384 \(weights .*, activations .*, image .*\), over the 1\.00 GiB limit \(the Run panel’s memory budget\); a (\d+)×(\d+) input fits: set the input node to it and tile the image \(the editor's Run panel does\), or raise the limit$/.exec(outcome.error.message);
+    expect(m, outcome.error.message).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(64);
+    // The offered size does fit (the guard's own estimate at that size).
+    const side = { h: Number(m![2]), w: Number(m![3]) };
+    expect(memoryNeed(analyzeGraph(hugeInput, { input: side, solve: false }), { weightCopies: 2, forward: true, image: { width: 64, height: 64 } }).totalBytes).toBeLessThanOrEqual(2 ** 30);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('weights check: compiling the giant conv to check weights is refused too', async () => {
+    const before = tf.memory().numTensors;
+    const outcome = await host.checkWeights(giantConv, undefined, 'wasm', 1);
+    expect(outcome).toMatchObject({ ok: false, error: { kind: 'memory', message: expect.stringContaining('the 2.58e11 parameters alone do not fit') } });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('train: the giant conv is refused with its gradients and Adam state counted', async () => {
+    const before = tf.memory().numTensors;
+    const events: TrainEvent[] = [];
+    const outcome = await host.startTraining(trainRequest(giantConv), 'wasm', (e) => events.push(e));
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error.kind).toBe('memory');
+    expect(outcome.error.message).toMatch(
+      /^refused: needs about \d\.\d\d TiB to train at patch 4096×8×8, batch 4 \(weights 1\.88 TiB, gradients 961 GiB, Adam state 1\.88 TiB, activations .*\), over the 4\.00 GiB limit \(the runtime’s default\): the 2\.58e11 parameters with their gradients and Adam state alone do not fit; make the network narrower$/,
+    );
+    expect(events).toEqual([]);
+    expect(host.trainingState()).toBe('idle');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('train: activations of a big batch over the limit offer a smaller patch or batch', async () => {
+    const before = tf.memory().numTensors;
+    const memoryLimit = { bytes: 256 * 2 ** 20, source: 'test' };
+    const outcome = await host.startTraining(trainRequest(widePatch, { options: { ...DEFAULT_TRAIN_OPTIONS, batch: 16, patch: 512 }, memoryLimit }), 'wasm', () => {});
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    const m = /^refused: needs about (\d\.\d\d) GiB to train at patch 1×512×512, batch 16 \(weights .*, gradients .*, Adam state .*, activations .*\), over the 256 MiB limit \(test\); a (\d+)×(\d+) patch fits at batch 16: set the patch size to it \(the trained network still runs tiled on whole images\); or batch (\d+) fits at this patch; or raise the limit$/.exec(outcome.error.message);
+    expect(m, outcome.error.message).not.toBeNull();
+    const [, , h, w, batch] = m!.map(Number);
+    expect(h).toBeLessThan(512);
+    expect(memoryNeed(analyzeGraph(widePatch, { input: { h: h!, w: w! }, solve: false }), trainingNeed(16, 'adam')).totalBytes).toBeLessThanOrEqual(memoryLimit.bytes);
+    expect(batch).toBeGreaterThanOrEqual(1);
+    expect(batch).toBeLessThan(16);
+    expect(memoryNeed(analyzeGraph(widePatch, { solve: false }), trainingNeed(batch!, 'adam')).totalBytes).toBeLessThanOrEqual(memoryLimit.bytes);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('the training estimate', () => {
+  it('counts weights and their exported copy, gradients, optimiser slots, and activations kept for backprop × batch', () => {
+    const analysis = analyzeGraph(widePatch, { solve: false });
+    const { paramBytes, params, activationBytes, peakBytes } = analysis.totals;
+    const adam = memoryNeed(analysis, trainingNeed(8, 'adam'));
+    expect(adam).toEqual({
+      weightsBytes: 2 * paramBytes,
+      gradientBytes: 4 * params.trainable,
+      optimizerBytes: 2 * 4 * params.trainable,
+      activationBytes: 8 * (activationBytes + peakBytes),
+      imageBytes: 0,
+      totalBytes: 2 * paramBytes + 3 * 4 * params.trainable + 8 * (activationBytes + peakBytes),
+    });
+    expect(memoryNeed(analysis, trainingNeed(8, 'sgd')).optimizerBytes).toBe(4 * params.trainable);
+    // A forward pass alone holds far less than a training step at batch 1.
+    expect(memoryNeed(analysis, { weightCopies: 2, forward: true }).activationBytes).toBe(peakBytes);
+  });
+});
