@@ -2,20 +2,25 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileGraph, CompileError, exportWeights, loadWeights, type StateDict } from '../compile';
 import { loadWeightsFrom, STATE_DICT_FILE, writeModelFolder, writeStateDictFile } from '../compile/node';
+import { analyzeGraph } from '../core/analysis';
 import type { GraphDoc } from '../core/types';
 import {
+  checkMemory,
   DEFAULT_TRAIN_OPTIONS,
   inputSpecFromParams,
   labelClassesOf,
   labelledImage,
+  limitOn,
   LOSSES,
   type LossName,
+  patchGeometry,
   Trainer,
+  trainingNeed,
   trainLoop,
   type TrainOptions,
   type TrainProgress,
 } from '../runtime';
-import { useNodeBackend } from '../runtime/node';
+import { nodeMemoryLimit, useNodeBackend } from '../runtime/node';
 import { CliError, EXIT, onePositional, type Io } from './command';
 import { parseBackend } from './export-action';
 import { loadGraph } from './load';
@@ -64,6 +69,25 @@ async function writeWeights(out: string, doc: GraphDoc, dict: StateDict): Promis
   }
 }
 
+/**
+ * Refuses (exit 1), before any data is read or tensor made, a training step whose estimate (weights, gradients,
+ * optimiser state, activations kept for backprop × batch, at the patch size) exceeds the limit.
+ */
+function refuseOverLimit(file: string, doc: GraphDoc, options: TrainOptions, maxMemory: string | undefined, backend: string) {
+  const limit = nodeMemoryLimit(maxMemory);
+  if (typeof limit === 'string') throw new CliError(limit);
+  let patch;
+  try {
+    patch = patchGeometry(doc, options.patch).input;
+  } catch {
+    return; // the trainer says why the graph cannot train
+  }
+  const analysis = analyzeGraph(doc, { input: patch, solve: false });
+  if (analysis.errorCount > 0) return;
+  const verdict = checkMemory(doc, analysis, limitOn(backend, limit), trainingNeed(options.batch, options.optimizer));
+  if (!verdict.ok) throw new CliError(`${file}: refused: ${verdict.message}`, EXIT.problems);
+}
+
 const MISSING_KERNEL = /Kernel '(\w+)' not registered for backend '(\w+)'/;
 
 /** `unet-studio train`: loaded only when the command runs, since it pulls in tfjs. */
@@ -85,6 +109,7 @@ export async function runTrain(argv: string[], io: Io): Promise<number> {
       'val-every': { type: 'string' },
       'log-every': { type: 'string' },
       backend: { type: 'string' },
+      'max-memory': { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -112,11 +137,13 @@ export async function runTrain(argv: string[], io: Io): Promise<number> {
 
   const { doc, warnings } = await loadGraph(file);
   for (const w of warnings) io.err(`warning: ${w}`);
+  let active: string;
   try {
-    await useNodeBackend(backend);
+    active = (await useNodeBackend(backend)).backend;
   } catch (err) {
     throw new CliError(`--backend ${backend}: ${(err as Error).message}`);
   }
+  refuseOverLimit(file, doc, options, values['max-memory'], active);
   const raw = values.data ? await readDataDir(values.data, io.err) : readSamples(values.samples!);
   const input = doc.nodes.find((n) => n.op === 'input');
   if (!input) throw new CliError(`${file}: the graph has no input node`, EXIT.problems);

@@ -2,7 +2,7 @@ import type { CliCommand } from './command';
 
 export const trainUsage =
   'train <graph.json> (--data DIR | --samples membranes|nuclei) --out WEIGHTS_DIR [--steps N] [--batch B] [--patch P] ' +
-  '[--loss bce|ce|dice|bce+dice|weighted-ce] [--optimizer adam|sgd] [--lr X] [--seed S] [--weights FILE|DIR] [--backend auto|wasm|cpu]';
+  '[--loss bce|ce|dice|bce+dice|weighted-ce] [--optimizer adam|sgd] [--lr X] [--seed S] [--weights FILE|DIR] [--backend auto|wasm|cpu] [--max-memory SIZE]';
 
 export const trainCommand: CliCommand = {
   name: 'train',
@@ -23,6 +23,7 @@ export const trainCommand: CliCommand = {
     ['--val-every N', 'validate (and print val Dice) every N steps (default 50)'],
     ['--log-every N', 'print a progress line every N steps (default 10)'],
     ['--backend NAME', 'auto (wasm, else cpu), wasm or cpu'],
+    ['--max-memory SIZE', 'refuse (before allocating) training estimated to need more (weights, gradients, optimiser state, activations × batch), e.g. 8G; default: the free memory (wasm: at most 4 GiB)'],
   ],
   // The action imports tfjs; loading it lazily keeps summary/validate/sizes fast to start.
   run: async (argv, io) => (await import('./train-action')).runTrain(argv, io),

@@ -102,4 +102,13 @@ describe('the CLI refuses before allocating', () => {
     const bad = await cli('run', at('huge.json'), '--image', at('cells.png'), '--out', at('x.png'), '--max-memory', 'plenty');
     expect([bad.code, bad.err]).toEqual([2, 'unet-studio: --max-memory: expected a size such as 8G, 512M or 2.5GiB, got "plenty"']);
   });
+
+  it('train: weights, gradients and Adam state of the giant conv; a batch of big patches offers a smaller patch or batch', async () => {
+    const giant = await cli('train', at('giant.json'), '--samples', 'membranes', '--out', at('trained'), '--steps', '1');
+    expect(giant.code).toBe(1);
+    expect(giant.err).toMatch(/giant\.json: refused: needs about 4\.69 TiB to train at patch 4096×8×8, batch 4 \(weights 1\.88 TiB, gradients 961 GiB, Adam state 1\.88 TiB, activations .*\), over the .* limit .*: the 2\.58e11 parameters with their gradients and Adam state alone do not fit/);
+    const wide = await cli('train', at('huge.json'), '--samples', 'membranes', '--out', at('trained'), '--patch', '512', '--batch', '16', '--optimizer', 'sgd', '--max-memory', '256M', '--backend', 'cpu');
+    expect(wide.code).toBe(1);
+    expect(wide.err).toMatch(/huge\.json: refused: needs about .* to train at patch 1×512×512, batch 16 \(weights .*, gradients .*, momentum state .*, activations .*\), over the 256 MiB limit \(--max-memory\); a \d+×\d+ patch fits at batch 16: set the patch size to it .*; or batch \d+ fits at this patch; or raise the limit/);
+  });
 });
