@@ -1,10 +1,11 @@
 import { strToU8, zipSync } from 'fflate';
-import { type CompiledGraph, compileGraph, type ExportFiles, exportOnnx, exportPyTorch, loadTfjsWeights, loadWeights, ONNX_FILE } from '../../compile';
+import { type CompiledGraph, compileGraph, type ExportFiles, exportOnnx, exportPyTorch, loadTfjsWeights, loadWeights, ONNX_FILE, toTfjsFiles, WEIGHTS_FILE } from '../../compile';
+import { serializeGraph } from '../../core/format';
 import type { GraphDoc } from '../../core/types';
 import { runSession } from '../run/session';
 import { fileStem } from './files';
 
-export type ModelFormat = 'pytorch' | 'onnx';
+export type ModelFormat = 'pytorch' | 'onnx' | 'tfjs';
 
 /** The File System Access API's folder picker (Chromium); absent elsewhere, and not in TypeScript's DOM types yet. */
 interface WritableDir {
@@ -36,6 +37,38 @@ async function compiledWithCurrentWeights(doc: GraphDoc): Promise<{ compiled: Co
   }
 }
 
+export interface ExportOutcome {
+  /** What was saved, for the notice. */
+  saved: string;
+  /** The weights were freshly initialised (the Run panel has none loaded or trained, or they do not fit). */
+  fresh: boolean;
+  /** Which weights, or why not the Run panel's. */
+  note?: string;
+}
+
+export interface ModelFiles {
+  files: ExportFiles;
+  /** The weights were freshly initialised (the Run panel has none loaded or trained, or they do not fit). */
+  fresh: boolean;
+  note?: string;
+}
+
+/**
+ * The files of an export, with the same weights for every format (the Run panel's, see above): PyTorch code +
+ * weights, one .onnx, or the tfjs folder (model.json + weights.bin, tf.loadLayersModel reads them, and graph.json).
+ */
+export async function modelFiles(doc: GraphDoc, format: ModelFormat): Promise<ModelFiles> {
+  const { compiled, fresh, note } = await compiledWithCurrentWeights(doc);
+  try {
+    if (format === 'onnx') return { files: { [`${fileStem(doc.name)}.onnx`]: await exportOnnx(compiled) }, fresh, note };
+    if (format === 'pytorch') return { files: (await exportPyTorch(compiled)).files, fresh, note };
+    const tfjs = await toTfjsFiles(compiled.model);
+    return { files: { 'model.json': JSON.stringify(tfjs.modelJson), [WEIGHTS_FILE]: tfjs.weights, 'graph.json': serializeGraph(doc) }, fresh, note };
+  } finally {
+    compiled.model.dispose();
+  }
+}
+
 const blobOf = (content: string | Uint8Array) => new Blob([typeof content === 'string' ? content : new Uint8Array(content)]);
 
 function download(blob: Blob, fileName: string) {
@@ -55,26 +88,18 @@ async function writeFolder(dir: WritableDir, files: ExportFiles): Promise<void> 
   }
 }
 
-export interface ExportOutcome {
-  /** What was saved, for the notice. */
-  saved: string;
-  /** The weights were freshly initialised (the Run panel has none loaded or trained, or they do not fit). */
-  fresh: boolean;
-  /** Which weights, or why not the Run panel's. */
-  note?: string;
-}
-
 /**
- * Exports the graph as PyTorch code + weights (a .zip, or into a folder the user picks where the browser can) or
- * as ONNX (one .onnx file). Returns undefined when the user cancelled the folder picker.
+ * Exports the graph with the Run panel's weights: PyTorch code + weights (a .zip, or into a folder the user picks
+ * where the browser can), ONNX (one .onnx file) or the tfjs model folder (its three files downloaded, or written
+ * into a folder). Returns undefined when the user cancelled the folder picker.
  */
-export async function exportModel(doc: GraphDoc, format: ModelFormat, into: 'zip' | 'folder' = 'zip'): Promise<ExportOutcome | undefined> {
+export async function exportModel(doc: GraphDoc, format: ModelFormat, into: 'download' | 'folder' = 'download'): Promise<ExportOutcome | undefined> {
   const stem = fileStem(doc.name);
   // Ask for the folder first: the picker needs the click's user activation, which a compile would outlast.
   let dir: WritableDir | undefined;
-  if (format === 'pytorch' && into === 'folder') {
+  if (format !== 'onnx' && into === 'folder') {
     const pick = directoryPicker();
-    if (!pick) throw new Error('this browser cannot write folders; export a .zip instead');
+    if (!pick) throw new Error('this browser cannot write folders; download the files instead');
     try {
       dir = await pick({ mode: 'readwrite', id: 'unet-studio-export' });
     } catch (err) {
@@ -82,22 +107,22 @@ export async function exportModel(doc: GraphDoc, format: ModelFormat, into: 'zip
       throw err;
     }
   }
-  const { compiled, fresh, note } = await compiledWithCurrentWeights(doc);
-  try {
-    if (format === 'onnx') {
-      download(blobOf(await exportOnnx(compiled)), `${stem}.onnx`);
-      return { saved: `${stem}.onnx (${ONNX_FILE} format, opset 17)`, fresh, note };
-    }
-    const { files } = await exportPyTorch(compiled);
-    if (dir) {
-      const sub = await dir.getDirectoryHandle(stem, { create: true });
-      await writeFolder(sub, files);
-      return { saved: `the folder ${stem}/ (${Object.keys(files).join(', ')})`, fresh, note };
-    }
-    const zip = zipSync(Object.fromEntries(Object.entries(files).map(([name, c]) => [`${stem}/${name}`, typeof c === 'string' ? strToU8(c) : c])));
-    download(new Blob([new Uint8Array(zip)], { type: 'application/zip' }), `${stem}-pytorch.zip`);
-    return { saved: `${stem}-pytorch.zip`, fresh, note };
-  } finally {
-    compiled.model.dispose();
+  const { files, fresh, note } = await modelFiles(doc, format);
+  const names = Object.keys(files).join(', ');
+  if (dir) {
+    const folder = format === 'tfjs' ? `${stem}-tfjs` : stem;
+    await writeFolder(await dir.getDirectoryHandle(folder, { create: true }), files);
+    return { saved: `the folder ${folder}/ (${names})`, fresh, note };
   }
+  if (format === 'onnx') {
+    for (const [name, content] of Object.entries(files)) download(blobOf(content), name);
+    return { saved: `${stem}.onnx (${ONNX_FILE} format, opset 17)`, fresh, note };
+  }
+  if (format === 'tfjs') {
+    for (const [name, content] of Object.entries(files)) download(blobOf(content), name);
+    return { saved: `${names} (put them in one folder)`, fresh, note };
+  }
+  const zip = zipSync(Object.fromEntries(Object.entries(files).map(([name, c]) => [`${stem}/${name}`, typeof c === 'string' ? strToU8(c) : c])));
+  download(new Blob([new Uint8Array(zip)], { type: 'application/zip' }), `${stem}-pytorch.zip`);
+  return { saved: `${stem}-pytorch.zip`, fresh, note };
 }

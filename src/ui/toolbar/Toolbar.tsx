@@ -23,7 +23,6 @@ import {
 import { exportGraphJson } from '../model/files';
 import { formatBytes } from '../model/format';
 import { canWriteFolders, exportModel, type ModelFormat } from '../model/modelExport';
-import { exportModelFolder } from '../model/modelFolder';
 import { exportPicture, type PictureKind, type PictureProgress } from '../model/pictures';
 import { layoutLeftToRight } from '../model/layout';
 import { layoutAsU } from '../model/uLayout';
@@ -56,20 +55,10 @@ export function Toolbar() {
     }
   };
 
-  const exportFolder = async () => {
-    setExporting({ step: 'Compiling the model…', done: 0.3 });
-    try {
-      const saved = await exportModelFolder(store.getState().doc);
-      notify(`Saved ${saved.files.join(', ')} (${formatBytes(saved.weightBytes)} of initial weights): put them in one folder`, 'success');
-    } catch (err) {
-      notify(`Could not export the model: ${err instanceof Error ? err.message : String(err)}`, 'error');
-    } finally {
-      setExporting(null);
-    }
-  };
-
-  const exportAs = async (format: ModelFormat, into: 'zip' | 'folder' = 'zip') => {
-    const name = format === 'pytorch' ? 'PyTorch' : 'ONNX';
+  const exportAs = async (format: ModelFormat, into: 'download' | 'folder' = 'download') => {
+    const name = { pytorch: 'PyTorch', onnx: 'ONNX', tfjs: 'the tfjs model' }[format];
+    // The tfjs folder has no code to write: compiling is the slow part, worth a progress line (PyTorch, ONNX: quick after).
+    if (format === 'tfjs') setExporting({ step: 'Compiling the model…', done: 0.3 });
     try {
       const done = await exportModel(store.getState().doc, format, into);
       if (!done) return;
@@ -79,6 +68,8 @@ export function Toolbar() {
       notify(`Exported ${name}: ${done.saved}${weights}`, 'info');
     } catch (err) {
       notify(`Could not export ${name}: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    } finally {
+      if (format === 'tfjs') setExporting(null);
     }
   };
 
@@ -157,9 +148,12 @@ export function Toolbar() {
             id: 'export-tfjs',
             label: 'tfjs model folder',
             hint: 'model.json + weights.bin',
-            title: 'model.json + weights.bin (initial weights) + graph.json: tf.loadLayersModel reads it; the Run tab opens it with Folder…',
-            onSelect: () => void exportFolder(),
+            title: 'model.json + weights.bin (the Run panel’s loaded or trained weights, else fresh ones) + graph.json: tf.loadLayersModel reads it; the Run tab opens it with Folder…',
+            onSelect: () => void exportAs('tfjs'),
           },
+          ...(canWriteFolders()
+            ? [{ id: 'export-tfjs-folder', label: 'tfjs model (folder…)', hint: 'writes the files', onSelect: () => void exportAs('tfjs', 'folder') }]
+            : []),
           { id: 'export-pytorch', label: 'PyTorch (.zip)', hint: 'model.py, weights, train.py', disabled: analysis.errorCount > 0, onSelect: () => void exportAs('pytorch') },
           ...(canWriteFolders()
             ? [{ id: 'export-pytorch-folder', label: 'PyTorch (folder…)', hint: 'writes the files', disabled: analysis.errorCount > 0, onSelect: () => void exportAs('pytorch', 'folder') }]
