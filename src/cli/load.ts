@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseGraph, renderFormatError } from '../core/format';
+import { parseGraph, summarizeFormatErrors } from '../core/format';
 import type { GraphDoc } from '../core/types';
 import type { StateDict } from '../compile';
 import { ImportError, importModel, isKerasJson, isModelFile, type ImportedModel, type ModelFile } from '../compile/import';
@@ -94,9 +94,7 @@ export async function loadGraph(path: string, options: LoadOptions = {}): Promis
   if (keras !== undefined) return loadImported(path, bytes, options, keras);
   const result = parseGraph(bytes);
   if (!result.ok) {
-    const [first, ...rest] = result.errors;
-    const more = rest.length ? ` (and ${rest.length} more ${rest.length === 1 ? 'problem' : 'problems'})` : '';
-    throw new CliError(`${path}: ${first ? renderFormatError(first) : 'not a graph'}${more}`);
+    throw new CliError(`${path}: ${summarizeFormatErrors(result.errors)}`);
   }
   return { doc: result.doc, warnings: result.warnings.map((w) => `${path}: ${w}`) };
 }

@@ -288,7 +288,7 @@ describe('errors, one by one', () => {
     expect(errors).toHaveLength(FORMAT_LIMITS.maxErrors + 1);
     expect(errors[0]!.path).toBe('nodes[0].params.kernel');
     expect(errors.slice(0, 20).every((e) => e.path.endsWith('.params.kernel'))).toBe(true);
-    expect(errors[20]).toEqual({ code: 'too-many-errors', path: '', message: '…and 11 more errors' });
+    expect(errors[20]).toEqual({ code: 'too-many-errors', path: '', message: '…and 11 more errors', omitted: 11 });
   });
 
   it('a parameter-level error comes before node-, edge- and document-level ones', () => {

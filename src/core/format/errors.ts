@@ -38,6 +38,8 @@ export interface FormatError {
   code: FormatErrorCode;
   path: string;
   message: string;
+  /** On the 'too-many-errors' line that ends a capped list: how many errors it stands for. */
+  omitted?: number;
 }
 
 export type PathSegment = string | number;
@@ -69,6 +71,14 @@ export function formatPath(at: readonly PathSegment[]): string {
 export const renderFormatError = (e: FormatError): string => (e.path ? `${e.path}: ${e.message}` : e.message);
 
 export const renderFormatErrors = (errors: readonly FormatError[]): string => errors.map(renderFormatError).join('\n');
+
+/** One line for a refused document: its first error and how many more, counting those a capped list left out. */
+export function summarizeFormatErrors(errors: readonly FormatError[]): string {
+  const [first, ...rest] = errors;
+  if (!first) return 'not a graph';
+  const more = rest.reduce((n, e) => n + (e.code === 'too-many-errors' ? (e.omitted ?? 1) : 1), 0);
+  return `${renderFormatError(first)}${more ? ` (and ${more.toLocaleString('en-US')} more ${more === 1 ? 'problem' : 'problems'})` : ''}`;
+}
 
 /** Where a field sits in a written document, so errors at equal depth read top to bottom. */
 const FIELD_ORDER = ['format', 'version', 'name', 'description', 'nodes', 'edges', 'id', 'op', 'source', 'target', 'targetPort', 'label', 'params', 'position', 'x', 'y'];
@@ -107,7 +117,7 @@ export function finishProblems(problems: readonly Problem[], noun = 'error', max
     .slice(0, maxErrors)
     .map((p) => ({ code: p.code, path: formatPath(p.at), message: p.message }));
   const rest = unique.length - shown.length;
-  if (rest > 0) shown.push({ code: 'too-many-errors', path: '', message: `…and ${rest.toLocaleString('en-US')} more ${noun}${rest === 1 ? '' : 's'}` });
+  if (rest > 0) shown.push({ code: 'too-many-errors', path: '', message: `…and ${rest.toLocaleString('en-US')} more ${noun}${rest === 1 ? '' : 's'}`, omitted: rest });
   return shown;
 }
 
