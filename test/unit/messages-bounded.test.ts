@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli';
-import { FORMAT_LIMITS, renderFormatErrors, serializeGraph } from '../../src/core/format';
+import { analyzeGraph } from '../../src/core/analysis';
+import { FORMAT_LIMITS, parseGraph, renderFormatError, renderFormatErrors, serializeGraph } from '../../src/core/format';
 import { readGraphFile } from '../../src/ui/model/files';
 import { unetDoc } from './format-docs';
 
@@ -83,5 +84,39 @@ describe('the editor’s file reader (what the import dialog lists)', () => {
     if (result.ok) return;
     expect(result.errors).toHaveLength(FORMAT_LIMITS.maxErrors + 1);
     expect(result.errors.at(-1)!.message).toMatch(/^…and \d{1,3}(,\d{3})+ more errors$/);
+  });
+});
+
+describe('every place of a document', () => {
+  /** Paths to every value of the first three nodes and edges and the top level (the rest repeat them). */
+  function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []) {
+    out.push(at);
+    if (v && typeof v === 'object' && (at.length !== 2 || Number(at[1]) < 3))
+      for (const [k, child] of Object.entries(v)) paths(child, [...at, Array.isArray(v) ? Number(k) : k], out);
+    return out;
+  }
+
+  it('a 1 MB string as any value, or as a new key of any object: every message stays one short line', () => {
+    const big = 'A'.repeat(1024 * 1024);
+    const base = JSON.parse(serializeGraph(unetDoc()));
+    let worst = { length: 0, line: '' };
+    let probes = 0;
+    for (const at of paths(base)) {
+      for (const mode of ['value', 'key'] as const) {
+        const doc = JSON.parse(JSON.stringify(base));
+        const target = at.reduce((o, k) => o[k], doc);
+        if (mode === 'value') {
+          if (at.length === 0) continue;
+          at.slice(0, -1).reduce((o, k) => o[k], doc)[at.at(-1)!] = big;
+        } else if (target && typeof target === 'object' && !Array.isArray(target)) target[big] = 1;
+        else continue;
+        probes++;
+        const r = parseGraph(JSON.stringify(doc));
+        const lines = r.ok ? [...r.warnings, ...analyzeGraph(r.doc, { solve: false }).diagnostics.map((d) => d.message)] : r.errors.map(renderFormatError);
+        for (const line of lines) if (line.length > worst.length) worst = { length: line.length, line: line.slice(0, 200) };
+      }
+    }
+    expect(probes).toBeGreaterThan(100);
+    expect(worst.length, worst.line).toBeLessThan(400);
   });
 });
