@@ -34,8 +34,11 @@ export const summaryCommand: CliCommand = {
   },
 };
 
-/** Totals past 2^53 are float sums whose last digits are not exact; `--json` names them. */
-function approximateTotals(a: Analysis): string[] {
+/**
+ * Counts past 2^53 are float sums or products whose last digits are not exact; `--json` names them (totals, each
+ * row's params and mult-adds, each block's params) by their path in the output.
+ */
+function approximateCounts(a: Analysis, blocks: { params: number }[]): string[] {
   const t = a.totals;
   const fields: [string, number][] = [
     ['params.total', t.params.total],
@@ -46,7 +49,16 @@ function approximateTotals(a: Analysis): string[] {
     ['activationBytes', t.activationBytes],
     ['peakBytes', t.peakBytes],
   ];
-  return fields.filter(([, v]) => !Number.isSafeInteger(v)).map(([k]) => `totals.${k}`);
+  const inexact = (v: number) => !Number.isSafeInteger(v);
+  return [
+    ...fields.filter(([, v]) => inexact(v)).map(([k]) => `totals.${k}`),
+    ...a.rows.flatMap((r, i) => [
+      ...(inexact(r.params.total) ? [`rows[${i}].params.total`] : []),
+      ...(inexact(r.macs) ? [`rows[${i}].macs`] : []),
+      ...(inexact(r.bytes) ? [`rows[${i}].bytes`] : []),
+    ]),
+    ...blocks.flatMap((b, i) => (inexact(b.params) ? [`blocks[${i}].params`] : [])),
+  ];
 }
 
 /** Each composite block: its type, members, the shapes crossing its boundary and its parameters. */
@@ -67,8 +79,8 @@ function blockRows(doc: Pick<GraphDoc, 'nodes' | 'edges' | 'blocks'> | undefined
 
 /** The analysis without its Maps and op objects, for `--json`. */
 export function toJson(name: string, a: Analysis, doc?: Pick<GraphDoc, 'nodes' | 'edges' | 'blocks'>) {
-  const approximate = approximateTotals(a);
   const blocks = blockRows(doc, a);
+  const approximate = approximateCounts(a, blocks);
   return {
     ...(approximate.length ? { approximate } : {}),
     name,
