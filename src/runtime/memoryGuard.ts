@@ -150,17 +150,20 @@ export function checkMemory(doc: GraphDoc, analysis: Analysis, limit: MemoryLimi
     const perSample = need.activationBytes / training.batch;
     const batchFits = Math.floor((limit.bytes - fixedBytes) / perSample);
     const offers = [
-      smaller && `a ${smaller.h}×${smaller.w} patch fits at batch ${training.batch}: set the patch size to it (the trained network still runs tiled on whole images)`,
+      smaller && `${aSize(smaller)} patch fits at batch ${training.batch}: set the patch size to it (the trained network still runs tiled on whole images)`,
       batchFits >= 1 && `batch ${batchFits} fits at this patch`,
     ].filter((o): o is string => !!o);
     message += offers.length ? `; ${offers.join('; or ')}; or raise the limit` : '; no smaller patch fits either';
     return { ok: false, need, message, smallerInput: smaller };
   }
   message += smaller
-    ? `; a ${smaller.h}×${smaller.w} input fits: set the input node to it and tile the image (the editor's Run panel does), or raise the limit`
+    ? `; ${aSize(smaller)} input fits: set the input node to it and tile the image (the editor's Run panel does), or raise the limit`
     : '; no smaller valid input size fits either';
   return { ok: false, need, message, smallerInput: smaller };
 }
+
+/** "a 572×572", "an 8×8", "an 800×600": the article as the number is read. */
+export const aSize = (s: { h: number; w: number }) => `${/^(8|1[18](\d{3})?$)/.test(String(s.h)) ? 'an' : 'a'} ${s.h}×${s.w}`;
 
 /** The largest valid input near a square shrink of `size` whose run (or training step) fits; undefined when none is found. */
 export function smallerInputThatFits(doc: GraphDoc, size: { h: number; w: number }, limitBytes: number, options: NeedOptions) {

@@ -220,4 +220,23 @@ describe('Train tab', () => {
     expect(after.numTensors).toBe(baseline.numTensors);
     expect(errors).toEqual([]);
   });
+
+  it('refuses a training step that would not fit, before the worker allocates, and says what fits', async () => {
+    const { page, errors } = await openTrain();
+    const baseline = await page.evaluate(() => (window as unknown as HookWindow).__unetStudio.memory());
+    await page.selectOption('[data-testid="train-backend"]', 'wasm');
+    // 48×48 patches of 8..32-channel maps: ~1 MB kept per patch, so 100,000 of them are ~100 GB.
+    await setNumber(page, 'train-batch', 100_000);
+    await page.click('[data-testid="train-start"]');
+    await page.waitForSelector('[data-testid="train-error"]');
+    const text = (await page.textContent('[data-testid="train-error"]'))!;
+    expect(text).toContain('Not enough memory');
+    expect(text).toMatch(/refused: needs about [\d.]+ GiB to train at patch 1×48×48, batch 100000 \(weights .*, gradients .*, Adam state .*, activations .*\), over the [\d.]+ GiB limit \((?:the wasm backend’s 4 GiB heap|half of this device’s [\d.]+ GiB|the runtime’s default)\)/);
+    expect(text).toMatch(/batch \d+ fits at this patch/);
+    expect((await status(page)).status).toBe('error');
+    const after = await page.evaluate(() => (window as unknown as HookWindow).__unetStudio.memory());
+    expect(after.numTensors).toBe(baseline.numTensors);
+    await snapshot(page, 'train-memory-refused');
+    expect(errors).toEqual([]);
+  });
 });

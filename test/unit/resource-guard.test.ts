@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../src/core/analysis';
 import { runCli } from '../../src/cli/cli';
-import { bytes, checkMemory, limitOn, parseByteSize, WASM_HEAP_BYTES } from '../../src/runtime/memoryGuard';
+import { aSize, bytes, checkMemory, limitOn, parseByteSize, WASM_HEAP_BYTES } from '../../src/runtime/memoryGuard';
 import { encodePng } from '../../src/runtime/imageFiles';
 import { membranes } from '../../scripts/make-samples';
 import { handGraph } from './compile-helpers';
@@ -59,7 +59,7 @@ describe('checkMemory', () => {
     expect(v.need.activationBytes).toBeGreaterThan(64 * 2 ** 30);
     expect(v.smallerInput).toBeDefined();
     const { h, w } = v.smallerInput!;
-    expect(v.message).toContain(`a ${h}×${w} input fits: set the input node to it and tile the image`);
+    expect(v.message).toMatch(new RegExp(`an? ${h}×${w} input fits: set the input node to it and tile the image`));
     const smaller = checkMemory(hugeInput, analyzeGraph(hugeInput, { input: { h, w } }), limit, { weightCopies: 2, forward: true });
     expect(smaller.ok).toBe(true);
     expect(h * w).toBeGreaterThan(0.5 * (limit.bytes / (4 * 67)));
@@ -95,7 +95,7 @@ describe('the CLI refuses before allocating', () => {
   it('run of a 1×16384² input: names the need and a smaller input, not "memory access out of bounds"', async () => {
     const r = await cli('run', at('huge.json'), '--image', at('cells.png'), '--out', at('x.png'), '--max-memory', '1G', '--backend', 'cpu');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/huge\.json: refused: needs about \d+\.\d GiB at input 1×16384×16384 \(weights .*, activations .*, image .*\), over the 1\.00 GiB limit \(--max-memory\); a \d+×\d+ input fits/);
+    expect(r.err).toMatch(/huge\.json: refused: needs about \d+\.\d GiB at input 1×16384×16384 \(weights .*, activations .*, image .*\), over the 1\.00 GiB limit \(--max-memory\); an? \d+×\d+ input fits/);
     // On wasm the 4 GiB heap caps even a generous limit.
     const wasm = await cli('run', at('huge.json'), '--image', at('cells.png'), '--out', at('x.png'), '--max-memory', '1T', '--backend', 'wasm');
     expect(wasm.err).toContain('over the 4.00 GiB limit (the wasm backend’s 4 GiB heap)');
@@ -109,6 +109,13 @@ describe('the CLI refuses before allocating', () => {
     expect(giant.err).toMatch(/giant\.json: refused: needs about 4\.69 TiB to train at patch 4096×8×8, batch 4 \(weights 1\.88 TiB, gradients 961 GiB, Adam state 1\.88 TiB, activations .*\), over the .* limit .*: the 2\.58e11 parameters with their gradients and Adam state alone do not fit/);
     const wide = await cli('train', at('huge.json'), '--samples', 'membranes', '--out', at('trained'), '--patch', '512', '--batch', '16', '--optimizer', 'sgd', '--max-memory', '256M', '--backend', 'cpu');
     expect(wide.code).toBe(1);
-    expect(wide.err).toMatch(/huge\.json: refused: needs about .* to train at patch 1×512×512, batch 16 \(weights .*, gradients .*, momentum state .*, activations .*\), over the 256 MiB limit \(--max-memory\); a \d+×\d+ patch fits at batch 16: set the patch size to it .*; or batch \d+ fits at this patch; or raise the limit/);
+    expect(wide.err).toMatch(/huge\.json: refused: needs about .* to train at patch 1×512×512, batch 16 \(weights .*, gradients .*, momentum state .*, activations .*\), over the 256 MiB limit \(--max-memory\); an? \d+×\d+ patch fits at batch 16: set the patch size to it .*; or batch \d+ fits at this patch; or raise the limit/);
+  });
+});
+
+describe('wording', () => {
+  it('reads offered sizes with the right article', () => {
+    const said = [[572, 572], [8, 8], [800, 600], [11, 11], [18, 18], [110, 110], [11_000, 11_000], [1_100, 1_100], [84, 84]].map(([h, w]) => aSize({ h: h!, w: w! }));
+    expect(said).toEqual(['a 572×572', 'an 8×8', 'an 800×600', 'an 11×11', 'an 18×18', 'a 110×110', 'an 11000×11000', 'a 1100×1100', 'an 84×84']);
   });
 });

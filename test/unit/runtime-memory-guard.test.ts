@@ -73,7 +73,7 @@ describe('the runtime host refuses resource bombs before allocating', () => {
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error.kind).toBe('memory');
-    const m = /^refused: needs about (\d+\.\d) GiB at input 1×16384×16384 \(weights .*, activations .*, image .*\), over the 1\.00 GiB limit \(the Run panel’s memory budget\); a (\d+)×(\d+) input fits: set the input node to it and tile the image \(the editor's Run panel does\), or raise the limit$/.exec(outcome.error.message);
+    const m = /^refused: needs about (\d+\.\d) GiB at input 1×16384×16384 \(weights .*, activations .*, image .*\), over the 1\.00 GiB limit \(the Run panel’s memory budget\); an? (\d+)×(\d+) input fits: set the input node to it and tile the image \(the editor's Run panel does\), or raise the limit$/.exec(outcome.error.message);
     expect(m, outcome.error.message).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThan(64);
     // The offered size does fit (the guard's own estimate at that size).
@@ -110,7 +110,7 @@ describe('the runtime host refuses resource bombs before allocating', () => {
     const outcome = await host.startTraining(trainRequest(widePatch, { options: { ...DEFAULT_TRAIN_OPTIONS, batch: 16, patch: 512 }, memoryLimit }), 'wasm', () => {});
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    const m = /^refused: needs about (\d\.\d\d) GiB to train at patch 1×512×512, batch 16 \(weights .*, gradients .*, Adam state .*, activations .*\), over the 256 MiB limit \(test\); a (\d+)×(\d+) patch fits at batch 16: set the patch size to it \(the trained network still runs tiled on whole images\); or batch (\d+) fits at this patch; or raise the limit$/.exec(outcome.error.message);
+    const m = /^refused: needs about (\d\.\d\d) GiB to train at patch 1×512×512, batch 16 \(weights .*, gradients .*, Adam state .*, activations .*\), over the 256 MiB limit \(test\); an? (\d+)×(\d+) patch fits at batch 16: set the patch size to it \(the trained network still runs tiled on whole images\); or batch (\d+) fits at this patch; or raise the limit$/.exec(outcome.error.message);
     expect(m, outcome.error.message).not.toBeNull();
     const [, , h, w, batch] = m!.map(Number);
     expect(h).toBeLessThan(512);
