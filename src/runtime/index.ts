@@ -6,7 +6,7 @@ export { activateFirst, BackendUnavailableError, isSoftwareRenderer, type Backen
 export { imageToInput, inputSpecFromParams, renderOutput, resolveView, type InputSpec, type OutputView, type RgbaImage } from './image';
 export { confusion, dice, foregroundMask, iou, maskFromRgba, resampleMask, type Confusion, type Region } from './metrics';
 export { decodeNpy, encodeNpy } from './npy';
-export { bytes, checkMemory, limitOn, MemoryRefused, memoryNeed, parseByteSize, runNeed, smallerInputThatFits, trainingNeed, WASM_HEAP_BYTES, weightsNeed, type MemoryLimit, type MemoryNeed, type MemoryVerdict, type NeedOptions, type OptimizerKind } from './memoryGuard';
+export { bytes, checkMemory, limitOn, MemoryRefused, memoryNeed, parseByteSize, runNeed, smallerInputThatFits, TRAINING_STEP_FACTOR, trainingNeed, WASM_HEAP_BYTES, weightsNeed, type MemoryLimit, type MemoryNeed, type MemoryVerdict, type NeedOptions, type OptimizerKind } from './memoryGuard';
 export { nchwToNhwc, nhwcToNchw, predict, predictTensors, type TensorData } from './predict';
 export { predictStepped, type SteppedOptions } from './stepped';
 export { describePlan, extractTile, mirrorIndex, planTiles, stitchTile, TilingError, type Size, type Tile, type TileGeometry, type TilePlan } from './tiling';
