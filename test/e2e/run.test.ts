@@ -345,7 +345,7 @@ describe('Run panel', () => {
     expect(await page.isDisabled('[data-testid="run-button"]')).toBe(false);
     // A higher budget lets the input node's own size through again.
     await page.click('[data-testid="run-size-override"] button');
-    await page.selectOption('[data-testid="run-budget"]', String(4e9));
+    await page.selectOption('[data-testid="run-budget"]', String(8e9));
     expect(await page.isVisible('[data-testid="run-memory-guard"]')).toBe(false);
     expect(errors).toEqual([]);
   });
