@@ -1,5 +1,5 @@
 import { applyPatches, enablePatches, freeze, produceWithPatches, type Patch } from 'immer';
-import { renderFormatError, type FormatError } from '../core/format';
+import { summarizeFormatErrors, type FormatError } from '../core/format';
 import { checkDocument } from '../core/format/validate';
 import type { GraphDoc } from '../core/types';
 
@@ -134,9 +134,8 @@ export function createEditorStore(initial: GraphDoc, opts: EditorStoreOptions = 
     // With the edit's patches only what it touched is checked again (a param edit on a 10,000-node graph: ~1 ms, not ~70).
     const errors = validate ? checkDocument(next, { previous, changes }) : [];
     if (errors.length === 0) return null;
-    const capped = errors[errors.length - 1]!.code === 'too-many-errors';
-    const more = errors.length === 1 ? '' : capped ? ' (and more problems)' : ` (and ${errors.length - 1} more)`;
-    const refused = { ok: false as const, label, errors, message: `${label} was not applied: ${renderFormatError(errors[0]!)}${more}` };
+    // The count covers every problem, the capped list's closing line included ("and 149,978 more problems").
+    const refused = { ok: false as const, label, errors, message: `${label} was not applied: ${summarizeFormatErrors(errors)}` };
     for (const listener of [...refusalListeners]) listener(refused);
     return refused;
   }

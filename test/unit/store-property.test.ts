@@ -283,4 +283,14 @@ describe('the store refuses what the parser would refuse, with the parser’s wo
     expect(seen).toEqual(['Open was not applied: name: 500 characters; the limit is 200']);
     expect(() => addNode(s, 'conv2d', { x: 0, y: 0 }, { kernel: 0 })).toThrow(EditRefused);
   });
+
+  it('counts every problem of a refused edit, past the capped list', () => {
+    const s = store();
+    const bad = template();
+    for (const n of bad.nodes) if (n.op === 'conv2d') Object.assign(n.params, { padding: 'abc', kernel: 'x' });
+    const convs = 2 * bad.nodes.filter((n) => n.op === 'conv2d').length;
+    expect(convs).toBeGreaterThan(20);
+    const result = s.replaceDocument(bad, 'Open');
+    expect(result.ok ? '' : result.message).toMatch(new RegExp(`^Open was not applied: nodes\\[1\\]\\.params\\.kernel: .* \\(and ${convs - 1} more problems\\)$`));
+  });
 });
