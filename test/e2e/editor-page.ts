@@ -182,9 +182,26 @@ export async function clickEdge(page: Page, edgeId: string, modifiers: ('Shift' 
   await expect.poll(() => page.evaluate((id) => document.querySelector(`.react-flow__edge[data-id="${id}"]`)?.classList.contains('selected') ?? false, edgeId), POLL).toBe(true);
 }
 
-/** A screen point that belongs to this edge (its label, or a stretch of its line no other element covers). */
+/**
+ * A screen point that belongs to this edge (its label, or a stretch of its line no other element covers). Asked
+ * again until one is found: right after a load or an edit the canvas may still be placing labels (level of detail),
+ * and on a loaded machine that takes a few frames.
+ */
 export async function edgePoint(page: Page, edgeId: string): Promise<{ x: number; y: number }> {
-  const point = await page.evaluate((id) => {
+  let point: { x: number; y: number } | null = null;
+  await expect
+    .poll(async () => {
+      point = await edgePointNow(page, edgeId);
+      return point !== null;
+    }, POLL)
+    .toBe(true)
+    .catch(() => undefined);
+  if (!point) throw new Error(`edge ${edgeId} has no spot on screen to click`);
+  return point;
+}
+
+async function edgePointNow(page: Page, edgeId: string): Promise<{ x: number; y: number } | null> {
+  return page.evaluate((id) => {
     const owner = (x: number, y: number) => {
       const top = document.elementFromPoint(x, y);
       const label = top?.closest<HTMLElement>('[data-testid^="edge-label-"]');
@@ -204,6 +221,4 @@ export async function edgePoint(page: Page, edgeId: string): Promise<{ x: number
     }
     return null;
   }, edgeId);
-  if (!point) throw new Error(`edge ${edgeId} has no spot on screen to click`);
-  return point;
 }
