@@ -69,3 +69,48 @@ export function wouldCreateCycle(doc: Pick<GraphDoc, 'nodes' | 'edges'>, source:
   }
   return false;
 }
+
+interface StructureMemo {
+  nodes: readonly GraphNode[];
+  ids: string[];
+  index: GraphIndex;
+  order: string[];
+  cyclic: string[];
+}
+
+// Keyed on the edges array: the editor store keeps it (immer structural sharing) through every edit that
+// touches no edge, so a parameter or label edit reuses the edge lists and the topological order. Only frozen
+// arrays are remembered (the store deep-freezes its documents): one that can change in place could go stale.
+const structureMemo = new WeakMap<readonly GraphEdge[], StructureMemo>();
+
+/**
+ * `indexGraph` + `topoOrder`, reused while the edges array is the same object and the node ids are the same
+ * list. Results are shared between calls: callers must not mutate them (nothing does).
+ */
+export function indexAndOrder(doc: Pick<GraphDoc, 'nodes' | 'edges'>): { index: GraphIndex; order: string[]; cyclic: string[] } {
+  if (!Object.isFrozen(doc.edges)) {
+    const index = indexGraph(doc);
+    return { index, ...topoOrder(index) };
+  }
+  const memo = structureMemo.get(doc.edges);
+  if (memo && memo.nodes === doc.nodes && Object.isFrozen(doc.nodes)) return memo;
+  if (memo && sameIds(memo.ids, doc.nodes)) {
+    // Same structure, some node objects replaced: only the id → node map is new.
+    const nodes = new Map<string, GraphNode>();
+    for (const n of doc.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
+    const next: StructureMemo = { ...memo, nodes: doc.nodes, index: { ...memo.index, nodes } };
+    structureMemo.set(doc.edges, next);
+    return next;
+  }
+  const index = indexGraph(doc);
+  const { order, cyclic } = topoOrder(index);
+  const next: StructureMemo = { nodes: doc.nodes, ids: doc.nodes.map((n) => n.id), index, order, cyclic };
+  structureMemo.set(doc.edges, next);
+  return next;
+}
+
+function sameIds(ids: string[], nodes: readonly GraphNode[]): boolean {
+  if (ids.length !== nodes.length) return false;
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== nodes[i]!.id) return false;
+  return true;
+}
