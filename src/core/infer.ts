@@ -9,6 +9,20 @@ export { BYTES_PER_VALUE } from './inferNode';
 
 /** Each frozen node's checked params and last evaluation (see inferShapes). */
 const nodeMemo = new WeakMap<GraphNode, CheckedNode>();
+/** The last memoised call's nodes array and, by position, the memo entries it used (undefined: not memoable). */
+let lastRun: { nodes: readonly GraphNode[]; memoed: (CheckedNode | undefined)[] } | undefined;
+
+// The execution order's nodes as positions in the nodes array (first occurrence), kept while the order is.
+const positionMemo = new WeakMap<string[], Int32Array>();
+function positionsOf(order: string[], nodes: readonly GraphNode[]): Int32Array {
+  let positions = positionMemo.get(order);
+  if (positions) return positions;
+  const at = new Map<string, number>();
+  nodes.forEach((n, i) => at.has(n.id) || at.set(n.id, i));
+  positions = Int32Array.from(order, (id) => at.get(id)!);
+  positionMemo.set(order, positions);
+  return positions;
+}
 
 export interface NodeInfo {
   id: string;
@@ -77,38 +91,55 @@ export function inferShapes(doc: Pick<GraphDoc, 'nodes' | 'edges'>, options: Sha
   let batch = 1;
 
   // Per-node work is remembered on the (frozen) node object and reused while the node and everything it reads
-  // are unchanged; an input override (the size search) neither reads nor writes the memo.
+  // are unchanged; an input override (the size search) neither reads nor writes the memo. The previous call's
+  // nodes array answers most look-ups by position, without a WeakMap look-up or a freeze check per node.
   const remember = !options.input;
-  const checkedById = new Map<string, CheckedNode>();
+  const last = remember ? lastRun : undefined;
+  const checkedAt = new Array<CheckedNode | undefined>(doc.nodes.length);
+  const memoedAt = new Array<CheckedNode | undefined>(doc.nodes.length);
   const nodes = new Map<string, NodeInfo>();
-  for (const n of index.nodes.values()) {
-    const memoable = remember && Object.isFrozen(n) && Object.isFrozen(n.params);
-    let checked = memoable ? nodeMemo.get(n) : undefined;
+  const duplicates = index.nodes.size !== doc.nodes.length;
+  for (let i = 0; i < doc.nodes.length; i++) {
+    const n = doc.nodes[i]!;
+    if (duplicates && index.nodes.get(n.id) !== n) continue;
+    let checked = last && last.nodes[i] === n ? last.memoed[i] : undefined;
     if (!checked) {
-      checked = checkNode(n, getOp, n.id === inputId ? options.input : undefined);
-      if (memoable) nodeMemo.set(n, checked);
-    }
-    checkedById.set(n.id, checked);
-    nodes.set(n.id, blankInfo(n.id, checked));
+      const memoable = remember && Object.isFrozen(n) && Object.isFrozen(n.params);
+      checked = memoable ? nodeMemo.get(n) : undefined;
+      if (!checked) {
+        const fresh = checkNode(n, getOp, n.id === inputId ? options.input : undefined);
+        if (memoable) nodeMemo.set(n, fresh);
+        checked = fresh;
+      }
+      if (memoable) memoedAt[i] = checked;
+    } else memoedAt[i] = checked;
+    checkedAt[i] = checked;
+    // The last evaluation's info holds the slot (keeping the map in node order) until the pass below decides.
+    nodes.set(n.id, checked.evaluated?.info ?? blankInfo(n.id, checked));
     for (const d of checked.issues) diagnostics.push(d);
     if (n.id === inputId && checked.params && typeof checked.params.batch === 'number') batch = checked.params.batch;
   }
+  if (remember) lastRun = { nodes: doc.nodes, memoed: memoedAt };
 
   for (const id of cyclic)
     report(id, { severity: 'error', code: 'cycle', message: `${id} is on a cycle (or fed by one): a network must flow one way` });
 
   const edges = new Map<string, Shape | undefined>();
-  for (const id of order) {
-    const checked = checkedById.get(id)!;
+  const positions = positionsOf(order, doc.nodes);
+  for (let k = 0; k < order.length; k++) {
+    const id = order[k]!;
+    const checked = checkedAt[positions[k]!]!;
     const incoming = index.incoming.get(id)!;
     let ev = checked.evaluated;
     if (!ev || !sameReads(ev, batch, incoming, nodes)) {
       ev = evaluateNode(id, checked, incoming, nodes, batch);
-      if (nodeMemo.get(index.nodes.get(id)!) === checked) checked.evaluated = ev;
+      if (memoedAt[positions[k]!] === checked) checked.evaluated = ev;
     }
     nodes.set(id, ev.info);
     for (const d of ev.issues) diagnostics.push(d);
   }
+  // Nodes on a cycle never run: whatever held their slot, they show no shapes.
+  for (const id of cyclic) nodes.set(id, blankInfo(id, nodes.get(id)!));
   for (const e of doc.edges) edges.set(e.id, nodes.get(e.source)?.output);
   index.outgoing.forEach((outs, id) => {
     const info = nodes.get(id)!;

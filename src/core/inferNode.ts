@@ -52,7 +52,7 @@ export function checkNode(n: GraphNode, getOp: (type: string) => OpDef | undefin
   return { op, params: valid ? params : undefined, issues };
 }
 
-export const blankInfo = (id: string, checked: CheckedNode): NodeInfo => ({
+export const blankInfo = (id: string, checked: Pick<CheckedNode, 'op' | 'params'>): NodeInfo => ({
   // Every field up front, so later assignments do not reshape 10k objects one property at a time.
   id,
   op: checked.op,
