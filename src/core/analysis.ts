@@ -1,6 +1,7 @@
 import type { Diagnostic, Fix } from './diagnostics';
 import type { GraphIndex } from './graph';
 import { BYTES_PER_VALUE, inferShapes, type ShapeReport, type NodeInfo } from './infer';
+import { executionPlan, peakBytes, type ExecutionPlan } from './analysisPlan';
 import type { ParamCount } from './op';
 import { isSizeDiagnostic, nearestValid, sizeIndependentErrors } from './solver';
 import type { GraphDoc, Shape } from './types';
@@ -76,7 +77,8 @@ export function analyzeGraph(doc: Graph, options: AnalysisOptions = {}): Analysi
   const shapes = inferShapes(doc, { input: options.input });
   const index = shapes.index;
   const ids = executionOrder(shapes);
-  const rows = ids.map((id) => toRow(index.nodes.get(id)!, shapes.nodes.get(id)!));
+  const rows = rowsOf(ids, index, shapes);
+  const plan = executionPlan(shapes.order, index);
 
   const input = inputOf(shapes);
   const diagnostics = [...shapes.diagnostics];
@@ -90,12 +92,12 @@ export function analyzeGraph(doc: Graph, options: AnalysisOptions = {}): Analysi
   return {
     shapes,
     rows,
-    totals: totals(rows, shapes, index),
+    totals: totals(rows, shapes, plan),
     diagnostics,
     errorCount,
     warningCount: diagnostics.length - errorCount,
     input,
-    mainPath: longestPath(shapes, index).map((id) => ({ id, output: shapes.nodes.get(id)!.output })),
+    mainPath: plan.path.map((k) => ({ id: rows[k]!.id, output: rows[k]!.output })),
   };
 }
 
@@ -115,6 +117,27 @@ function sortDiagnostics(diagnostics: Diagnostic[], ids: string[]) {
   ids.forEach((id, i) => wanted.has(id) && position.set(id, i));
   const rank = (d: Diagnostic) => (d.nodeId === undefined ? -1 : (position.get(d.nodeId) ?? ids.length));
   diagnostics.sort((a, b) => (a.severity === b.severity ? rank(a) - rank(b) : a.severity === 'error' ? -1 : 1));
+}
+
+// The last call's rows, by execution step: a row is reused while its NodeInfo is the same object (the shape pass
+// keeps a NodeInfo, memoised on the frozen node object, while nothing it read changed); the node check is a
+// second guard, since a reused NodeInfo already implies the same node object.
+let lastRows: { ids: string[]; nodes: GraphDoc['nodes'][number][]; infos: NodeInfo[]; rows: NodeRow[] } | undefined;
+
+function rowsOf(ids: string[], index: GraphIndex, shapes: ShapeReport): NodeRow[] {
+  const last = lastRows?.ids === ids ? lastRows : undefined;
+  const nodes = new Array<GraphDoc['nodes'][number]>(ids.length);
+  const infos = new Array<NodeInfo>(ids.length);
+  const rows = new Array<NodeRow>(ids.length);
+  for (let k = 0; k < ids.length; k++) {
+    const node = (nodes[k] = index.nodes.get(ids[k]!)!);
+    const info = (infos[k] = shapes.nodes.get(ids[k]!)!);
+    rows[k] = last && last.nodes[k] === node && last.infos[k] === info ? last.rows[k]! : toRow(node, info);
+  }
+  // A NodeInfo is only ever the same object twice when it came from the shape pass's memo, which holds frozen
+  // nodes only: a node that could change in place never gets its old row back.
+  lastRows = { ids, nodes, infos, rows };
+  return rows;
 }
 
 function toRow(node: GraphDoc['nodes'][number], info: NodeInfo): NodeRow {
@@ -146,7 +169,7 @@ function inputOf(shapes: ShapeReport): Analysis['input'] {
   return id && shape ? { id, shape, batch: shapes.batch } : undefined;
 }
 
-function totals(rows: NodeRow[], shapes: ShapeReport, index: GraphIndex): Totals {
+function totals(rows: NodeRow[], shapes: ShapeReport, plan: ExecutionPlan): Totals {
   const params = { trainable: 0, nonTrainable: 0 };
   let macs = 0;
   let activationBytes = 0;
@@ -158,58 +181,7 @@ function totals(rows: NodeRow[], shapes: ShapeReport, index: GraphIndex): Totals
   }
   const all = total(params);
   const unknown = rows.filter((r) => !r.output && shapes.nodes.get(r.id)?.op?.type !== 'output').map((r) => r.id);
-  return { params: all, paramBytes: all.total * BYTES_PER_VALUE, macs, activationBytes, peakBytes: peakMemory(shapes, index), unknown };
-}
-
-/** Simulates one forward pass in execution order, freeing each tensor after its last consumer has run. */
-export function peakMemory(shapes: ShapeReport, index: GraphIndex): number {
-  const { order, nodes } = shapes;
-  const consumersLeft = new Map<string, number>(); // only consumers that run count
-  for (const id of order) for (const e of index.incoming.get(id)!) consumersLeft.set(e.source, (consumersLeft.get(e.source) ?? 0) + 1);
-  // A tensor an output node returns lives to the end (the output node aliases it).
-  const returned = (id: string) => index.outgoing.get(id)!.some((e) => nodes.get(e.target)!.op?.type === 'output');
-  let live = 0;
-  let peak = 0;
-  for (const id of order) {
-    live += nodes.get(id)!.bytes;
-    peak = Math.max(peak, live);
-    for (const e of index.incoming.get(id)!) {
-      const left = consumersLeft.get(e.source)! - 1;
-      consumersLeft.set(e.source, left);
-      if (left === 0 && !returned(e.source)) live -= nodes.get(e.source)!.bytes;
-    }
-    if (!consumersLeft.has(id)) live -= nodes.get(id)!.bytes; // nobody reads it
-  }
-  return peak;
-}
-
-/** Longest path (in nodes) ending at an output node (or any sink when there is none), ties to the lowest port. */
-function longestPath(shapes: ShapeReport, index: GraphIndex): string[] {
-  const depth = new Map<string, number>();
-  for (const id of shapes.order) {
-    let best = 0;
-    for (const e of index.incoming.get(id)!) best = Math.max(best, depth.get(e.source)! + 1);
-    depth.set(id, best);
-  }
-  let end: string | undefined;
-  let endIsOutput = false;
-  for (const id of shapes.order) {
-    if (index.outgoing.get(id)!.length > 0) continue;
-    const isOutput = shapes.nodes.get(id)!.op?.type === 'output';
-    if (end === undefined || (isOutput && !endIsOutput) || (isOutput === endIsOutput && depth.get(id)! > depth.get(end)!))
-      (end = id), (endIsOutput = isOutput);
-  }
-  const path: string[] = [];
-  // Walk back along inputs one step shallower, preferring the lowest port.
-  for (let id = end; id !== undefined; ) {
-    path.push(id);
-    const d = depth.get(id)!;
-    let next: { source: string; port: number } | undefined;
-    for (const e of index.incoming.get(id)!)
-      if (depth.get(e.source) === d - 1 && (!next || e.targetPort < next.port)) next = { source: e.source, port: e.targetPort };
-    id = d === 0 ? undefined : next?.source;
-  }
-  return path.reverse();
+  return { params: all, paramBytes: all.total * BYTES_PER_VALUE, macs, activationBytes, peakBytes: peakBytes(plan, (k) => rows[k]!.bytes), unknown };
 }
 
 const sizeText = (s: { h: number; w: number }) => (s.h === s.w ? `${s.h}` : `${s.h}×${s.w}`);

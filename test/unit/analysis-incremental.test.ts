@@ -4,10 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type AnalysisOptions } from '../../src/core/analysis';
+import { freeze } from 'immer';
 import { parseGraph } from '../../src/core/format';
 import { inferShapes } from '../../src/core/infer';
 import { getOp, opTypes } from '../../src/core/ops';
 import type { ParamSpec } from '../../src/core/params';
+import type { GraphIndex } from '../../src/core/graph';
+import type { ShapeReport } from '../../src/core/infer';
 import type { GraphDoc, ParamValue } from '../../src/core/types';
 import { addNode, connect, removeElements, setLabel, setParams } from '../../src/state/commands';
 import { createEditorStore, EditRefused, type EditorStore } from '../../src/state/store';
@@ -87,6 +90,55 @@ function step(rng: Rng, store: EditorStore): string {
   return 'redo';
 }
 
+// The Map-based peak-memory and longest-path passes the analysis used before its array plan (analysisPlan.ts),
+// kept here as the reference the plan must agree with.
+function referencePeak(shapes: ShapeReport, index: GraphIndex): number {
+  const { order, nodes } = shapes;
+  const consumersLeft = new Map<string, number>();
+  for (const id of order) for (const e of index.incoming.get(id)!) consumersLeft.set(e.source, (consumersLeft.get(e.source) ?? 0) + 1);
+  const returned = (id: string) => index.outgoing.get(id)!.some((e) => nodes.get(e.target)!.op?.type === 'output');
+  let live = 0;
+  let peak = 0;
+  for (const id of order) {
+    live += nodes.get(id)!.bytes;
+    peak = Math.max(peak, live);
+    for (const e of index.incoming.get(id)!) {
+      const left = consumersLeft.get(e.source)! - 1;
+      consumersLeft.set(e.source, left);
+      if (left === 0 && !returned(e.source)) live -= nodes.get(e.source)!.bytes;
+    }
+    if (!consumersLeft.has(id)) live -= nodes.get(id)!.bytes;
+  }
+  return peak;
+}
+
+function referencePath(shapes: ShapeReport, index: GraphIndex): string[] {
+  const depth = new Map<string, number>();
+  for (const id of shapes.order) {
+    let best = 0;
+    for (const e of index.incoming.get(id)!) best = Math.max(best, depth.get(e.source)! + 1);
+    depth.set(id, best);
+  }
+  let end: string | undefined;
+  let endIsOutput = false;
+  for (const id of shapes.order) {
+    if (index.outgoing.get(id)!.length > 0) continue;
+    const isOutput = shapes.nodes.get(id)!.op?.type === 'output';
+    if (end === undefined || (isOutput && !endIsOutput) || (isOutput === endIsOutput && depth.get(id)! > depth.get(end)!))
+      (end = id), (endIsOutput = isOutput);
+  }
+  const path: string[] = [];
+  for (let id = end; id !== undefined; ) {
+    path.push(id);
+    const d = depth.get(id)!;
+    let next: { source: string; port: number } | undefined;
+    for (const e of index.incoming.get(id)!)
+      if (depth.get(e.source) === d - 1 && (!next || e.targetPort < next.port)) next = { source: e.source, port: e.targetPort };
+    id = d === 0 ? undefined : next?.source;
+  }
+  return path.reverse();
+}
+
 describe('incremental analysis', () => {
   for (const [name, seed] of [['paper-crop', 11], ['attention-unet', 12], ['res-unet', 13], ['paper-572', 14]] as const) {
     it(`equals a from-scratch analysis after every random edit (${name}, seed ${seed})`, () => {
@@ -106,6 +158,9 @@ describe('incremental analysis', () => {
         // The whole report, in the order callers iterate it (Map insertion order, diagnostic order).
         expect([...incremental.shapes.nodes.keys()], `step ${i}: ${what}`).toEqual([...inferShapes(scratchDoc).nodes.keys()]);
         expect(incremental.diagnostics.map((d) => `${d.nodeId} ${d.code} ${d.message}`)).toEqual(analyzeGraph(scratchDoc, options).diagnostics.map((d) => `${d.nodeId} ${d.code} ${d.message}`));
+        const { shapes } = incremental;
+        expect(incremental.totals.peakBytes, `step ${i}: ${what} (peak)`).toBe(referencePeak(shapes, shapes.index));
+        expect(incremental.mainPath.map((p) => p.id), `step ${i}: ${what} (main path)`).toEqual(referencePath(shapes, shapes.index));
         if (i % 25 === 0) {
           // With the size search too (a generous budget, so it always finishes and the two answers can agree).
           const solving: AnalysisOptions = { sizeSearchBudgetMs: 60_000 };
@@ -118,4 +173,31 @@ describe('incremental analysis', () => {
       expect(hits, 'the memo was used (else this test checks nothing)').toBeGreaterThan(100);
     });
   }
+});
+
+describe('incremental analysis, hand-made revisions', () => {
+  const node = (id: string, op: string, params = {}) => ({ id, op, params, position: { x: 0, y: 0 } });
+  const edge = (source: string, target: string) => ({ id: `${source}-${target}`, source, target, targetPort: 0 });
+  // i → a → o1 (output) and a → b → c → o2: o1 returns a's tensor, so it stays alive while b and c run.
+  const edges = freeze([edge('i', 'a'), edge('a', 'o1'), edge('a', 'b'), edge('b', 'c'), edge('c', 'o2')], true);
+  const conv = { filters: 4, kernel: 3, padding: 'same' };
+  const nodes = [node('i', 'input', { channels: 1, height: 16, width: 16 }), node('a', 'conv2d', conv), node('o1', 'output'), node('b', 'conv2d', conv), node('c', 'conv2d', conv), node('o2', 'output')];
+  const doc = (list: typeof nodes) => freeze({ nodes: list, edges }, true);
+
+  it('keeps a tensor an output returns alive to the end', () => {
+    const analysis = analyzeGraph(doc(nodes));
+    // Order i, a, o1, b, c, o2: a (4×16×16 fp32) stays while b and c run, so a, b and c are live at once.
+    expect(analysis.totals.peakBytes).toBe(3 * 4 * 16 * 16 * 4);
+    expect(analysis.totals.peakBytes).toBe(referencePeak(analysis.shapes, analysis.shapes.index));
+  });
+
+  it('notices a node that stops being an output though the edges array is the same', () => {
+    const before = doc(nodes);
+    expect(analyzeGraph(before).mainPath.map((p) => p.id)).toEqual(['i', 'a', 'b', 'c', 'o2']);
+    // The same (frozen) edges array, o2 now a plain activation: o1 is the only output, so the path ends there.
+    const after = doc(nodes.map((n) => (n.id === 'o2' ? node('o2', 'activation') : n)));
+    const incremental = analyzeGraph(after);
+    expect(incremental).toEqual(analyzeGraph(structuredClone(after)));
+    expect(incremental.mainPath.map((p) => p.id)).toEqual(['i', 'a', 'o1']);
+  });
 });
