@@ -77,7 +77,8 @@ export function analyzeGraph(doc: Graph, options: AnalysisOptions = {}): Analysi
   const shapes = inferShapes(doc, { input: options.input });
   const index = shapes.index;
   const ids = executionOrder(shapes);
-  const rows = rowsOf(ids, index, shapes);
+  // Only the store's frozen documents without an input override are worth remembering (others never reuse a row).
+  const rows = rowsOf(ids, index, shapes, !options.input && Object.isFrozen(doc.nodes));
   const plan = executionPlan(shapes.order, index);
 
   const input = inputOf(shapes);
@@ -124,7 +125,7 @@ function sortDiagnostics(diagnostics: Diagnostic[], ids: string[]) {
 // second guard, since a reused NodeInfo already implies the same node object.
 let lastRows: { ids: string[]; nodes: GraphDoc['nodes'][number][]; infos: NodeInfo[]; rows: NodeRow[] } | undefined;
 
-function rowsOf(ids: string[], index: GraphIndex, shapes: ShapeReport): NodeRow[] {
+function rowsOf(ids: string[], index: GraphIndex, shapes: ShapeReport, remember: boolean): NodeRow[] {
   const last = lastRows?.ids === ids ? lastRows : undefined;
   const nodes = new Array<GraphDoc['nodes'][number]>(ids.length);
   const infos = new Array<NodeInfo>(ids.length);
@@ -136,7 +137,7 @@ function rowsOf(ids: string[], index: GraphIndex, shapes: ShapeReport): NodeRow[
   }
   // A NodeInfo is only ever the same object twice when it came from the shape pass's memo, which holds frozen
   // nodes only: a node that could change in place never gets its old row back.
-  lastRows = { ids, nodes, infos, rows };
+  if (remember) lastRows = { ids, nodes, infos, rows };
   return rows;
 }
 

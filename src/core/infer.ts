@@ -119,7 +119,8 @@ export function inferShapes(doc: Pick<GraphDoc, 'nodes' | 'edges'>, options: Sha
     for (const d of checked.issues) diagnostics.push(d);
     if (n.id === inputId && checked.params && typeof checked.params.batch === 'number') batch = checked.params.batch;
   }
-  if (remember) lastRun = { nodes: doc.nodes, memoed: memoedAt };
+  // A clone or a hand-built document (unfrozen) would only push out the editor's document.
+  if (remember && Object.isFrozen(doc.nodes)) lastRun = { nodes: doc.nodes, memoed: memoedAt };
 
   for (const id of cyclic)
     report(id, { severity: 'error', code: 'cycle', message: `${id} is on a cycle (or fed by one): a network must flow one way` });
