@@ -201,3 +201,30 @@ describe('incremental analysis, hand-made revisions', () => {
     expect(incremental.mainPath.map((p) => p.id)).toEqual(['i', 'a', 'o1']);
   });
 });
+
+describe('incremental analysis on a 10,000-node graph', () => {
+  it('equals the analysis from scratch after label and filter edits (and prints both times)', async () => {
+    const { generatedUNet } = await import('../../bench/graphs');
+    const store = createEditorStore(generatedUNet(10_000));
+    const convs = store.getState().doc.nodes.filter((n) => n.op === 'conv2d').map((n) => n.id);
+    analyzeGraph(store.getState().doc);
+    const times = { scratch: [] as number[], incremental: [] as number[] };
+    for (let i = 0; i < 4; i++) {
+      const id = convs[(i * 7919) % convs.length]!;
+      if (i % 2) setParams(store, id, { filters: 9 + i });
+      else setLabel(store, id, `conv ${i}`);
+      const doc = store.getState().doc;
+      const clone = structuredClone(doc);
+      let t = performance.now();
+      const scratch = analyzeGraph(clone);
+      times.scratch.push(performance.now() - t);
+      t = performance.now();
+      const incremental = analyzeGraph(doc);
+      times.incremental.push(performance.now() - t);
+      expect(incremental).toEqual(scratch);
+    }
+    // A print, not an assertion: timings depend on the machine and its load (BENCHMARKS.md, bench/analysisEdit.ts).
+    const fmt = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(', ');
+    console.log(`10k-node analysis per edit — from scratch: ${fmt(times.scratch)} ms; incremental: ${fmt(times.incremental)} ms`);
+  }, 60_000);
+});
