@@ -8,7 +8,7 @@ import type { GraphDoc } from '../../core/types';
 import type { RgbaImage } from '../image';
 import { inputSpecFromParams } from '../image';
 import type { MemoryLimit } from '../memoryGuard';
-import { type Evaluation, labelClassesOf, labelledImage, patchGeometry, type PatchGeometry, sampleSet, type SampleSetName, Trainer, trainLoop, type TrainOptions } from '../train';
+import { type Evaluation, labelClassesOf, labelledImage, patchGeometry, type PatchGeometry, sampleSet, type SampleSetName, Trainer, trainLoop, type TrainOptions, type TrainProgress } from '../train';
 import type { CheckpointInfo, CheckpointStore } from './checkpoints';
 import { guardTraining } from './memory';
 import { graphKey } from './models';
@@ -45,17 +45,11 @@ export interface StartInfo {
   priorElapsedMs: number;
 }
 
-export type ValidationData = Omit<Evaluation, 'preview'> & { preview: Evaluation['preview'] };
+/** A validation pass as the worker posts it (plain data: numbers and typed arrays). */
+export type ValidationData = Evaluation;
 
-export interface ProgressData {
-  step: number;
-  steps: number;
-  loss: number;
-  msPerStep: number;
-  etaMs: number;
-  elapsedMs: number;
-  val?: ValidationData;
-}
+/** One step's progress as the worker posts it: the training loop's own report. */
+export type ProgressData = TrainProgress;
 
 export type TrainEvent =
   | { type: 'started'; info: StartInfo }

@@ -1,5 +1,5 @@
-import { Handle, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
-import { memo, useEffect, useRef, type CSSProperties } from 'react';
+import { Handle, type NodeProps } from '@xyflow/react';
+import { memo, type CSSProperties } from 'react';
 import { formatShape } from '../../core/types';
 import { setCollapsed } from '../../state/commands';
 import { useEditor } from '../EditorContext';
@@ -7,6 +7,7 @@ import { blockInputHandle, blockOutputHandle, type BlockFlowNode, type BlockFram
 import { formatCompact, formatInt } from '../model/format';
 import type { Side } from '../model/handleSides';
 import { POSITION } from '../model/handleSlots';
+import { useHandleRemeasure } from './useHandleRemeasure';
 import './BlockNode.css';
 
 const shapes = (ports: BlockNodeData['inputs']) => (ports.length ? ports.map((p) => formatShape(p.shape)).join(', ') : '–');
@@ -28,15 +29,7 @@ function placeHandles(data: BlockNodeData) {
 /** A collapsed composite block: one box with its name, input → output shapes and parameters; a handle per port. */
 function BlockNode({ id, data, selected }: NodeProps<BlockFlowNode>) {
   const { store } = useEditor();
-  const updateNodeInternals = useUpdateNodeInternals();
-  const handleKey = `${data.inputs.map((p) => p.side).join(',')}|${data.outputs.map((p) => p.side).join(',')}`;
-  const lastKey = useRef(handleKey);
-  useEffect(() => {
-    // Not on mount (React Flow measures new nodes itself): only when ports come, go or change sides.
-    if (lastKey.current === handleKey) return;
-    lastKey.current = handleKey;
-    updateNodeInternals(id);
-  }, [id, handleKey, updateNodeInternals]);
+  useHandleRemeasure(id, `${data.inputs.map((p) => p.side).join(',')}|${data.outputs.map((p) => p.side).join(',')}`);
   const expand = () => setCollapsed(store, false, [data.blockId]);
   const placed = placeHandles(data);
   const params = `${data.complete ? '' : '≥ '}${formatCompact(data.parameters)}`;

@@ -1,11 +1,12 @@
-import { Handle, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
-import { memo, useEffect, useRef, type CSSProperties } from 'react';
+import { Handle, type NodeProps } from '@xyflow/react';
+import { memo, type CSSProperties } from 'react';
 import { formatShape } from '../../core/types';
 import { IconError, IconWarning } from '../icons';
 import { formatCompact, formatInt } from '../model/format';
 import { SOURCE_HANDLE_ID, targetHandleId, type OpFlowNode, type OpNodeData } from '../model/flowModel';
 import { layoutSlots, POSITION } from '../model/handleSlots';
 import { useNodeData } from '../model/nodeData';
+import { useHandleRemeasure } from './useHandleRemeasure';
 import './OpNode.css';
 
 /** The one node component: every op renders through it, driven by the op registry. */
@@ -103,16 +104,7 @@ export function OpNodeView({ data, selected }: { data: OpNodeData; selected?: bo
 function OpNode({ id, data, selected }: NodeProps<OpFlowNode>) {
   // Titles, summaries and shapes come live by id (nodeData.ts); the node object carries what places the handles.
   const full = useNodeData(id);
-  const updateNodeInternals = useUpdateNodeInternals();
-  const handleKey = `${data.ports.map((p) => `${p.index}${p.side}`).join(',')}|${data.output ?? ''}`;
-  const lastKey = useRef(handleKey);
-  useEffect(() => {
-    // Not on mount: React Flow measures new nodes itself, and an early call would run the initial fitView
-    // before the other nodes have sizes.
-    if (lastKey.current === handleKey) return;
-    lastKey.current = handleKey;
-    updateNodeInternals(id);
-  }, [id, handleKey, updateNodeInternals]);
+  useHandleRemeasure(id, `${data.ports.map((p) => `${p.index}${p.side}`).join(',')}|${data.output ?? ''}`);
   return full ? <OpNodeView data={full} selected={selected} /> : null;
 }
 

@@ -9,11 +9,14 @@ import type { Const } from './constants';
 export type Value =
   | { kind: 'real'; port: Port }
   | { kind: 'const'; c: Const }
-  /** Reshape/Transpose of a real tensor that only makes sense as part of a depth-to-space. */
+  /** Reshape/Transpose of a real tensor that only makes sense as part of a chain (a depth-to-space, a transposed softmax): layout.ts. */
   | { kind: 'pending'; port: Port; dims: number[]; perm?: number[] };
 
 /** Thrown by a mapper for a use of a known op that has no equivalent here; reported with the unsupported ops. */
 export class Unsupported extends Error {}
+
+/** A value that is one of our tensors. */
+export const real = (port: Port): Value => ({ kind: 'real', port });
 
 /** What a mapper sees of one ONNX node. */
 export class NodeContext {
