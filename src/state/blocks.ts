@@ -2,6 +2,7 @@ import { blockPosition, checkGroupable, counterparts } from '../core/blocks';
 import { IdAllocator } from '../core/ids';
 import type { Params, XY } from '../core/types';
 import type { ApplyResult, EditorStore } from './store';
+import { at, plusZero } from './edits';
 
 /**
  * Composite-block commands. Each is one undoable step; collapsing and expanding are steps too (they change what the
@@ -88,7 +89,7 @@ export function moveBlock(store: EditorStore, blockId: string, position: XY, opt
       `Move ${blockId}`,
       (draft) => {
         const block = draft.blocks?.find((b) => b.id === blockId);
-        if (block && (block.position.x !== position.x || block.position.y !== position.y)) block.position = { x: position.x + 0, y: position.y + 0 };
+        if (block && (block.position.x !== position.x || block.position.y !== position.y)) block.position = at(position);
       },
       { mergeKey: `move-block:${blockId}` },
     );
@@ -108,7 +109,7 @@ export function setParamsOnAllInstances(store: EditorStore, nodeId: string, patc
     const byId = new Map(draft.nodes.map((n) => [n.id, n]));
     for (const id of targets) {
       const node = byId.get(id);
-      if (node) for (const f of fields) if (!Object.is(node.params[f], patch[f])) node.params[f] = Object.is(patch[f], -0) ? 0 : patch[f]!;
+      if (node) for (const f of fields) if (!Object.is(node.params[f], plusZero(patch[f]))) node.params[f] = plusZero(patch[f]!);
     }
   });
   store.endMerge();

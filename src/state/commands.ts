@@ -4,7 +4,7 @@ import { getOp, opTypes } from '../core/ops';
 import { withDefaults } from '../core/params';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc, type GraphNode, type Params, type XY } from '../core/types';
 import { isValidConnection, type Connection } from './connections';
-import { describeElements, removeFromDoc } from './edits';
+import { at, describeElements, plusZero, removeFromDoc } from './edits';
 import { IdAllocator } from '../core/ids';
 import { EditRefused, type ApplyResult, type EditorStore } from './store';
 
@@ -21,9 +21,6 @@ export {
   type ClipboardParse,
 } from './clipboard';
 
-/** JSON writes -0 as 0, so a -0 kept in the document would not come back equal from a save: store 0. */
-const plusZero = <T,>(v: T): T => (Object.is(v, -0) ? (0 as T) : v);
-const at = (p: XY): XY => ({ x: plusZero(p.x), y: plusZero(p.y) });
 
 /**
  * Adds a node with the op's default params overlaid by `params`, selects it and returns its id (`conv2d_3`).

@@ -1,6 +1,11 @@
 import { pruneBlocks } from '../core/blocks';
-import type { GraphDoc } from '../core/types';
+import type { GraphDoc, XY } from '../core/types';
 import { inputPortsOf } from './connections';
+
+/** JSON writes -0 as 0, so a -0 kept in the document would not come back equal from a save: store 0. */
+export const plusZero = <T,>(v: T): T => (Object.is(v, -0) ? (0 as T) : v);
+/** A canvas position as the document keeps it (no -0). */
+export const at = (p: XY): XY => ({ x: plusZero(p.x), y: plusZero(p.y) });
 
 /**
  * Renumbers the inputs of variadic nodes (concat, add) to 0..N−1, keeping their order, so removing input 1 of three
