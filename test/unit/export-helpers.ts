@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { inferShapes } from '../../src/core/infer';
 import { validSizes } from '../../src/core/solver';
 import type { GraphDoc } from '../../src/core/types';
-import type { CompiledGraph } from '../../src/compile';
+import { exportPyTorch, type CompiledGraph, type PyTorchExport } from '../../src/compile';
 import { readTemplate } from './compile-helpers';
 import { membranes, rng } from '../../src/runtime/synthetic';
 import { encodePng } from '../../src/runtime/imageFiles';
@@ -97,6 +97,30 @@ export async function referenceRun(compiled: CompiledGraph, seed = 7): Promise<{
   x.dispose();
   y.dispose();
   return { input, inShape: [1, c!, h!, w!], output, outShape };
+}
+
+/** One model for test/python/pytorch_parity.py: its export folder, a seeded input and our output for it (NCHW float32). */
+export interface ParityCase {
+  dir: string;
+  input: string;
+  expected: string;
+  shape_in: number[];
+  shape_out: number[];
+}
+
+/** Writes the PyTorch export of `compiled` into `dir` (created) with `referenceRun`'s input and output beside it. */
+export async function writeTorchParityCase(
+  compiled: CompiledGraph,
+  dir: string,
+): Promise<{ exported: PyTorchExport; ref: Awaited<ReturnType<typeof referenceRun>>; parityCase: ParityCase }> {
+  const exported = await exportPyTorch(compiled);
+  await mkdir(dir, { recursive: true });
+  for (const [file, content] of Object.entries(exported.files)) await writeFile(path.join(dir, file), content);
+  const ref = await referenceRun(compiled);
+  const parityCase = { dir, input: path.join(dir, 'input.bin'), expected: path.join(dir, 'expected.bin'), shape_in: ref.inShape, shape_out: ref.outShape };
+  await writeFile(parityCase.input, ref.input);
+  await writeFile(parityCase.expected, ref.output);
+  return { exported, ref, parityCase };
 }
 
 /** The issue's bar: max |Δ| ≤ 1e-4 · max(1, max |out|). */

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,14 +8,14 @@ import { importModel } from '../../src/compile/import';
 import { lowerModel } from '../../src/compile/export/lowered';
 import { localNodeNames } from '../../src/compile/export/python/documentBlocks';
 import { torchModelSource } from '../../src/compile/export/python/model';
-import { exportPyTorch, type PyTorchExport } from '../../src/compile/export/pytorch';
+import type { PyTorchExport } from '../../src/compile/export/pytorch';
 import { blockPosition } from '../../src/core/blocks';
 import { isLevelGrouping } from '../../src/core/builder/levelBlocks';
 import type { GraphBlock, GraphDoc } from '../../src/core/types';
 import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import { rng } from '../../src/runtime/synthetic';
 import { handGraph, ROOT, templateNames } from './compile-helpers';
-import { PYTHON, randomizeWeights, reducedTemplate, referenceRun, requirePython, run, tolerance } from './export-helpers';
+import { PYTHON, randomizeWeights, reducedTemplate, requirePython, run, tolerance, writeTorchParityCase } from './export-helpers';
 
 const block = (doc: GraphDoc, id: string, name: string, nodes: string[]): GraphBlock => ({ id, name, nodes, collapsed: false, position: blockPosition(doc, nodes) });
 
@@ -160,14 +160,9 @@ beforeAll(async () => {
     const compiled = compileGraph(doc);
     try {
       randomizeWeights(compiled);
-      const exported = await exportPyTorch(compiled);
       const dir = path.join(tmp, name);
-      await mkdir(dir, { recursive: true });
-      for (const [file, content] of Object.entries(exported.files)) await writeFile(path.join(dir, file), content);
-      const ref = await referenceRun(compiled);
-      await writeFile(path.join(dir, 'input.bin'), ref.input);
-      await writeFile(path.join(dir, 'expected.bin'), ref.output);
-      cases.push({ dir, input: path.join(dir, 'input.bin'), expected: path.join(dir, 'expected.bin'), shape_in: ref.inShape, shape_out: ref.outShape });
+      const { exported, parityCase } = await writeTorchParityCase(compiled, dir);
+      cases.push(parityCase);
       const source = torchModelSource(await lowerModel(compiled));
       results.set(name, { dir, exported, code: String(exported.files['model.py']), state: Object.keys(source.state) });
     } finally {

@@ -1,15 +1,14 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../src/compile';
-import { exportPyTorch } from '../../src/compile/export/pytorch';
 import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import type { GraphDoc } from '../../src/core/types';
 import { unetRole } from '../../src/core/builder/ids';
 import { handGraph, readTemplate, ROOT, templateNames } from './compile-helpers';
-import { PYTHON, randomizeWeights, reducedTemplate, referenceRun, requirePython, run, tolerance, writeMembraneData } from './export-helpers';
+import { PYTHON, randomizeWeights, reducedTemplate, requirePython, run, tolerance, writeMembraneData, writeTorchParityCase } from './export-helpers';
 
 /** A node id and graph name that would be code if pasted into Python unescaped. */
 const EVIL = '"); import os; ("';
@@ -76,14 +75,9 @@ beforeAll(async () => {
     const compiled = compileGraph(doc);
     try {
       randomizeWeights(compiled);
-      const exported = await exportPyTorch(compiled);
       const dir = path.join(tmp, name);
-      await mkdir(dir, { recursive: true });
-      for (const [file, content] of Object.entries(exported.files)) await writeFile(path.join(dir, file), content);
-      const ref = await referenceRun(compiled);
-      await writeFile(path.join(dir, 'input.bin'), ref.input);
-      await writeFile(path.join(dir, 'expected.bin'), ref.output);
-      pythonCases.push({ dir, input: path.join(dir, 'input.bin'), expected: path.join(dir, 'expected.bin'), shape_in: ref.inShape, shape_out: ref.outShape });
+      const { exported, ref, parityCase } = await writeTorchParityCase(compiled, dir);
+      pythonCases.push(parityCase);
       cases.push({ name, dir, blocks: exported.blocks, code: String(exported.files['model.py']), maxOut: Math.max(...ref.output.map(Math.abs)) });
     } finally {
       compiled.model.dispose();

@@ -4,20 +4,19 @@
  * by /usr/bin/python3) and ONNX (onnx checker). import-onnx.test.ts compares the outputs with onnxruntime's.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../src/compile/compile';
 import { exportOnnx } from '../../src/compile/export/onnx';
-import { exportPyTorch } from '../../src/compile/export/pytorch';
 import { readOnnx } from '../../src/compile/import/onnx/reader';
 import { ImportError } from '../../src/compile/import/types';
 import { loadWeights } from '../../src/compile/weights';
 import { DEFAULT_TRAIN_OPTIONS, inputSpecFromParams, labelledImage, sampleSet, Trainer } from '../../src/runtime';
 import { useNodeBackend } from '../../src/runtime/nodeBackends';
 import { ROOT } from './compile-helpers';
-import { PYTHON, referenceRun, requirePython, run, tolerance } from './export-helpers';
+import { PYTHON, requirePython, run, tolerance, writeTorchParityCase } from './export-helpers';
 
 const DIR = path.join(ROOT, 'test/fixtures/onnx');
 const open = (name: string, size = 16) => readOnnx(readFileSync(path.join(DIR, `${name}.onnx`)), { inputSize: { h: size, w: size } });
@@ -47,16 +46,9 @@ beforeAll(async () => {
   const compiled = compileGraph(imported.doc);
   try {
     loadWeights(compiled, imported.weights, { strict: true });
-    const dir = path.join(tmp, 'torch');
-    await mkdir(dir);
-    const exported = await exportPyTorch(compiled);
-    for (const [file, content] of Object.entries(exported.files)) await writeFile(path.join(dir, file), content);
+    const { exported, parityCase } = await writeTorchParityCase(compiled, path.join(tmp, 'torch'));
     modelPy = String(exported.files['model.py']);
-    const ref = await referenceRun(compiled);
-    await writeFile(path.join(dir, 'input.bin'), ref.input);
-    await writeFile(path.join(dir, 'expected.bin'), ref.output);
-    const cases = [{ dir, input: path.join(dir, 'input.bin'), expected: path.join(dir, 'expected.bin'), shape_in: ref.inShape, shape_out: ref.outShape }];
-    await writeFile(path.join(tmp, 'cases.json'), JSON.stringify(cases));
+    await writeFile(path.join(tmp, 'cases.json'), JSON.stringify([parityCase]));
     await writeFile(path.join(tmp, 'model.onnx'), await exportOnnx(compiled));
   } finally {
     compiled.model.dispose();
