@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, encodePng } from '../../src/runtime/imageFiles';
 import { decodeNpy } from '../../src/runtime/npy';
-import { runCli } from '../../src/cli/cli';
+import { cli } from './cli-helpers';
 import { membranes } from '../../scripts/make-samples';
 import { handGraph, ROOT } from './compile-helpers';
 
@@ -14,12 +14,6 @@ let dir: string;
 const at = (name: string) => path.join(dir, name);
 const KERAS = path.join(ROOT, 'templates/keras-get_unet.json');
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'unet-cli-'));

@@ -3,18 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli';
+import { cli } from './cli-helpers';
 import { ROOT } from './compile-helpers';
 
 let dir: string;
 const GRAPH = path.join(ROOT, 'test/fixtures/cli/two-branch.json');
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'unet-export-cli-'));

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli';
+import { cli as runCliInProcess } from './cli-helpers';
 import { analyzeGraph } from '../../src/core/analysis';
 import { FORMAT_LIMITS, parseGraph, renderFormatError, renderFormatErrors, serializeGraph } from '../../src/core/format';
 import { readGraphFile } from '../../src/ui/model/files';
@@ -19,10 +19,8 @@ let dir: string;
 const at = (name: string) => path.join(dir, name);
 
 async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, text: [...out, ...err].join('\n') };
+  const r = await runCliInProcess(...argv);
+  return { code: r.code, text: [r.out, r.err].filter(Boolean).join('\n') };
 }
 
 /** The file: a params key of 10 MB of "A" (20,971,718 bytes printed on one line before). */

@@ -7,32 +7,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../src/core/analysis';
-import { runCli } from '../../src/cli/cli';
 import { aSize, bytes, checkMemory, limitOn, parseByteSize, WASM_HEAP_BYTES } from '../../src/runtime/memoryGuard';
 import { encodePng } from '../../src/runtime/imageFiles';
 import { membranes } from '../../scripts/make-samples';
+import { cli, giantConv as makeGiantConv, hugeInput as makeHugeInput } from './cli-helpers';
 import { handGraph } from './compile-helpers';
 
 let dir: string;
 const at = (name: string) => path.join(dir, name);
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
-/** The 2.6e11-parameter conv: 4096 channels in, 65,536 out, 31×31. */
-const giantConv = handGraph(
-  [['input', 'input', { channels: 4096, height: 8, width: 8 }], ['conv', 'conv2d', { filters: 65536, kernel: 31, padding: 'same' }], ['output', 'output']],
-  [['input', 'conv'], ['conv', 'output']],
-);
-/** A 1×16384² input through one 64-filter conv: ~68 GiB of activations, a few KB of weights. */
-const hugeInput = handGraph(
-  [['input', 'input', { channels: 1, height: 16384, width: 16384 }], ['conv', 'conv2d', { filters: 64, kernel: 3, padding: 'same' }], ['head', 'conv2d', { filters: 2, kernel: 1 }], ['output', 'output']],
-  [['input', 'conv'], ['conv', 'head'], ['head', 'output']],
-);
+const giantConv = makeGiantConv();
+const hugeInput = makeHugeInput();
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'unet-guard-'));

@@ -12,18 +12,10 @@ import { buildUNet } from '../../src/core/builder';
 import { DEFAULT_TRAIN_OPTIONS, EditorRuntime, inputSpecFromParams, memoryCheckpoints, memoryNeed, runNeed, type RunJob, Trainer, type TrainEvent, type TrainRequest, TRAINING_STEP_FACTOR, trainingNeed, imageToInput, labelledImage, patchGeometry, predict } from '../../src/runtime';
 import { useNodeBackend } from '../../src/runtime/node';
 import { membranes } from '../../src/runtime/synthetic';
-import { handGraph } from './compile-helpers';
+import { giantConv as makeGiantConv, hugeInput as makeHugeInput } from './cli-helpers';
 
-/** The 2.6e11-parameter conv: 4096 channels in, 65,536 out, 31×31 (1.88 TiB of weights). */
-const giantConv = handGraph(
-  [['input', 'input', { channels: 4096, height: 8, width: 8 }], ['conv', 'conv2d', { filters: 65536, kernel: 31, padding: 'same' }], ['output', 'output']],
-  [['input', 'conv'], ['conv', 'output']],
-);
-/** A 1×16384² input through one 64-filter conv: ~68 GiB of activations, a few KB of weights. */
-const hugeInput = handGraph(
-  [['input', 'input', { channels: 1, height: 16384, width: 16384 }], ['conv', 'conv2d', { filters: 64, kernel: 3, padding: 'same' }], ['head', 'conv2d', { filters: 2, kernel: 1 }], ['output', 'output']],
-  [['input', 'conv'], ['conv', 'head'], ['head', 'output']],
-);
+const giantConv = makeGiantConv();
+const hugeInput = makeHugeInput();
 /** The same net at 512²: small weights, but a batch of 16 patches keeps ~2 GiB of activations for backprop. */
 const widePatch = structuredClone(hugeInput);
 widePatch.nodes[0]!.params = { channels: 1, height: 512, width: 512 };

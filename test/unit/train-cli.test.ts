@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli';
+import { cli } from './cli-helpers';
 import { buildUNet } from '../../src/core/builder';
 import { serializeGraph } from '../../src/core/format/serialize';
 import { encodePng } from '../../src/runtime/imageFiles';
@@ -25,12 +25,6 @@ for (let i = 0; i < 3; i++) {
 }
 writeFileSync(path.join(data, 'images', 'orphan.png'), encodePng(membranes(40, 9).image));
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('unet-studio train', () => {
   it('explains bad options in one line', async () => {
