@@ -24,16 +24,9 @@ export function groupNodes(store: EditorStore, nodeIds: readonly string[], name 
   return applied.ok ? { ok: true, blockId } : { ok: false, reason: applied.message };
 }
 
-/** Removes the block; its nodes stay where they are. */
+/** Removes the block; its nodes stay where they are, selected. */
 export function ungroup(store: EditorStore, blockId: string): ApplyResult {
-  const block = store.getState().doc.blocks?.find((b) => b.id === blockId);
-  if (!block) return { ok: true };
-  const applied = store.apply(`Ungroup ${block.name}`, (draft) => {
-    draft.blocks = draft.blocks?.filter((b) => b.id !== blockId);
-    if (draft.blocks?.length === 0) delete draft.blocks;
-  });
-  if (applied.ok) store.setSelection({ nodes: block.nodes, edges: [] });
-  return applied;
+  return ungroupBlocks(store, [blockId]);
 }
 
 /** The blocks that hold any of these nodes, in document order (what "Ungroup" on a selection acts on). */
@@ -42,13 +35,12 @@ export function blocksTouching(doc: { blocks?: readonly { id: string; nodes: rea
   return (doc.blocks ?? []).filter((b) => b.nodes.some((id) => picked.has(id))).map((b) => b.id);
 }
 
-/** Ungroups several blocks as one step; their nodes stay, selected. */
+/** Ungroups blocks as one step; their nodes stay, selected. */
 export function ungroupBlocks(store: EditorStore, blockIds: readonly string[]): ApplyResult {
   const ids = new Set(blockIds);
   const gone = (store.getState().doc.blocks ?? []).filter((b) => ids.has(b.id));
   if (gone.length === 0) return { ok: true };
-  if (gone.length === 1) return ungroup(store, gone[0]!.id);
-  const applied = store.apply(`Ungroup ${gone.length} blocks`, (draft) => {
+  const applied = store.apply(gone.length === 1 ? `Ungroup ${gone[0]!.name}` : `Ungroup ${gone.length} blocks`, (draft) => {
     draft.blocks = draft.blocks?.filter((b) => !ids.has(b.id));
     if (draft.blocks?.length === 0) delete draft.blocks;
   });
